@@ -1,0 +1,117 @@
+/**
+ * The command-line entry to the engine (headless; for lecturers, scripts and tests).
+ *   seqlab backends [--backend NAME]
+ *   seqlab train <experiment.json> [--backend NAME] [--out run.json]
+ *   seqlab starter > experiment.json
+ */
+import { promises as fs } from 'node:fs';
+import { BACKEND_NAMES, type BackendName } from '../shared/ipc/contract';
+import { ExperimentSchema } from '../shared/experiment';
+import { STARTER_EXPERIMENT } from '../shared/experiments';
+import { initBackend } from './engine/backend';
+import { writeFileAtomic } from './engine/files';
+import { runTraining } from './engine/train';
+
+const USAGE = `Usage:
+  seqlab backends [--backend tensorflow-gpu|tensorflow|wasm|cpu]
+  seqlab train <experiment.json> [--backend NAME] [--out run.json]
+  seqlab starter            print the starter experiment as JSON (a template)
+`;
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+function backendOption(args: string[]): BackendName | undefined {
+  const b = option(args, '--backend');
+  if (b === undefined) return undefined;
+  if (!(BACKEND_NAMES as readonly string[]).includes(b)) throw new Error(`unknown backend "${b}"; choose one of ${BACKEND_NAMES.join(', ')}`);
+  return b as BackendName;
+}
+
+async function backends(args: string[]): Promise<number> {
+  const r = await initBackend({ prefer: backendOption(args) });
+  console.log(`tfjs ${r.tfjsVersion}; backend ladder (best first):`);
+  for (const a of r.attempts) {
+    const mark = a.ok ? (a.name === r.active ? 'ACTIVE ' : 'ok     ') : 'no     ';
+    console.log(`  ${mark}${a.name.padEnd(15)}${a.ok ? '' : ` ${a.reason ?? ''}${a.detail ? `: ${a.detail}` : ''}`}`);
+  }
+  console.log(`active: ${r.active}`);
+  return 0;
+}
+
+async function train(args: string[]): Promise<number> {
+  const file = args.find((a, i) => !a.startsWith('--') && (i === 0 || !args[i - 1]!.startsWith('--')));
+  if (!file) {
+    console.error(USAGE);
+    return 2;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await fs.readFile(file, 'utf8'));
+  } catch (e) {
+    console.error(`Cannot read ${file}: ${e instanceof Error ? e.message : e}`);
+    return 2;
+  }
+  const parsed = ExperimentSchema.safeParse(raw);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    console.error(`${file} is not a valid experiment: ${i ? `${i.path.join('.')}: ${i.message}` : 'invalid'}`);
+    return 2;
+  }
+  const exp = parsed.data;
+  const report = await initBackend({ prefer: backendOption(args) });
+  console.log(`Training "${exp.name}" on backend ${report.active}`);
+  let stop = false;
+  process.once('SIGINT', () => {
+    stop = true;
+    console.log('\nStopping after this batch...');
+  });
+  const tty = process.stdout.isTTY;
+  const done = await runTraining(exp, 'cli', {
+    shouldStop: () => stop,
+    progressIntervalMs: tty ? 200 : 5000,
+    onProgress: (p) => {
+      const line = `epoch ${p.epoch}/${p.epochs} batch ${p.batch}/${p.batches} loss ${p.smoothedLoss.toFixed(4)} ${p.samplesPerSecond.toFixed(0)} samples/s ETA ${p.etaSeconds.toFixed(0)} s`;
+      if (tty) process.stdout.write(`\r${line}   `);
+      else console.log(line);
+    },
+    onEpoch: (l) => {
+      if (tty) process.stdout.write('\n');
+      console.log(`epoch ${l.epoch}: loss ${l.loss.toFixed(4)} val_loss ${l.valLoss === null ? '-' : l.valLoss.toFixed(4)} (${l.seconds.toFixed(1)} s)`);
+    },
+  });
+  if (done.baselineValLoss !== null) console.log(`naive baseline val_loss ${done.baselineValLoss.toFixed(4)}`);
+  console.log(`status: ${done.status}${done.error ? ` (${done.error.code} ${JSON.stringify(done.error.params ?? {})})` : ''}; ${done.wallSeconds.toFixed(1)} s`);
+  const out = option(args, '--out');
+  if (out) {
+    await writeFileAtomic(out, JSON.stringify({ experiment: exp, backend: report.active, result: done }, null, 2));
+    console.log(`run written to ${out}`);
+  }
+  return done.status === 'failed' ? 1 : 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'backends':
+      return backends(rest);
+    case 'train':
+      return train(rest);
+    case 'starter':
+      console.log(JSON.stringify(STARTER_EXPERIMENT, null, 2));
+      return 0;
+    default:
+      console.log(USAGE);
+      return cmd === undefined || cmd === '--help' || cmd === 'help' ? 0 : 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  },
+);

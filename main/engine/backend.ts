@@ -1,0 +1,130 @@
+/**
+ * The backend ladder: GPU (tfjs-node-gpu, CUDA) -> native CPU (tfjs-node) ->
+ * WebAssembly -> pure JS. The native packages are optional dependencies, so each
+ * rung is tried and the reason a better one was not used is recorded for the UI.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { BackendName, BackendReport } from '../../shared/ipc/contract';
+
+type Attempt = BackendReport['attempts'][number];
+
+let report: BackendReport | null = null;
+let pending: Promise<BackendReport> | null = null;
+
+function describe(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.split('\n')[0]!.slice(0, 300);
+}
+
+function isNotInstalled(e: unknown): boolean {
+  const code = (e as { code?: string } | null)?.code;
+  return code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND';
+}
+
+async function tryNative(pkg: string, backend: 'tensorflow'): Promise<{ ok: boolean; reason?: string; detail?: string }> {
+  try {
+    // Loading registers the 'tensorflow' backend on the same tfjs-core instance.
+    await import(/* @vite-ignore */ pkg);
+  } catch (e) {
+    return isNotInstalled(e) ? { ok: false, reason: 'not-installed', detail: pkg } : { ok: false, reason: 'load-failed', detail: describe(e) };
+  }
+  try {
+    const ok = await tf.setBackend(backend);
+    if (!ok) return { ok: false, reason: 'init-failed', detail: pkg };
+    await tf.ready();
+    return { ok: true };
+  } catch (e) {
+    return { ok: false, reason: 'init-failed', detail: describe(e) };
+  }
+}
+
+function gpuVisible(): { ok: boolean; detail?: string } {
+  // tfjs-node-gpu falls back to CPU silently when CUDA is missing; ask TensorFlow
+  // whether it sees a GPU device so the status bar does not claim one falsely.
+  try {
+    const backend = tf.backend() as unknown as { binding?: { isUsingGpuDevice?: () => boolean } };
+    const using = backend.binding?.isUsingGpuDevice?.();
+    if (using === false) return { ok: false, detail: 'no CUDA device visible to TensorFlow (check CUDA 11.2 / cuDNN 8.1)' };
+    return { ok: true };
+  } catch (e) {
+    return { ok: false, detail: describe(e) };
+  }
+}
+
+export interface LadderOptions {
+  /** Start the ladder at this rung (tests and the CLI's --backend use it). */
+  prefer?: BackendName;
+}
+
+const ORDER: BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+
+async function climb(opts: LadderOptions): Promise<BackendReport> {
+  const attempts: Attempt[] = [];
+  const start = opts.prefer ? ORDER.indexOf(opts.prefer) : 0;
+  for (const name of ORDER.slice(0, start)) attempts.push({ name, ok: false, reason: 'skipped-by-choice' });
+
+  let active: BackendName | null = null;
+  for (const name of ORDER.slice(start)) {
+    if (name === 'tensorflow-gpu') {
+      const r = await tryNative('@tensorflow/tfjs-node-gpu', 'tensorflow');
+      if (r.ok) {
+        const g = gpuVisible();
+        if (g.ok) {
+          attempts.push({ name, ok: true });
+          active = name;
+          break;
+        }
+        // The package loaded but runs on the CPU: that is the native CPU rung.
+        attempts.push({ name, ok: false, reason: 'no-gpu', detail: g.detail });
+        attempts.push({ name: 'tensorflow', ok: true, detail: 'via @tensorflow/tfjs-node-gpu' });
+        active = 'tensorflow';
+        break;
+      }
+      attempts.push({ name, ...r });
+    } else if (name === 'tensorflow') {
+      const r = await tryNative('@tensorflow/tfjs-node', 'tensorflow');
+      attempts.push({ name, ...r });
+      if (r.ok) {
+        active = name;
+        break;
+      }
+    } else if (name === 'wasm') {
+      try {
+        await import('@tensorflow/tfjs-backend-wasm');
+        const ok = await tf.setBackend('wasm');
+        if (!ok) throw new Error('setBackend(wasm) returned false');
+        await tf.ready();
+        attempts.push({ name, ok: true });
+        active = name;
+        break;
+      } catch (e) {
+        attempts.push({ name, ok: false, reason: isNotInstalled(e) ? 'not-installed' : 'init-failed', detail: describe(e) });
+      }
+    } else {
+      await tf.setBackend('cpu');
+      await tf.ready();
+      attempts.push({ name, ok: true });
+      active = name;
+      break;
+    }
+  }
+  return { active: active ?? 'cpu', attempts, tfjsVersion: tf.version.tfjs };
+}
+
+/** Initialises the best available backend once; later calls return the same report. */
+export function initBackend(opts: LadderOptions = {}): Promise<BackendReport> {
+  if (report) return Promise.resolve(report);
+  if (!pending) {
+    pending = climb(opts).then((r) => {
+      report = r;
+      return r;
+    });
+  }
+  return pending;
+}
+
+export function backendReport(): BackendReport | null {
+  return report;
+}
+
+export { tf };

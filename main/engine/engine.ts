@@ -1,0 +1,85 @@
+/**
+ * The engine's request handlers. Runs inside the engine worker thread (or in-process
+ * for the command line and tests). Plain Node: never imports electron.
+ */
+import * as path from 'node:path';
+import { AppError } from '../../shared/errors';
+import { STARTER_EXPERIMENT } from '../../shared/experiments';
+import { SettingsSchema, type Channel, type EventName, type EventPayload, type Req, type Res, type Settings } from '../../shared/ipc/contract';
+import { initBackend, type LadderOptions } from './backend';
+import { readJson, writeFileAtomic } from './files';
+import { runTraining } from './train';
+
+export type Emit = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
+
+export interface EngineOptions {
+  /** Where settings, projects and runs are kept. */
+  dataDir: string;
+  backend?: LadderOptions;
+}
+
+const DEFAULT_SETTINGS: Settings = { language: 'fa' };
+
+type Handler<C extends Channel> = (req: Req<C>) => Promise<Res<C>>;
+type EngineChannel = Exclude<Channel, 'app.info'>;
+
+export class Engine {
+  private running: { runId: string; stop: boolean } | null = null;
+  private runCounter = 0;
+
+  constructor(
+    private readonly opts: EngineOptions,
+    private readonly emit: Emit,
+  ) {}
+
+  private settingsFile(): string {
+    return path.join(this.opts.dataDir, 'settings.json');
+  }
+
+  private async readSettings(): Promise<Settings> {
+    const raw = await readJson(this.settingsFile());
+    const parsed = SettingsSchema.safeParse({ ...DEFAULT_SETTINGS, ...(raw && typeof raw === 'object' ? raw : {}) });
+    return parsed.success ? parsed.data : DEFAULT_SETTINGS;
+  }
+
+  readonly handlers: { [C in EngineChannel]: Handler<C> } = {
+    'engine.backends': async () => initBackend(this.opts.backend),
+    'settings.get': async () => this.readSettings(),
+    'settings.set': async (patch) => {
+      const next = SettingsSchema.parse({ ...(await this.readSettings()), ...patch });
+      await writeFileAtomic(this.settingsFile(), JSON.stringify(next, null, 2));
+      return next;
+    },
+    'experiments.starter': async () => ({ id: 'starter', experiment: STARTER_EXPERIMENT }),
+    'train.start': async ({ experiment }) => {
+      if (this.running) throw new AppError('E_ENGINE_BUSY', { runId: this.running.runId });
+      await initBackend(this.opts.backend);
+      const runId = `run-${Date.now().toString(36)}-${++this.runCounter}`;
+      const state = { runId, stop: false };
+      this.running = state;
+      void runTraining(experiment, runId, {
+        shouldStop: () => state.stop,
+        onProgress: (p) => this.emit('train.progress', p),
+        onEpoch: (log) => this.emit('train.epoch', { runId, log }),
+      })
+        .then((done) => this.emit('train.done', done))
+        .finally(() => {
+          if (this.running === state) this.running = null;
+        });
+      return { runId };
+    },
+    'train.stop': async ({ runId }) => {
+      if (this.running && this.running.runId === runId) {
+        this.running.stop = true;
+        return { stopped: true };
+      }
+      return { stopped: false };
+    },
+  };
+
+  async handle(channel: Channel, payload: unknown): Promise<unknown> {
+    if (channel === 'app.info') throw new AppError('E_UNKNOWN_CHANNEL', { channel });
+    const h = this.handlers[channel] as (p: unknown) => Promise<unknown>;
+    return h(payload);
+  }
+}

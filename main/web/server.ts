@@ -1,0 +1,179 @@
+/**
+ * Browser mode: serves the built renderer on 127.0.0.1 (a free port) and carries the
+ * IPC contract over a WebSocket to the same router and engine the Electron app uses.
+ * A per-launch token, handed to the page in the printed address, is required to open
+ * the WebSocket, and the Origin must be this server's own: another local page cannot
+ * drive the engine.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { MAX_REQUEST_BYTES, type AppInfo } from '../../shared/ipc/contract';
+import { EngineHost } from '../engine/host';
+import { createRouter } from '../engine/router';
+
+export interface WebHostOptions {
+  port?: number;
+  dataDir: string;
+  rendererDir: string;
+  workerPath?: string;
+  version: string;
+  browserModeReason?: string;
+}
+
+export interface WebHost {
+  url: string;
+  origin: string;
+  token: string;
+  host: EngineHost;
+  close(): Promise<void>;
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.ttf': 'font/ttf',
+  '.wasm': 'application/wasm',
+  '.csv': 'text/csv; charset=utf-8',
+};
+
+export function contentSecurityPolicy(wsOrigin: string): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    `connect-src 'self' ${wsOrigin}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
+  const token = randomBytes(24).toString('base64url');
+  const rendererDir = path.resolve(opts.rendererDir);
+  const host = new EngineHost({ dataDir: opts.dataDir, workerPath: opts.workerPath });
+  let origin = '';
+  const appInfo = (): AppInfo => ({
+    version: opts.version,
+    mode: 'browser',
+    platform: process.platform,
+    ...(opts.browserModeReason ? { browserModeReason: opts.browserModeReason } : {}),
+  });
+  const route = createRouter({ host, appInfo });
+
+  const server = http.createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', origin || 'http://127.0.0.1');
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.writeHead(405).end();
+        return;
+      }
+      let rel = decodeURIComponent(url.pathname);
+      if (rel.endsWith('/')) rel += 'index.html';
+      const file = path.resolve(rendererDir, '.' + path.posix.normalize(rel));
+      if (!file.startsWith(rendererDir + path.sep)) {
+        res.writeHead(403).end();
+        return;
+      }
+      let body: Buffer;
+      let target = file;
+      try {
+        body = await fs.readFile(file);
+      } catch {
+        target = path.join(rendererDir, 'index.html');
+        body = await fs.readFile(target);
+      }
+      res.writeHead(200, {
+        'Content-Type': MIME[path.extname(target)] ?? 'application/octet-stream',
+        'Content-Security-Policy': contentSecurityPolicy(origin.replace(/^http/, 'ws')),
+        'X-Content-Type-Options': 'nosniff',
+        'Referrer-Policy': 'no-referrer',
+        'Cache-Control': 'no-cache',
+      });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    })().catch(() => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', origin);
+    const given = url.searchParams.get('token') ?? '';
+    const okOrigin = req.headers.origin === origin;
+    if (url.pathname !== '/ipc' || !okOrigin || !sameToken(given, token)) {
+      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  const clients = new Set<WebSocket>();
+  host.onEvent((name, payload) => {
+    const msg = JSON.stringify({ event: name, payload });
+    for (const c of clients) if (c.readyState === c.OPEN) c.send(msg);
+  });
+
+  wss.on('connection', (ws) => {
+    clients.add(ws);
+    ws.on('close', () => clients.delete(ws));
+    ws.on('message', (data) => {
+      let id: unknown = null;
+      void (async () => {
+        let msg: { id?: unknown; channel?: unknown; payload?: unknown };
+        try {
+          msg = JSON.parse(String(data)) as typeof msg;
+        } catch {
+          ws.send(JSON.stringify({ id: null, envelope: { ok: false, error: { code: 'E_VALIDATION', params: { issue: 'not_json' } } } }));
+          return;
+        }
+        id = typeof msg?.id === 'number' ? msg.id : null;
+        const envelope = await route(msg?.channel, msg?.payload);
+        ws.send(JSON.stringify({ id, envelope }));
+      })();
+    });
+  });
+
+  await host.start();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  origin = `http://127.0.0.1:${port}`;
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    token,
+    host,
+    async close() {
+      for (const c of clients) c.terminate();
+      wss.close();
+      await new Promise<void>((r) => server.close(() => r()));
+      await host.close();
+    },
+  };
+}
