@@ -16,6 +16,6 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: { app: 'main/app/main.ts' }, outdir: 'dist/main', outExtension: { '.js': '.cjs' }, external: ['electron'] }),
   build({ ...common, entryPoints: { preload: 'main/app/preload.ts' }, outdir: 'dist/main', outExtension: { '.js': '.cjs' }, external: ['electron'], sourcemap: false }),
-  build({ ...common, entryPoints: { 'engine-worker': 'main/engine/worker.ts', web: 'main/web/entry.ts', cli: 'main/cli.ts' }, outdir: 'dist/main', outExtension: { '.js': '.cjs' } }),
+  build({ ...common, entryPoints: { 'engine-worker': 'main/engine/worker.ts', web: 'main/web/entry.ts', cli: 'main/cli/index.ts' }, outdir: 'dist/main', outExtension: { '.js': '.cjs' } }),
 ]);
 console.log('built dist/main');

@@ -78,7 +78,7 @@ export function seedTopology<T>(topology: T, seed: number): T {
 
 export async function buildModel(exp: Experiment): Promise<tf.LayersModel> {
   try {
-    return await tf.models.modelFromJSON(seedTopology(exp.model, exp.training.seed) as unknown as tf.io.ModelJSON['modelTopology'] & object);
+    return await tf.models.modelFromJSON(seedTopology(exp.model, exp.training.seed) as unknown as Parameters<typeof tf.models.modelFromJSON>[0]);
   } catch (e) {
     throw new AppError('E_MODEL_INVALID', { detail: (e instanceof Error ? e.message : String(e)).slice(0, 300) });
   }
@@ -196,7 +196,7 @@ export async function runTraining(exp: Experiment, runId: string, hooks: TrainHo
           const l = optimizer.minimize(() => {
             const pred = model!.apply(xt, { training: true }) as tf.Tensor;
             let loss = lossOf(s.loss, yt, pred);
-            for (const extra of model!.losses as tf.Scalar[]) loss = tf.add(loss, extra);
+            for (const regulariser of model!.losses) loss = tf.add(loss, regulariser());
             return loss as tf.Scalar;
           }, true);
           return l!.dataSync()[0]!;

@@ -49,7 +49,6 @@ async function main(): Promise<void> {
   const reason = arg('--reason') ?? 'requested';
   const port = Number(arg('--port') ?? process.env.SEQLAB_PORT ?? 0);
   const dataDir = arg('--data-dir') ?? defaultDataDir();
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const version = (require(path.join(__dirname, '..', '..', 'package.json')) as { version: string }).version;
   const web = await startWebHost({
     port,

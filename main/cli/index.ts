@@ -5,12 +5,12 @@
  *   seqlab starter > experiment.json
  */
 import { promises as fs } from 'node:fs';
-import { BACKEND_NAMES, type BackendName } from '../shared/ipc/contract';
-import { ExperimentSchema } from '../shared/experiment';
-import { STARTER_EXPERIMENT } from '../shared/experiments';
-import { initBackend } from './engine/backend';
-import { writeFileAtomic } from './engine/files';
-import { runTraining } from './engine/train';
+import { BACKEND_NAMES, type BackendName } from '../../shared/ipc/contract';
+import { ExperimentSchema } from '../../shared/experiment';
+import { STARTER_EXPERIMENT } from '../../shared/experiments';
+import { initBackend } from '../engine/backend';
+import { writeFileAtomic } from '../engine/files';
+import { runTraining } from '../engine/train';
 
 const USAGE = `Usage:
   seqlab backends [--backend tensorflow-gpu|tensorflow|wasm|cpu]
@@ -92,20 +92,25 @@ async function train(args: string[]): Promise<number> {
   return done.status === 'failed' ? 1 : 0;
 }
 
+/**
+ * Every command: name -> handler. Later features add a file under main/cli/ and one
+ * line here (and a usage line above).
+ */
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  backends,
+  train,
+  starter: async () => {
+    console.log(JSON.stringify(STARTER_EXPERIMENT, null, 2));
+    return 0;
+  },
+};
+
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
-  switch (cmd) {
-    case 'backends':
-      return backends(rest);
-    case 'train':
-      return train(rest);
-    case 'starter':
-      console.log(JSON.stringify(STARTER_EXPERIMENT, null, 2));
-      return 0;
-    default:
-      console.log(USAGE);
-      return cmd === undefined || cmd === '--help' || cmd === 'help' ? 0 : 2;
-  }
+  const run = cmd ? COMMANDS[cmd] : undefined;
+  if (run) return run(rest);
+  console.log(USAGE);
+  return cmd === undefined || cmd === '--help' || cmd === 'help' ? 0 : 2;
 }
 
 main(process.argv.slice(2)).then(
