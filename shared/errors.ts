@@ -12,6 +12,15 @@ export const ERROR_CODES = [
   'E_TRAIN_DIVERGED',
   'E_BACKEND_KERNEL_MISSING',
   'E_INTERNAL',
+  // Data import (main/engine/data/csv.ts). Params name the 1-based `line` and, where one
+  // is at fault, the `column` (name) and `columnNumber` (1-based).
+  'E_CSV_EMPTY',
+  'E_CSV_HEADER_ONLY',
+  'E_CSV_NO_NUMERIC_COLUMN',
+  'E_CSV_RAGGED',
+  'E_CSV_BAD_VALUE',
+  'E_CSV_NO_VALID_ROWS',
+  'E_CSV_READ',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

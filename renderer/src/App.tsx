@@ -1,0 +1,58 @@
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { StarterPanel } from './features/home/StarterPanel';
+import { ErrorBanner } from './features/shell/ErrorBanner';
+import { StatusBar } from './features/shell/StatusBar';
+import { boot, setLanguage, setPage, useApp, type Page } from './store';
+
+const PAGES: Page[] = ['home'];
+
+export function App() {
+  const { t } = useTranslation();
+  const page = useApp((s) => s.page);
+  const language = useApp((s) => s.language);
+  const info = useApp((s) => s.info);
+
+  useEffect(() => {
+    void boot();
+  }, []);
+
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <div className="brand">
+          <span className="logo" aria-hidden="true" />
+          <div>
+            <h1>{t('app.title')}</h1>
+            <p className="muted small">{t('app.subtitle')}</p>
+          </div>
+        </div>
+        <nav className="tabs" aria-label={t('app.title')}>
+          {PAGES.map((p) => (
+            <button key={p} type="button" className={page === p ? 'tab active' : 'tab'} aria-current={page === p ? 'page' : undefined} onClick={() => setPage(p)}>
+              {t(`nav.${p}`)}
+            </button>
+          ))}
+        </nav>
+        <button
+          type="button"
+          className="lang-switch"
+          data-testid="language-switch"
+          title={t('language.switchToHint')}
+          lang={language === 'fa' ? 'en' : 'fa'}
+          onClick={() => void setLanguage(language === 'fa' ? 'en' : 'fa')}
+        >
+          {t('language.switchTo')}
+        </button>
+      </header>
+      {info?.mode === 'browser' && info.browserModeReason && (
+        <div className="banner banner-info" data-testid="browser-mode-banner">
+          {t(`mode.browserWhy.${info.browserModeReason}`)}
+        </div>
+      )}
+      <ErrorBanner />
+      <main className="content">{page === 'home' && <StarterPanel />}</main>
+      <StatusBar />
+    </div>
+  );
+}

@@ -1,0 +1,42 @@
+/**
+ * i18n: every JSON file in locales/<lang>/ is a namespace named after the file
+ * (common.json -> 'common'). Persian is the default; the choice is saved by the engine
+ * (settings.json) so it survives restarts in both the desktop app and browser mode.
+ */
+import i18n from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import type { Language } from '../../../shared/ipc/contract';
+
+const files = import.meta.glob('./locales/*/*.json', { eager: true, import: 'default' }) as Record<string, Record<string, unknown>>;
+
+export const resources: Record<string, Record<string, Record<string, unknown>>> = {};
+for (const [file, content] of Object.entries(files)) {
+  const m = /\.\/locales\/([a-z]+)\/([\w-]+)\.json$/.exec(file);
+  if (!m) continue;
+  const [, lang, ns] = m as unknown as [string, string, string];
+  (resources[lang] ??= {})[ns] = content;
+}
+
+export function applyDirection(lang: Language): void {
+  document.documentElement.lang = lang;
+  document.documentElement.dir = lang === 'fa' ? 'rtl' : 'ltr';
+}
+
+void i18n.use(initReactI18next).init({
+  resources,
+  lng: 'fa',
+  fallbackLng: 'en',
+  defaultNS: 'common',
+  ns: Object.keys(resources.en ?? {}),
+  interpolation: { escapeValue: false },
+  returnNull: false,
+});
+applyDirection('fa');
+
+/** Numbers as people read them: Persian digits in Persian mode. */
+export function formatNumber(value: number, lang: string, opts: Intl.NumberFormatOptions = {}): string {
+  if (!Number.isFinite(value)) return String(value);
+  return new Intl.NumberFormat(lang === 'fa' ? 'fa-IR' : 'en-US', opts).format(value);
+}
+
+export default i18n;

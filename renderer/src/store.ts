@@ -1,0 +1,148 @@
+/**
+ * One store for the app (zustand). Actions are plain functions that talk to the engine
+ * through the typed API; components only render and call actions.
+ */
+import { create } from 'zustand';
+import type { AppInfo, BackendReport, EpochLog, Language, TrainDone, TrainProgress } from '../../shared/ipc/contract';
+import type { Experiment } from '../../shared/experiment';
+import { api, ApiError } from './api';
+import i18n, { applyDirection } from './i18n';
+
+export interface UiError {
+  code: string;
+  params?: Record<string, string | number>;
+}
+
+export type Page = 'home' | 'builder' | 'data' | 'lessons' | 'runs';
+
+export interface TrainingState {
+  runId: string | null;
+  status: 'idle' | 'starting' | 'running' | 'stopping';
+  progress: TrainProgress | null;
+  epochs: EpochLog[];
+  done: TrainDone | null;
+}
+
+interface AppState {
+  page: Page;
+  language: Language;
+  info: AppInfo | null;
+  backend: BackendReport | null;
+  engineNotice: 'crashed' | 'restarted' | null;
+  error: UiError | null;
+  starter: Experiment | null;
+  training: TrainingState;
+}
+
+export const useApp = create<AppState>(() => ({
+  page: 'home',
+  language: 'fa',
+  info: null,
+  backend: null,
+  engineNotice: null,
+  error: null,
+  starter: null,
+  training: { runId: null, status: 'idle', progress: null, epochs: [], done: null },
+}));
+
+const set = useApp.setState;
+const get = useApp.getState;
+
+export function toUiError(e: unknown): UiError {
+  if (e instanceof ApiError) return { code: e.code, params: e.params };
+  return { code: 'E_INTERNAL', params: { detail: e instanceof Error ? e.message : String(e) } };
+}
+
+export function setPage(page: Page): void {
+  set({ page });
+}
+
+export function clearError(): void {
+  set({ error: null });
+}
+
+export async function setLanguage(language: Language): Promise<void> {
+  applyDirection(language);
+  await i18n.changeLanguage(language);
+  set({ language });
+  try {
+    await api.invoke('settings.set', { language });
+  } catch (e) {
+    set({ error: toUiError(e) });
+  }
+}
+
+function patchTraining(patch: Partial<TrainingState>): void {
+  set({ training: { ...get().training, ...patch } });
+}
+
+export async function startTraining(experiment: Experiment): Promise<void> {
+  if (get().training.status !== 'idle') return;
+  patchTraining({ status: 'starting', progress: null, epochs: [], done: null, runId: null });
+  try {
+    const { runId } = await api.invoke('train.start', { experiment });
+    // A fast run may already have finished (train.done arrived before this reply).
+    if (get().training.done?.runId !== runId) patchTraining({ runId, status: 'running' });
+  } catch (e) {
+    patchTraining({ status: 'idle' });
+    set({ error: toUiError(e) });
+  }
+}
+
+export async function stopTraining(): Promise<void> {
+  const { runId, status } = get().training;
+  if (!runId || status !== 'running') return;
+  patchTraining({ status: 'stopping' });
+  try {
+    await api.invoke('train.stop', { runId });
+  } catch (e) {
+    set({ error: toUiError(e) });
+  }
+}
+
+let started = false;
+
+/** Wires engine events into the store and loads what the shell shows. */
+export async function boot(): Promise<void> {
+  if (started) return;
+  started = true;
+  api.onEvent((name, payload) => {
+    if (name === 'train.progress') {
+      const p = payload as TrainProgress;
+      const t = get().training;
+      if (t.runId === null || t.runId === p.runId) patchTraining({ progress: p, runId: p.runId, status: t.status === 'starting' ? 'running' : t.status });
+    } else if (name === 'train.epoch') {
+      const e = payload as { runId: string; log: EpochLog };
+      patchTraining({ epochs: [...get().training.epochs, e.log] });
+    } else if (name === 'train.done') {
+      const d = payload as TrainDone;
+      patchTraining({ done: d, status: 'idle', runId: d.runId });
+      if (d.error) set({ error: { code: d.error.code, params: d.error.params ?? {} } });
+    } else if (name === 'engine.status') {
+      const s = payload as { state: 'ready' | 'crashed' | 'restarted' };
+      if (s.state === 'crashed' || s.state === 'restarted') set({ engineNotice: s.state });
+      if (s.state === 'restarted') void loadBackend();
+    }
+  });
+  try {
+    const settings = await api.invoke('settings.get', {});
+    if (settings.language !== get().language) {
+      applyDirection(settings.language);
+      await i18n.changeLanguage(settings.language);
+      set({ language: settings.language });
+    }
+    set({ info: await api.invoke('app.info', {}) });
+    set({ starter: (await api.invoke('experiments.starter', {})).experiment });
+  } catch (e) {
+    set({ error: toUiError(e) });
+  }
+  await loadBackend();
+}
+
+async function loadBackend(): Promise<void> {
+  try {
+    set({ backend: await api.invoke('engine.backends', {}) });
+  } catch (e) {
+    set({ error: toUiError(e) });
+  }
+}
