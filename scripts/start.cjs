@@ -2,19 +2,10 @@
 // is available; otherwise starts browser mode and says why.
 const { spawn } = require('node:child_process');
 const path = require('node:path');
+const { electronBinary } = require('./electron-path.cjs');
 
 const root = path.join(__dirname, '..');
 const passthrough = process.argv.slice(2).filter((a) => a !== '--browser');
-
-function electronBinary() {
-  try {
-    // The electron package exports the path of its binary, and throws when the
-    // binary was never downloaded.
-    return require('electron');
-  } catch {
-    return null;
-  }
-}
 
 function browserMode(reason) {
   const child = spawn(process.execPath, [path.join(root, 'dist', 'main', 'web.cjs'), '--reason', reason, ...passthrough], {

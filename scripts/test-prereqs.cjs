@@ -1,0 +1,25 @@
+// Before `npm test`: the end-to-end tests need a Chromium (Debian's /usr/bin/chromium;
+// Playwright downloads no browser) and, for the Electron window, xvfb-run; the Keras
+// export checks need python3 with h5py. On Debian as root this installs what is missing;
+// elsewhere it says exactly what to install.
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+
+const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+const missing = [];
+if (!fs.existsSync(process.env.SEQLAB_CHROMIUM || '/usr/bin/chromium')) missing.push('chromium');
+if (process.platform === 'linux' && !has('xvfb-run')) missing.push('xvfb');
+if (has('python3') && spawnSync('python3', ['-c', 'import h5py']).status !== 0) missing.push('python3-h5py');
+
+if (missing.length === 0) process.exit(0);
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+if (process.platform === 'linux' && isRoot && has('apt-get')) {
+  console.log(`[seqlab] installing test prerequisites: ${missing.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  const r = spawnSync('apt-get', ['install', '-y', '-qq', ...missing], { stdio: 'inherit', env });
+  process.exit(r.status ?? 1);
+}
+console.error(`[seqlab] the tests need: ${missing.join(', ')}. On Debian/Ubuntu: sudo apt-get install -y ${missing.join(' ')}`);
+console.error('[seqlab] (or set SEQLAB_CHROMIUM to another Chromium executable)');
+process.exit(1);
