@@ -9,7 +9,7 @@ const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const missing = [];
 if (!fs.existsSync(process.env.SEQLAB_CHROMIUM || '/usr/bin/chromium')) missing.push('chromium');
 if (process.platform === 'linux' && !has('xvfb-run')) missing.push('xvfb');
-if (has('python3') && spawnSync('python3', ['-c', 'import h5py']).status !== 0) missing.push('python3-h5py');
+if (process.platform === 'linux' && spawnSync('/usr/bin/python3', ['-c', 'import h5py']).status !== 0) missing.push('python3-h5py');
 
 if (missing.length === 0) process.exit(0);
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;

@@ -121,7 +121,7 @@ export function generateJena(opts: JenaOptions = {}): JenaData {
     const sunny = 1 / (1 + Math.exp(1.5 * cloud)); // 0 overcast .. 1 clear
     const dailyAmp = (1.5 + 2.0 * (season + 1)) * (0.6 + 0.6 * sunny);
     const daily = Math.cos(((hour - 15) / 24) * 2 * Math.PI);
-    const anomaly = 3.6 * slow + 1.3 * fast;
+    const anomaly = 3.6 * slow + 1.0 * fast;
     const T = 9.4 + 10.0 * season + dailyAmp * daily + anomaly + 0.1 * g();
 
     const p = 989.2 + 7.0 * pA - 1.6 * slow + 0.4 * Math.cos(((hour - 10) / 12) * 2 * Math.PI) + 0.05 * g();
