@@ -22,13 +22,15 @@ test.describe('Electron desktop app', () => {
     });
     const page = await app.firstWindow();
     await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
-    const prefs = await app.evaluate(({ BrowserWindow }) => {
-      const w = BrowserWindow.getAllWindows()[0]!;
-      const p = w.webContents.getLastWebPreferences() ?? {};
-      return { contextIsolation: p.contextIsolation, sandbox: p.sandbox, nodeIntegration: p.nodeIntegration };
-    });
-    expect(prefs).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false });
-    expect(await page.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe('undefined');
+    // nodeIntegration off and contextIsolation on, as the page itself sees it.
+    const seen = await page.evaluate(() => ({
+      require: typeof (window as unknown as { require?: unknown }).require,
+      process: typeof (window as unknown as { process?: unknown }).process,
+      ipcRenderer: typeof (window as unknown as { ipcRenderer?: unknown }).ipcRenderer,
+      bridge: Object.keys((window as unknown as { seqlabBridge?: object }).seqlabBridge ?? {}).sort(),
+      origin: window.location.origin,
+    }));
+    expect(seen).toEqual({ require: 'undefined', process: 'undefined', ipcRenderer: 'undefined', bridge: ['invoke', 'onEvent'], origin: 'app://seqlab' });
     await expect(page.getByTestId('app-mode')).toContainText('برنامهٔ رومیزی');
     await page.getByTestId('language-switch').click();
     await expect(page.locator('html')).toHaveAttribute('dir', 'ltr');
