@@ -21,6 +21,10 @@ export const ERROR_CODES = [
   'E_CSV_BAD_VALUE',
   'E_CSV_NO_VALID_ROWS',
   'E_CSV_READ',
+  // Project files.
+  'E_PROJECT_CORRUPT',
+  'E_PROJECT_NEWER',
+  'E_DISK',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -16,6 +16,9 @@ const USAGE = `Usage:
   seqlab backends [--backend tensorflow-gpu|tensorflow|wasm|cpu]
   seqlab train <experiment.json> [--backend NAME] [--out run.json]
   seqlab starter            print the starter experiment as JSON (a template)
+  seqlab summary <model.json>  Keras-style summary of a Keras topology or tfjs model.json
+  seqlab data generate-jena [--rows N] [--seed S] --out file.csv   synthetic Jena-format CSV
+  seqlab data inspect file.csv   columns, statistics and problems of a CSV file
 `;
 
 function option(args: string[], name: string): string | undefined {
@@ -82,10 +85,16 @@ async function train(args: string[]): Promise<number> {
       console.log(`epoch ${l.epoch}: loss ${l.loss.toFixed(4)} val_loss ${l.valLoss === null ? '-' : l.valLoss.toFixed(4)} (${l.seconds.toFixed(1)} s)`);
     },
   });
-  if (done.baselineValLoss !== null) console.log(`naive baseline val_loss ${done.baselineValLoss.toFixed(4)}`);
+  const unit = done.targetUnit ? ` ${done.targetUnit}${done.lossName === 'mse' ? '^2' : ''}` : '';
+  const both = (v: number | null | undefined, phys: number | null | undefined): string =>
+    `${v == null ? '-' : v.toFixed(4)}${phys == null ? '' : ` (${phys.toFixed(3)}${unit})`}`;
+  if (done.baselineValLoss !== null) console.log(`naive baseline val_loss ${both(done.baselineValLoss, done.baselineValLossPhysical)}`);
+  if (done.bestEpoch !== null) console.log(`best epoch ${done.bestEpoch}: val_loss ${both(done.bestValLoss, done.bestValLossPhysical)}${done.earlyStopped ? ' (early stopping)' : ''}`);
+  if (done.testLoss != null) console.log(`test loss ${both(done.testLoss, done.testLossPhysical)}; naive baseline ${both(done.baselineTestLoss, done.baselineTestLossPhysical)}`);
+  if (done.testAccuracy != null) console.log(`test accuracy ${(done.testAccuracy * 100).toFixed(1)}%; baseline ${((done.baselineTestAccuracy ?? 0) * 100).toFixed(1)}%`);
   console.log(`status: ${done.status}${done.error ? ` (${done.error.code} ${JSON.stringify(done.error.params ?? {})})` : ''}; ${done.wallSeconds.toFixed(1)} s`);
-  const out = option(args, '--out');
-  if (out) {
+  const out = option(args, '--out') ?? file.replace(/(\.json)?$/i, '.run.json');
+  {
     await writeFileAtomic(out, JSON.stringify({ experiment: exp, backend: report.active, result: done }, null, 2));
     console.log(`run written to ${out}`);
   }
@@ -99,6 +108,8 @@ async function train(args: string[]): Promise<number> {
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   backends,
   train,
+  summary: async (args) => (await import('./summary')).summary(args),
+  data: async (args) => (await import('./data')).data(args),
   starter: async () => {
     console.log(JSON.stringify(STARTER_EXPERIMENT, null, 2));
     return 0;

@@ -2,12 +2,14 @@
  * The engine's request handlers. Runs inside the engine worker thread (or in-process
  * for the command line and tests). Plain Node: never imports electron.
  */
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { AppError } from '../../shared/errors';
 import { STARTER_EXPERIMENT } from '../../shared/experiments';
 import { SettingsSchema, type Channel, type EventName, type EventPayload, type Req, type Res, type Settings } from '../../shared/ipc/contract';
 import { initBackend, type LadderOptions } from './backend';
 import { readJson, writeFileAtomic } from './files';
+import { readProjectFile, writeProjectFile } from './project';
 import { runTraining } from './train';
 
 export type Emit = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
@@ -36,6 +38,10 @@ export class Engine {
     return path.join(this.opts.dataDir, 'settings.json');
   }
 
+  private autosaveFile(): string {
+    return path.join(this.opts.dataDir, 'projects', 'autosave.seqlab.json');
+  }
+
   private async readSettings(): Promise<Settings> {
     const raw = await readJson(this.settingsFile());
     const parsed = SettingsSchema.safeParse({ ...DEFAULT_SETTINGS, ...(raw && typeof raw === 'object' ? raw : {}) });
@@ -51,6 +57,25 @@ export class Engine {
       return next;
     },
     'experiments.starter': async () => ({ id: 'starter', experiment: STARTER_EXPERIMENT }),
+    'project.load': async () => {
+      const file = this.autosaveFile();
+      try {
+        return { project: await readProjectFile(file) };
+      } catch (e) {
+        // A corrupt or newer autosave is never half-loaded and never lost: a copy is kept
+        // aside (the user is told its name) before the app starts over.
+        if (e instanceof AppError && (e.code === 'E_PROJECT_CORRUPT' || e.code === 'E_PROJECT_NEWER')) {
+          const backup = file.replace(/\.seqlab\.json$/, `.unreadable-${Date.now()}.seqlab.json`);
+          await fs.copyFile(file, backup).catch(() => undefined);
+          throw new AppError(e.code, { ...e.params, backup: path.basename(backup) });
+        }
+        throw e;
+      }
+    },
+    'project.save': async ({ project }) => {
+      await writeProjectFile(this.autosaveFile(), project);
+      return { savedAt: project.savedAt };
+    },
     'train.start': async ({ experiment }) => {
       if (this.running) throw new AppError('E_ENGINE_BUSY', { runId: this.running.runId });
       await initBackend(this.opts.backend);

@@ -1,11 +1,12 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { BuilderPage } from './features/builder/BuilderPage';
 import { StarterPanel } from './features/home/StarterPanel';
 import { ErrorBanner } from './features/shell/ErrorBanner';
 import { StatusBar } from './features/shell/StatusBar';
 import { boot, setLanguage, setPage, useApp, type Page } from './store';
 
-const PAGES: Page[] = ['home'];
+const PAGES: Page[] = ['home', 'builder'];
 
 export function App() {
   const { t } = useTranslation();
@@ -51,7 +52,10 @@ export function App() {
         </div>
       )}
       <ErrorBanner />
-      <main className="content">{page === 'home' && <StarterPanel />}</main>
+      <main className="content">
+        {page === 'home' && <StarterPanel />}
+        {page === 'builder' && <BuilderPage />}
+      </main>
       <StatusBar />
     </div>
   );

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ExperimentSchema } from '../experiment';
+import { ProjectSchema } from '../project';
 
 /**
  * The one IPC contract. Every channel is declared once, here: its request schema
@@ -57,6 +58,9 @@ export const channels = {
   'settings.get': { request: Empty, response: SettingsSchema },
   'settings.set': { request: SettingsSchema.partial().strict(), response: SettingsSchema },
   'experiments.starter': { request: Empty, response: ExperimentSummarySchema },
+  /** The autosaved working project (null when there is none yet). */
+  'project.load': { request: Empty, response: z.object({ project: ProjectSchema.nullable() }) },
+  'project.save': { request: z.object({ project: ProjectSchema }).strict(), response: z.object({ savedAt: z.string() }) },
   'train.start': {
     request: z.object({ experiment: ExperimentSchema }).strict(),
     response: z.object({ runId: RunId }),
@@ -100,6 +104,10 @@ export const EpochLogSchema = z.object({
   loss: z.number(),
   valLoss: z.number().nullable(),
   seconds: z.number(),
+  /** Validation loss in the target's units (MAE: degC; MSE: degC^2), for forecasting. */
+  valLossPhysical: z.number().nullable().optional(),
+  /** Share of correct validation predictions, for classification tasks. */
+  valAccuracy: z.number().nullable().optional(),
 });
 export type EpochLog = z.infer<typeof EpochLogSchema>;
 
@@ -115,6 +123,31 @@ export const TrainDoneSchema = z.object({
   baselineValLoss: z.number().nullable(),
   bestEpoch: z.number().int().nullable(),
   wallSeconds: z.number(),
+  /** 'regression' (forecasting windows) or 'classification' (the generated order/bidirectional tasks). */
+  task: z.enum(['regression', 'classification']).optional(),
+  /** The loss the figures are in ('mae', 'mse', 'binary_crossentropy'). */
+  lossName: z.string().optional(),
+  /** Unit of the physical figures (e.g. 'degC'; MSE figures are in its square), null without one. */
+  targetUnit: z.string().nullable().optional(),
+  /** baselineValLoss in physical units (MAE x the target's training std; MSE x std^2). */
+  baselineValLossPhysical: z.number().nullable().optional(),
+  /** Validation loss of the best epoch (the weights kept), normalised and physical. */
+  bestValLoss: z.number().nullable().optional(),
+  bestValLossPhysical: z.number().nullable().optional(),
+  /** Test split, evaluated once at the end with the kept weights (null when skipped or empty). */
+  testLoss: z.number().nullable().optional(),
+  testLossPhysical: z.number().nullable().optional(),
+  baselineTestLoss: z.number().nullable().optional(),
+  baselineTestLossPhysical: z.number().nullable().optional(),
+  /** Classification only: share correct (model, and the majority-class baseline). */
+  valAccuracy: z.number().nullable().optional(),
+  baselineValAccuracy: z.number().nullable().optional(),
+  testAccuracy: z.number().nullable().optional(),
+  baselineTestAccuracy: z.number().nullable().optional(),
+  /** True when early stopping ended the run (patience ran out). */
+  earlyStopped: z.boolean().optional(),
+  /** Whether the best epoch's weights were put back at the end. */
+  restoredBestWeights: z.boolean().optional(),
   error: z.object({ code: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() }).optional(),
 });
 export type TrainDone = z.infer<typeof TrainDoneSchema>;

@@ -57,6 +57,9 @@ export interface KerasModelJSON {
   backend?: string;
 }
 
+/** Codes ModelGraphError may carry (translated like the shape issues). */
+export const GRAPH_ERROR_CODES = ['no_input', 'cycle', 'unconnected', 'unknown_block', 'wrapper_needs_layer', 'unsupported_layer', 'unsupported_model', 'shared_layer', 'unsupported_input_shape'] as const;
+
 /** Thrown by toKerasSpec / fromKerasSpec: a code (translated as `errors.<code>`) and plain params. */
 export class ModelGraphError extends Error {
   readonly code: string;

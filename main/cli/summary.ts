@@ -1,0 +1,34 @@
+/**
+ * `seqlab summary <model.json>`: prints a Keras-style model summary of a Keras topology
+ * JSON (`to_json()` / tfjs `toJSON()`) or a tfjs model.json (`modelTopology`).
+ */
+import { promises as fs } from 'node:fs';
+import { buildSummary, fromKerasSpec, ModelGraphError, renderSummary } from '../../shared/model';
+
+export async function summary(args: string[]): Promise<number> {
+  const file = args.find((a) => !a.startsWith('--'));
+  if (!file) {
+    console.error('Usage: seqlab summary <model.json>');
+    return 2;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await fs.readFile(file, 'utf8'));
+  } catch (e) {
+    console.error(`Cannot read ${file}: ${e instanceof Error ? e.message : e}`);
+    return 2;
+  }
+  const topology = typeof raw === 'object' && raw !== null && 'modelTopology' in raw ? (raw as { modelTopology: unknown }).modelTopology : raw;
+  try {
+    const s = buildSummary(fromKerasSpec(topology));
+    console.log(renderSummary(s));
+    for (const i of s.report.issues) console.error(`${i.severity}: ${i.code} ${JSON.stringify(i.params)}`);
+    return s.report.ok ? 0 : 1;
+  } catch (e) {
+    if (e instanceof ModelGraphError) {
+      console.error(`${file}: ${e.code} ${JSON.stringify(e.params)}`);
+      return 2;
+    }
+    throw e;
+  }
+}

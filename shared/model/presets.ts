@@ -1,0 +1,152 @@
+/** One-click presets: each a builder graph with a bilingual name and its lesson. */
+import { resolveParams, type Bilingual, type Params } from './catalog';
+import type { BuilderEdge, BuilderGraph, BuilderNode } from './graph';
+
+export interface Preset {
+  id: string;
+  name: Bilingual;
+  lesson: string;
+  /** Per-sample target shape (no batch axis), for inferShapes' target check. */
+  targetShape: (number | null)[];
+  graph: BuilderGraph;
+}
+
+type Step = [block: string, params?: Params, wrapped?: [block: string, params?: Params]];
+
+/** A chain graph: node ids n0 (the input), n1, n2, ... */
+export function chainGraph(name: string, input: [string, Params], steps: Step[]): BuilderGraph {
+  const nodes: BuilderNode[] = [{ id: 'n0', block: input[0], params: resolveParams(input[0], input[1]) }];
+  const edges: BuilderEdge[] = [];
+  steps.forEach(([block, params, wrapped], i) => {
+    const node: BuilderNode = { id: `n${i + 1}`, block, params: resolveParams(block, params) };
+    if (wrapped) node.wrapped = { block: wrapped[0], params: resolveParams(wrapped[0], wrapped[1]) };
+    nodes.push(node);
+    edges.push({ id: `e${i + 1}`, source: `n${i}`, target: `n${i + 1}` });
+  });
+  return { name, nodes, edges };
+}
+
+const conv = (filters: number, k: number): Step => ['conv1d', { filters, kernel_size: k, activation: 'relu' }];
+const jena: [string, Params] = ['input_sequence', { timesteps: null, features: 14 }];
+const jena240: [string, Params] = ['input_sequence', { timesteps: 240, features: 14 }];
+const video: [string, Params] = ['input_video', { frames: 10, height: 32, width: 32, channels: 1 }];
+
+function captioning(): BuilderGraph {
+  const vocab = 500;
+  const len = 12;
+  const n = (id: string, block: string, params: Params = {}, wrapped?: [string, Params]): BuilderNode => ({
+    id, block, params: resolveParams(block, params), ...(wrapped ? { wrapped: { block: wrapped[0], params: resolveParams(wrapped[0], wrapped[1]) } } : {}),
+  });
+  return {
+    name: 'captioner',
+    nodes: [
+      n('image', 'input_image', { height: 32, width: 32, channels: 3 }),
+      n('conv', 'conv2d', { filters: 16, kernel_size: [3, 3], activation: 'relu' }),
+      n('pool', 'max_pooling2d', { pool_size: [2, 2] }),
+      n('flat', 'flatten'),
+      n('feat', 'dense', { units: 64, activation: 'relu' }),
+      n('repeat', 'repeat_vector', { n: len }),
+      n('tokens', 'input_tokens', { length: len }),
+      n('embed', 'embedding', { input_dim: vocab, output_dim: 64 }),
+      n('join', 'concatenate', { axis: -1 }),
+      n('gru', 'gru', { units: 128, return_sequences: true }),
+      n('words', 'time_distributed', {}, ['dense', { units: vocab, activation: 'softmax' }]),
+    ],
+    edges: [
+      { id: 'e1', source: 'image', target: 'conv' },
+      { id: 'e2', source: 'conv', target: 'pool' },
+      { id: 'e3', source: 'pool', target: 'flat' },
+      { id: 'e4', source: 'flat', target: 'feat' },
+      { id: 'e5', source: 'feat', target: 'repeat' },
+      { id: 'e6', source: 'tokens', target: 'embed' },
+      { id: 'e7', source: 'embed', target: 'join', targetIndex: 0 },
+      { id: 'e8', source: 'repeat', target: 'join', targetIndex: 1 },
+      { id: 'e9', source: 'join', target: 'gru' },
+      { id: 'e10', source: 'gru', target: 'words' },
+    ],
+  };
+}
+
+export const PRESETS: readonly Preset[] = [
+  {
+    id: 'conv1d-6.47', lesson: 'conv1d', targetShape: [1],
+    name: { fa: 'شبکهٔ کانولوشنی یک‌بعدی ساده (فهرست ۶٫۴۷)', en: 'Simple 1D convnet (listing 6.47)' },
+    graph: chainGraph('listing_6_47', jena, [conv(32, 5), ['max_pooling1d', { pool_size: 3 }], conv(32, 5), ['max_pooling1d', { pool_size: 3 }], conv(32, 5), ['global_max_pooling1d'], ['dense', { units: 1 }]]),
+  },
+  {
+    id: 'conv1d-gru-6.49', lesson: 'cnn-rnn', targetShape: [1],
+    name: { fa: 'کانولوشن یک‌بعدی پیش از GRU (فهرست ۶٫۴۹)', en: 'Conv1D before a GRU (listing 6.49)' },
+    graph: chainGraph('listing_6_49', jena, [conv(32, 5), ['max_pooling1d', { pool_size: 3 }], conv(32, 5), ['gru', { units: 32, dropout: 0.1, recurrent_dropout: 0.5 }], ['dense', { units: 1 }]]),
+  },
+  {
+    id: 'gru', lesson: 'lstm-gru', targetShape: [1],
+    name: { fa: 'یک GRU ساده برای پیش‌بینی دما', en: 'Plain GRU for temperature forecasting' },
+    graph: chainGraph('gru_basic', jena240, [['gru', { units: 32 }], ['dense', { units: 1 }]]),
+  },
+  {
+    id: 'stacked-gru', lesson: 'stacked-rnn', targetShape: [1],
+    name: { fa: 'دو GRU روی هم با دراپ‌اوت', en: 'Stacked GRUs with dropout' },
+    graph: chainGraph('stacked_gru', jena240, [
+      ['gru', { units: 32, dropout: 0.1, recurrent_dropout: 0.5, return_sequences: true }],
+      ['gru', { units: 64, activation: 'relu', dropout: 0.1, recurrent_dropout: 0.5 }],
+      ['dense', { units: 1 }],
+    ]),
+  },
+  {
+    id: 'bidirectional-gru', lesson: 'bidirectional', targetShape: [1],
+    name: { fa: 'GRU دوسویه', en: 'Bidirectional GRU' },
+    graph: chainGraph('bidirectional_gru', jena240, [['bidirectional', { merge_mode: 'concat' }, ['gru', { units: 32 }]], ['dense', { units: 1 }]]),
+  },
+  {
+    id: 'video-cnn-lstm', lesson: 'video-cnn-rnn', targetShape: [5],
+    name: { fa: 'CNN روی هر قاب و سپس LSTM برای ویدئو', en: 'Per-frame CNN then LSTM for video' },
+    graph: chainGraph('video_cnn_lstm', video, [
+      ['time_distributed', {}, ['conv2d', { filters: 8, kernel_size: [3, 3], activation: 'relu' }]],
+      ['time_distributed', {}, ['max_pooling2d', { pool_size: [2, 2] }]],
+      ['time_distributed', {}, ['flatten']],
+      ['lstm', { units: 32 }],
+      ['dense', { units: 5, activation: 'softmax' }],
+    ]),
+  },
+  {
+    id: 'video-conv3d', lesson: 'conv3d', targetShape: [5],
+    name: { fa: 'دسته‌بندی ویدئو با کانولوشن سه‌بعدی', en: 'Conv3D video classifier' },
+    graph: chainGraph('video_conv3d', video, [
+      ['conv3d', { filters: 8, kernel_size: [3, 3, 3], activation: 'relu' }],
+      ['max_pooling3d', { pool_size: [2, 2, 2] }],
+      ['conv3d', { filters: 16, kernel_size: [3, 3, 3], activation: 'relu' }],
+      ['max_pooling3d', { pool_size: [1, 2, 2] }],
+      ['flatten'],
+      ['dense', { units: 5, activation: 'softmax' }],
+    ]),
+  },
+  {
+    id: 'video-convlstm', lesson: 'convlstm', targetShape: [5],
+    name: { fa: 'ConvLSTM برای ویدئو', en: 'ConvLSTM video model' },
+    graph: chainGraph('video_convlstm', ['input_video', { frames: 8, height: 16, width: 16, channels: 1 }], [
+      ['conv_lstm2d', { filters: 8, kernel_size: [3, 3] }],
+      ['batch_normalization'],
+      ['flatten'],
+      ['dense', { units: 5, activation: 'softmax' }],
+    ]),
+  },
+  {
+    id: 'captioning', lesson: 'captioning', targetShape: [12, 500],
+    name: { fa: 'توصیف تصویر (رمزگذار-رمزگشا)', en: 'Image captioning (encoder-decoder)' },
+    graph: captioning(),
+  },
+  {
+    id: 'dense-autoencoder', lesson: 'autoencoder', targetShape: [784],
+    name: { fa: 'خودرمزگذار چگال ۷۸۴-۱۲۸-۳۲-۱۲۸-۷۸۴', en: 'Dense autoencoder 784-128-32-128-784' },
+    graph: chainGraph('dense_autoencoder', ['input_vector', { features: 784 }], [
+      ['dense', { units: 128, activation: 'relu' }],
+      ['dense', { units: 32, activation: 'relu' }],
+      ['dense', { units: 128, activation: 'relu' }],
+      ['dense', { units: 784, activation: 'sigmoid' }],
+    ]),
+  },
+];
+
+export function getPreset(id: string): Preset | undefined {
+  return PRESETS.find((p) => p.id === id);
+}
