@@ -32,6 +32,13 @@ export const DatasetRefSchema = z.discriminatedUnion('kind', [
     /** Generator options (size, seed); each builtin validates its own. */
     options: z.record(z.string().max(64), z.union([z.number(), z.string().max(64), z.boolean()])).optional(),
   }),
+  z.object({
+    kind: z.literal('file'),
+    /** A CSV file on this computer (numeric columns; an optional date column). */
+    path: z.string().min(1).max(4096),
+    /** What to do with missing or malformed cells (default 'fill-previous'). */
+    missing: z.enum(['drop-row', 'fill-previous', 'fail']).optional(),
+  }),
 ]);
 export type DatasetRef = z.infer<typeof DatasetRefSchema>;
 
@@ -45,17 +52,33 @@ export const WindowingSchema = z.object({
   batchSize: z.number().int().min(1).max(4096),
   /** Index of the target column among the numeric columns. */
   targetColumn: z.number().int().min(0).max(10_000),
+  /** Indices of the numeric columns fed to the model (default: all). */
+  inputColumns: z.array(z.number().int().min(0).max(10_000)).min(1).max(10_000).optional(),
+  /**
+   * Explicit split sizes in rows: the first `train` rows, then `validation` rows, the rest
+   * is test. Default: the dataset's own split (Jena: 200,000 / 100,000 of 420,551, scaled).
+   */
+  splits: z.object({ train: z.number().int().min(1), validation: z.number().int().min(1) }).optional(),
 });
 export type Windowing = z.infer<typeof WindowingSchema>;
 
 export const TrainSettingsSchema = z.object({
   optimizer: z.enum(['rmsprop', 'adam', 'sgd']),
   learningRate: z.number().positive().max(10),
-  loss: z.enum(['mae', 'mse']),
+  /** 'binary_crossentropy' for the classification tasks (sigmoid output). */
+  loss: z.enum(['mae', 'mse', 'binary_crossentropy']),
   epochs: z.number().int().min(1).max(10_000),
   stepsPerEpoch: z.number().int().min(1).max(1_000_000),
   validationSteps: z.number().int().min(0).max(1_000_000),
   seed: z.number().int().min(0).max(2 ** 31 - 1),
+  /** Early stopping: stop after this many epochs without a better validation loss (absent or 0: never). */
+  patience: z.number().int().min(0).max(10_000).optional(),
+  /** The smallest fall of the validation loss that counts as better (default 0). */
+  minDelta: z.number().min(0).max(1e6).optional(),
+  /** Put the best epoch's weights back at the end (default true). */
+  restoreBestWeights: z.boolean().optional(),
+  /** Batches of the test split evaluated at the end (absent: as validationSteps; 0: skip the test). */
+  testSteps: z.number().int().min(0).max(1_000_000).optional(),
 });
 export type TrainSettings = z.infer<typeof TrainSettingsSchema>;
 

@@ -13,13 +13,14 @@ export function App() {
   const page = useApp((s) => s.page);
   const language = useApp((s) => s.language);
   const info = useApp((s) => s.info);
+  const ready = useApp((s) => s.ready);
 
   useEffect(() => {
     void boot();
   }, []);
 
   return (
-    <div className="shell">
+    <div className="shell" data-ready={ready ? 'true' : 'false'}>
       <header className="topbar">
         <div className="brand">
           <span className="logo" aria-hidden="true" />

@@ -32,6 +32,8 @@ interface AppState {
   error: UiError | null;
   starter: Experiment | null;
   training: TrainingState;
+  /** Settings loaded: the language shown is the saved one. */
+  ready: boolean;
 }
 
 export const useApp = create<AppState>(() => ({
@@ -43,6 +45,7 @@ export const useApp = create<AppState>(() => ({
   error: null,
   starter: null,
   training: { runId: null, status: 'idle', progress: null, epochs: [], done: null },
+  ready: false,
 }));
 
 const set = useApp.setState;
@@ -131,6 +134,7 @@ export async function boot(): Promise<void> {
       await i18n.changeLanguage(settings.language);
       set({ language: settings.language });
     }
+    set({ ready: true });
     set({ info: await api.invoke('app.info', {}) });
     set({ starter: (await api.invoke('experiments.starter', {})).experiment });
   } catch (e) {

@@ -21,7 +21,8 @@ export const ISSUE_CODES = [
 ] as const;
 export type IssueCode = (typeof ISSUE_CODES)[number];
 
-export const WARNING_CODES: ReadonlySet<IssueCode> = new Set<IssueCode>(['embedding_float_input', 'dense_after_sequence_for_scalar_target', 'target_shape_mismatch']);
+// A model output that cannot meet the training target is an error (training would fail), not a warning.
+export const WARNING_CODES: ReadonlySet<IssueCode> = new Set<IssueCode>(['embedding_float_input']);
 
 export interface ShapeIssue {
   code: IssueCode;

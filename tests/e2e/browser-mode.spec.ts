@@ -12,6 +12,7 @@ test.afterAll(async () => {
 
 test('shell in Persian by default, switches to English and back, remembers the choice', async ({ page }) => {
   await page.goto(app.url);
+  await expect(page.locator('.shell')).toHaveAttribute('data-ready', 'true');
   await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
   await expect(page.locator('html')).toHaveAttribute('lang', 'fa');
   await expect(page.getByRole('heading', { name: 'آزمایشگاه دنباله' })).toBeVisible();
@@ -42,6 +43,7 @@ test('shell in Persian by default, switches to English and back, remembers the c
 
 test('status bar shows the active backend and why better ones are not used', async ({ page }) => {
   await page.goto(app.url);
+  await expect(page.locator('.shell')).toHaveAttribute('data-ready', 'true');
   const status = page.getByTestId('backend-status');
   await expect(status.locator('[data-backend]')).toHaveAttribute('data-backend', /^(tensorflow-gpu|tensorflow|wasm|cpu)$/);
   const active = await status.locator('[data-backend]').getAttribute('data-backend');
@@ -53,6 +55,7 @@ test('status bar shows the active backend and why better ones are not used', asy
 
 test('train the starter GRU: progress, final loss beside the baseline; stop a second run mid-way', async ({ page }) => {
   await page.goto(app.url);
+  await expect(page.locator('.shell')).toHaveAttribute('data-ready', 'true');
   await page.getByTestId('language-switch').click();
   await expect(page.locator('html')).toHaveAttribute('dir', 'ltr');
   await page.getByRole('button', { name: 'Train' }).click();
@@ -84,6 +87,7 @@ test('train the starter GRU: progress, final loss beside the baseline; stop a se
 
 test('the engine refuses a WebSocket without the launch token or from another origin', async ({ page }) => {
   await page.goto(app.url);
+  await expect(page.locator('.shell')).toHaveAttribute('data-ready', 'true');
   const results = await page.evaluate(async (origin) => {
     const tryOpen = (url: string) =>
       new Promise<string>((resolve) => {

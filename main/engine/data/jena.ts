@@ -47,6 +47,8 @@ export const JENA_HEADER = [
 export const JENA_FULL_ROWS = 420_551;
 /** One year at one row per 10 minutes: the default size. */
 export const JENA_DEFAULT_ROWS = 52_560;
+/** Default seed: gives a one-year naive validation MAE of about 0.30 (normalised), 2.4 degC. */
+export const JENA_DEFAULT_SEED = 42;
 /** Epoch ms of the first row, 01.01.2009 00:10:00 (read as UTC). */
 export const JENA_START_MS = Date.UTC(2009, 0, 1, 0, 10, 0);
 export const JENA_STEP_MS = 10 * 60 * 1000;
@@ -78,7 +80,7 @@ export function magnus(tC: number): number {
 /** Generates the synthetic table directly (fast: no text). Deterministic for (rows, seed). */
 export function generateJena(opts: JenaOptions = {}): JenaData {
   const rows = Math.max(1, Math.floor(opts.rows ?? JENA_DEFAULT_ROWS));
-  const rand = mulberry32(opts.seed ?? 2009);
+  const rand = mulberry32(opts.seed ?? JENA_DEFAULT_SEED);
   const g = gaussian(rand);
   const columns = JENA_HEADER.slice(1) as string[];
   const C = columns.length;
@@ -146,7 +148,7 @@ export function generateJena(opts: JenaOptions = {}): JenaData {
     const wvRaw = 1.7 * gust * (0.7 + 0.3 * rand());
     const wv = errorsAt.has(r) ? -9999 : r2(Math.min(25, wvRaw));
     const maxWv = r2(Math.min(35, wvRaw * (1.35 + 0.5 * rand()) + 0.2));
-    dir += 6 * g() + 0.02 * (225 - dir);
+    dir += 12 * g() + 0.01 * (225 - dir);
     const wd = r2(((dir % 360) + 360) % 360);
 
     const o = r * C;

@@ -56,7 +56,8 @@ export const useBuilder = create<BuilderState>(() => ({
   past: [],
   future: [],
   clipboard: null,
-  targetShape: undefined,
+  // The lesson's default task forecasts one value per sample.
+  targetShape: [1],
   report: inferShapes(EMPTY),
   loaded: false,
   savedAt: null,
@@ -305,7 +306,7 @@ export function loadPreset(presetId: string): boolean {
 
 export function clearGraph(): void {
   commit({ graph: EMPTY, layout: {}, presetId: null });
-  set({ selected: [], targetShape: undefined });
+  set({ selected: [] });
 }
 
 /** The Keras topology of the current graph, or null while it has errors. */
@@ -362,7 +363,7 @@ export async function loadProject(): Promise<void> {
     if (project) {
       const graph = project.builder.graph as BuilderGraph;
       const preset = project.builder.presetId ? getPreset(project.builder.presetId) : undefined;
-      const targetShape = preset?.targetShape;
+      const targetShape = preset?.targetShape ?? get().targetShape;
       set({
         graph,
         layout: project.builder.layout,
