@@ -2,11 +2,21 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BuilderPage } from './features/builder/BuilderPage';
 import { StarterPanel } from './features/home/StarterPanel';
+import { loadPreset, loadProject, useBuilder } from './features/builder/builderStore';
+import { LessonsPage } from './features/lessons/LessonsPage';
+import { RunsPage } from './features/runs/RunsPage';
+import { wireRuns } from './features/runs/runsStore';
 import { ErrorBanner } from './features/shell/ErrorBanner';
 import { StatusBar } from './features/shell/StatusBar';
 import { boot, setLanguage, setPage, useApp, type Page } from './store';
 
-const PAGES: Page[] = ['home', 'builder'];
+const PAGES: Page[] = ['home', 'lessons', 'builder', 'runs'];
+
+async function openPreset(presetId: string): Promise<void> {
+  await loadProject();
+  loadPreset(presetId);
+  setPage('builder');
+}
 
 export function App() {
   const { t } = useTranslation();
@@ -14,9 +24,11 @@ export function App() {
   const language = useApp((s) => s.language);
   const info = useApp((s) => s.info);
   const ready = useApp((s) => s.ready);
+  const builderOk = useBuilder((s) => s.report.ok && s.graph.nodes.length > 0);
 
   useEffect(() => {
     void boot();
+    wireRuns();
   }, []);
 
   return (
@@ -55,7 +67,17 @@ export function App() {
       <ErrorBanner />
       <main className="content">
         {page === 'home' && <StarterPanel />}
-        {page === 'builder' && <BuilderPage />}
+        {page === 'lessons' && <LessonsPage onOpenPreset={(id) => void openPreset(id)} />}
+        {page === 'builder' && (
+          <BuilderPage
+            trainAction={
+              <button type="button" className="primary" data-testid="builder-train" disabled={!builderOk} onClick={() => setPage('runs')}>
+                {t('nav.trainThis')}
+              </button>
+            }
+          />
+        )}
+        {page === 'runs' && <RunsPage />}
       </main>
       <StatusBar />
     </div>

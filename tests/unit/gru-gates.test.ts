@@ -38,7 +38,7 @@ async function compare(c: Case): Promise<{ maxErr: number; clipped: number }> {
     inputShape: [c.steps, c.inputDim],
   });
   const model = tf.sequential({ layers: [layer] });
-  const weights = [tf.tensor2d(kernel), tf.tensor2d(recurrentKernel)];
+  const weights: tf.Tensor[] = [tf.tensor2d(kernel), tf.tensor2d(recurrentKernel)];
   if (c.useBias) weights.push(tf.tensor1d(bias));
   model.setWeights(weights);
   const out = model.predict(tf.tensor3d([window])) as tf.Tensor;

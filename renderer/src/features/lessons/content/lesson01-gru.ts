@@ -17,7 +17,7 @@ export const lesson01: Lesson = {
     fa: 'چرا یک لایهٔ بازگشتی ساده فراموش می‌کند و دو دروازهٔ GRU چگونه تصمیم می‌گیرند چه چیزی بماند و چه چیزی بازنویسی شود.',
   },
   presets: [{ id: 'gru', label: { en: 'GRU on the climate data', fa: 'GRU روی داده‌های اقلیمی' } }],
-  terms: ['sequence', 'timestep', 'rnn', 'hidden-state', 'unrolling', 'vanishing-gradient', 'lstm', 'gru', 'gate', 'update-gate', 'reset-gate', 'candidate-state', 'hadamard', 'sigmoid', 'hard-sigmoid', 'tanh', 'parameter', 'baseline', 'mae'],
+  terms: ['sequence', 'timestep', 'rnn', 'hidden-state', 'unrolling', 'vanishing-gradient', 'lstm', 'gru', 'gate', 'update-gate', 'reset-gate', 'candidate-state', 'hadamard', 'sigmoid', 'hard-sigmoid', 'tanh', 'parameter', 'epoch', 'validation', 'normalization', 'baseline', 'mae'],
   sections: [
     { kind: 'heading', text: { en: 'A quick recap: the recurrent layer', fa: 'یادآوری کوتاه: لایهٔ بازگشتی' } },
     {
@@ -97,7 +97,7 @@ export const lesson01: Lesson = {
       kind: 'paragraph',
       text: {
         en: 'Keras and TensorFlow.js store the gate from the other side. They keep $z_t$ and write $h_t = z_t \\odot h_{t-1} + (1 - z_t) \\odot \\tilde h_t$, so $z_t$ is the "keep" gate and our update gate is $u_t = 1 - z_t$. Because $\\sigma(-a) = 1 - \\sigma(a)$ holds for both the logistic sigmoid and the hard sigmoid, this is the same model: our $W_u, U_u, b_u$ are simply the negatives of Keras\'s $z$ weights.',
-        fa: 'Keras و TensorFlow.js این دروازه را از سمت دیگرش نگه می‌دارند. آن‌ها $z_t$ را ذخیره می‌کنند و می‌نویسند $h_t = z_t \\odot h_{t-1} + (1 - z_t) \\odot \\tilde h_t$؛ پس $z_t$ دروازهٔ «نگه‌داشتن» است و دروازهٔ به‌روزرسانی ما $u_t = 1 - z_t$ است. چون رابطهٔ $\\sigma(-a) = 1 - \\sigma(a)$ هم برای سیگموید لجستیک و هم برای سیگموید سخت برقرار است، این همان مدل است: $W_u$ و $U_u$ و $b_u$ ما همان وزن‌های $z$ در Keras با علامت منفی‌اند.',
+        fa: 'Keras و TensorFlow.js این دروازه را از سمت دیگرش نگه می‌دارند. آن‌ها $z_t$ را ذخیره می‌کنند و می‌نویسند $h_t = z_t \\odot h_{t-1} + (1 - z_t) \\odot \\tilde h_t$؛ پس $z_t$ دروازهٔ «نگه‌داشتن» است و دروازهٔ به‌روزرسانی ما $u_t = 1 - z_t$ است. چون رابطهٔ $\\sigma(-a) = 1 - \\sigma(a)$ هم برای سیگموید لجستیک و هم برای سیگموید سخت برقرار است، این همان مدل است: وزن‌های $W_u, U_u, b_u$ ما همان وزن‌های $z$ در Keras با علامت منفی‌اند.',
       },
     },
     {

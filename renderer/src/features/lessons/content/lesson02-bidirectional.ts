@@ -16,7 +16,7 @@ export const lesson02: Lesson = {
       kind: 'paragraph',
       text: {
         en: 'A model is causal when its output at step $t$ depends only on inputs up to $t$: $x_1, \\dots, x_t$. An ordinary recurrent layer is causal by construction, because its state $h_t$ has seen nothing after $t$. That is a requirement whenever outputs are needed while the sequence is still arriving: live speech recognition, controlling a machine, flagging a fault as it happens.',
-        fa: 'یک مدل وقتی علّی (causal) است که خروجی‌اش در گام $t$ فقط به ورودی‌های تا همان گام، یعنی $x_1, \\dots, x_t$، وابسته باشد. یک لایهٔ بازگشتی معمولی ذاتاً علّی است، چون حالت $h_t$ آن هیچ چیزی از بعد از $t$ ندیده است. هر جا خروجی باید در حالی آماده شود که دنباله هنوز در حال رسیدن است، این یک الزام است: بازشناسی زنده‌ی گفتار، کنترل یک دستگاه، یا اعلام خطا در همان لحظه‌ای که رخ می‌دهد.',
+        fa: 'یک مدل وقتی علّی (causal) است که خروجی‌اش در گام $t$ فقط به ورودی‌های تا گام $t$، یعنی $x_1, \\dots, x_t$، وابسته باشد. یک لایهٔ بازگشتی معمولی ذاتاً علّی است، چون حالت $h_t$ آن هیچ چیزی از بعد از $t$ ندیده است. هر جا خروجی باید در حالی آماده شود که دنباله هنوز در حال رسیدن است، این یک الزام است: بازشناسی زندهٔ گفتار، کنترل یک دستگاه، یا اعلام خطا در همان لحظه‌ای که رخ می‌دهد.',
       },
     },
     {
@@ -31,7 +31,7 @@ export const lesson02: Lesson = {
       kind: 'paragraph',
       text: {
         en: 'A bidirectional layer holds two independent copies of a recurrent layer, each with its own weights. The forward copy reads $x_1 \\to x_T$ and produces $\\overrightarrow{h}_t$, a summary of the past up to $t$. The backward copy reads the same sequence reversed, $x_T \\to x_1$, and produces $\\overleftarrow{h}_t$, a summary of the future from $t$. At each step the two are joined, by default concatenated, so the output has $2u$ features.',
-        fa: 'یک لایهٔ دوسویه دو نسخهٔ مستقل از یک لایهٔ بازگشتی دارد که هر کدام وزن‌های خودش را دارد. نسخهٔ رو به جلو دنباله را از $x_1$ تا $x_T$ می‌خواند و $\\overrightarrow{h}_t$ را می‌سازد که خلاصه‌ای از گذشته تا $t$ است. نسخهٔ رو به عقب همان دنباله را وارونه، از $x_T$ تا $x_1$، می‌خواند و $\\overleftarrow{h}_t$ را می‌سازد که خلاصه‌ای از آینده از $t$ به بعد است. در هر گام این دو به هم پیوند می‌خورند (به‌طور پیش‌فرض کنار هم گذاشته می‌شوند)، پس خروجی $2u$ ویژگی دارد.',
+        fa: 'یک لایهٔ دوسویه دو نسخهٔ مستقل از یک لایهٔ بازگشتی دارد که هر کدام وزن‌های خودش را دارد. نسخهٔ رو به جلو دنباله را به ترتیب $x_1 \\to x_T$ می‌خواند و $\\overrightarrow{h}_t$ را می‌سازد که خلاصه‌ای از گذشته تا $t$ است. نسخهٔ رو به عقب همان دنباله را وارونه، یعنی $x_T \\to x_1$، می‌خواند و $\\overleftarrow{h}_t$ را می‌سازد که خلاصه‌ای از آینده از $t$ به بعد است. در هر گام این دو به هم پیوند می‌خورند (به‌طور پیش‌فرض کنار هم گذاشته می‌شوند)، پس خروجی $2u$ ویژگی دارد.',
       },
     },
     {

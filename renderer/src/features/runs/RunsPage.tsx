@@ -1,0 +1,341 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { getPreset, type BuilderGraph } from '../../../../shared/model';
+import type { Experiment } from '../../../../shared/experiment';
+import type { RunRecord } from '../../../../shared/runs';
+import { stopTraining, useApp } from '../../store';
+import { useFormat } from '../../useFormat';
+import { currentSpec, useBuilder } from '../builder/builderStore';
+import { useData } from '../data/dataStore';
+import { Chart } from './Chart';
+import { batchChart, epochChart, errorHistogram, forecastChart, overlayChart, type ChartText } from './charts';
+import { deleteRun, loadForecast, refreshRuns, startRun, toggleOverlay, useRuns, wireRuns } from './runsStore';
+import { BOOK_SETTINGS, setTrainSettings, useTrainSettings } from './trainSettings';
+import './runs.css';
+
+function useChartText(): ChartText {
+  const { t, i18n } = useTranslation('runs');
+  return {
+    lang: i18n.language,
+    epoch: t('chart.epoch'),
+    batch: t('chart.batch'),
+    loss: t('chart.loss'),
+    train: t('chart.train'),
+    validation: t('chart.validation'),
+    baseline: t('chart.baseline'),
+    best: t('chart.best'),
+    truth: t('chart.truth'),
+    prediction: t('chart.prediction'),
+    naive: t('chart.naive'),
+    hours: t('chart.hours'),
+    count: t('chart.count'),
+    error: t('chart.error'),
+  };
+}
+
+/** The experiment the Train button runs: the builder's model, the Data page's data, these settings. */
+export function builderExperiment(): Experiment | null {
+  const model = currentSpec();
+  if (!model) return null;
+  const b = useBuilder.getState();
+  const d = useData.getState();
+  const preset = b.presetId ? getPreset(b.presetId) : undefined;
+  return {
+    version: 1,
+    name: (preset?.id ?? (b.graph as BuilderGraph).name ?? 'model').slice(0, 200),
+    dataset: d.dataset,
+    windowing: d.windowing,
+    model,
+    training: useTrainSettings.getState(),
+  };
+}
+
+function SettingsForm() {
+  const { t } = useTranslation('runs');
+  const s = useTrainSettings();
+  const num = (key: 'learningRate' | 'epochs' | 'stepsPerEpoch' | 'validationSteps' | 'seed' | 'patience', step: string) => (
+    <div className="field">
+      <label htmlFor={`ts-${key}`}>{t(`settings.${key}`)}</label>
+      <input
+        id={`ts-${key}`}
+        type="number"
+        dir="ltr"
+        step={step}
+        min={0}
+        value={s[key] ?? 0}
+        onChange={(e) => {
+          const v = Number(e.target.value);
+          if (Number.isFinite(v) && e.target.value !== '') setTrainSettings({ [key]: v });
+        }}
+      />
+    </div>
+  );
+  return (
+    <form className="settings-grid" onSubmit={(e) => e.preventDefault()} aria-label={t('settings.title')}>
+      <div className="field">
+        <label htmlFor="ts-optimizer">{t('settings.optimizer')}</label>
+        <select id="ts-optimizer" value={s.optimizer} onChange={(e) => setTrainSettings({ optimizer: e.target.value as typeof s.optimizer })}>
+          <option value="rmsprop">RMSprop</option>
+          <option value="adam">Adam</option>
+          <option value="sgd">SGD</option>
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="ts-loss">{t('settings.loss')}</label>
+        <select id="ts-loss" value={s.loss} onChange={(e) => setTrainSettings({ loss: e.target.value as typeof s.loss })}>
+          <option value="mae">MAE</option>
+          <option value="mse">MSE</option>
+          <option value="binary_crossentropy">{t('settings.bce')}</option>
+        </select>
+      </div>
+      {num('learningRate', 'any')}
+      {num('epochs', '1')}
+      {num('stepsPerEpoch', '1')}
+      {num('validationSteps', '1')}
+      {num('patience', '1')}
+      {num('seed', '1')}
+      <button type="button" onClick={() => setTrainSettings(BOOK_SETTINGS)}>
+        {t('settings.book')}
+      </button>
+    </form>
+  );
+}
+
+function RunResult({ run }: { run: RunRecord }) {
+  const { t } = useTranslation('runs');
+  const f = useFormat();
+  const d = run.done;
+  const unit = d.targetUnit ? ` ${d.targetUnit}` : '';
+  const row = (label: string, v: number | null | undefined, phys?: number | null, testId?: string) =>
+    v === null || v === undefined ? null : (
+      <div>
+        <dt>{label}</dt>
+        <dd data-testid={testId}>
+          {f.num(v, 4)}
+          {phys !== null && phys !== undefined ? <span className="muted"> ({f.num(phys, 2)}{unit})</span> : null}
+        </dd>
+      </div>
+    );
+  const beats = d.bestValLoss != null && d.baselineValLoss != null ? d.bestValLoss < d.baselineValLoss : null;
+  return (
+    <div className="run-result" data-testid="run-result" data-status={d.status}>
+      <p role="status">{t(`status.${d.status}`)}</p>
+      <dl className="stats">
+        {row(t('result.bestVal'), d.bestValLoss ?? d.finalValLoss, d.bestValLossPhysical, 'best-val')}
+        {row(t('result.baselineVal'), d.baselineValLoss, d.baselineValLossPhysical, 'baseline-val')}
+        {row(t('result.test'), d.testLoss, d.testLossPhysical, 'test-loss')}
+        {row(t('result.baselineTest'), d.baselineTestLoss, d.baselineTestLossPhysical)}
+        {row(t('result.valAccuracy'), d.valAccuracy, null)}
+        {row(t('result.baselineValAccuracy'), d.baselineValAccuracy, null)}
+        <div>
+          <dt>{t('result.wall')}</dt>
+          <dd>{t('seconds', { value: f.num(d.wallSeconds, 1) })}</dd>
+        </div>
+      </dl>
+      {beats !== null && <p className={beats ? 'good' : 'warn'}>{beats ? t('result.beats') : t('result.loses')}</p>}
+      {d.earlyStopped && <p className="muted">{t('result.earlyStopped', { epoch: f.int(d.bestEpoch ?? 0) })}</p>}
+    </div>
+  );
+}
+
+function Forecast({ run }: { run: RunRecord }) {
+  const { t } = useTranslation('runs');
+  const f = useFormat();
+  const ct = useChartText();
+  const forecast = useRuns((s) => s.forecast);
+  const start = useRuns((s) => s.forecastStart);
+  const lastDone = useApp((s) => s.training.done?.runId);
+  const canPredict = lastDone === run.id && run.done.task !== 'classification' && run.done.status !== 'failed';
+  useEffect(() => {
+    if (canPredict) void loadForecast(run.id, 0);
+  }, [run.id, canPredict]);
+  const line = useMemo(() => (forecast ? forecastChart(ct, forecast, 6) : null), [forecast, ct]);
+  const hist = useMemo(() => (forecast ? errorHistogram(ct, forecast) : null), [forecast, ct]);
+  if (!canPredict) return <p className="muted">{t('forecast.onlyLast')}</p>;
+  if (!forecast || forecast.runId !== run.id) return null;
+  const maxStart = Math.max(0, forecast.available - 168 * 6);
+  return (
+    <div className="forecast">
+      <div className="field wide">
+        <label htmlFor="fc-start">{t('forecast.start')}</label>
+        <input id="fc-start" type="range" min={0} max={maxStart} step={144} value={start} onChange={(e) => void loadForecast(run.id, Number(e.target.value))} />
+        <span>{f.int(start)}</span>
+      </div>
+      {line && <Chart option={line} label={t('forecast.title')} testId="forecast-chart" height={280} />}
+      {hist && <Chart option={hist} label={t('forecast.errors')} height={200} />}
+    </div>
+  );
+}
+
+function diff(a: unknown, b: unknown, prefix = ''): [string, string, string][] {
+  if (JSON.stringify(a) === JSON.stringify(b)) return [];
+  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+    return keys.flatMap((k) => diff((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], prefix ? `${prefix}.${k}` : k));
+  }
+  const show = (v: unknown) => (v === undefined ? '—' : JSON.stringify(v).slice(0, 80));
+  return [[prefix, show(a), show(b)]];
+}
+
+export function RunsPage() {
+  const { t } = useTranslation('runs');
+  const f = useFormat();
+  const ct = useChartText();
+  const training = useApp((s) => s.training);
+  const report = useBuilder((s) => s.report);
+  const graph = useBuilder((s) => s.graph);
+  const dataset = useData((s) => s.dataset);
+  const runs = useRuns((s) => s.runs);
+  const overlay = useRuns((s) => s.overlay);
+  const curve = useRuns((s) => s.batchCurve);
+  const [focus, setFocus] = useState<string | null>(null);
+
+  useEffect(() => wireRuns(), []);
+
+  const busy = training.status !== 'idle';
+  const canTrain = !busy && report.ok && graph.nodes.length > 0;
+  const epochOpt = useMemo(
+    () => epochChart(ct, training.epochs, training.done?.baselineValLoss ?? null, training.done?.bestEpoch ?? null),
+    [ct, training.epochs, training.done],
+  );
+  const batchOpt = useMemo(() => batchChart(ct, curve), [ct, curve]);
+  const label = (r: RunRecord) => `${r.experiment.name} · ${r.id.slice(-5)}`;
+  const overlayRuns = runs.filter((r) => overlay.includes(r.id));
+  const overlayOpt = useMemo(() => overlayChart(ct, overlayRuns, label), [ct, overlayRuns]);
+  const focused = runs.find((r) => r.id === (focus ?? training.done?.runId)) ?? null;
+  const pair = overlayRuns.length === 2 ? diff(overlayRuns[0]!.experiment, overlayRuns[1]!.experiment) : null;
+
+  return (
+    <div className="runs-page">
+      <section className="card wide" aria-labelledby="train-title">
+        <h2 id="train-title">{t('train.title')}</h2>
+        <p className="muted">{t('train.what', { dataset: dataset.kind === 'builtin' ? dataset.id : (dataset.name ?? dataset.fileId) })}</p>
+        <SettingsForm />
+        <div className="actions">
+          <button
+            type="button"
+            className="primary"
+            data-testid="train-model"
+            disabled={!canTrain}
+            onClick={() => {
+              const exp = builderExperiment();
+              if (exp) void startRun(exp);
+            }}
+          >
+            {t('train.start')}
+          </button>
+          <button type="button" onClick={() => void stopTraining()} disabled={training.status !== 'running'}>
+            {t('train.stop')}
+          </button>
+          {!report.ok && <span className="warn">{t('train.fixErrors', { count: report.errorCount, value: f.int(report.errorCount) })}</span>}
+        </div>
+        {training.progress && busy && (
+          <p aria-live="polite" data-testid="live-progress">
+            {t('train.progress', {
+              epoch: f.int(training.progress.epoch),
+              epochs: f.int(training.progress.epochs),
+              batch: f.int(training.progress.batch),
+              batches: f.int(training.progress.batches),
+              loss: f.num(training.progress.smoothedLoss, 4),
+              speed: f.int(training.progress.samplesPerSecond),
+              eta: f.int(training.progress.etaSeconds),
+            })}
+          </p>
+        )}
+        <div className="chart-row">
+          <Chart option={batchOpt} label={t('chart.batchTitle')} testId="batch-chart" />
+          <Chart option={epochOpt} label={t('chart.epochTitle')} testId="epoch-chart" />
+        </div>
+      </section>
+
+      <section className="card wide" aria-labelledby="runs-title">
+        <h2 id="runs-title">{t('history.title')}</h2>
+        {runs.length === 0 ? (
+          <p className="muted">{t('history.empty')}</p>
+        ) : (
+          <table className="runs-table" data-testid="runs-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('history.overlay')}</th>
+                <th scope="col">{t('history.name')}</th>
+                <th scope="col">{t('history.dataset')}</th>
+                <th scope="col">{t('history.params')}</th>
+                <th scope="col">{t('history.backend')}</th>
+                <th scope="col">{t('history.wall')}</th>
+                <th scope="col">{t('history.best')}</th>
+                <th scope="col">{t('history.baseline')}</th>
+                <th scope="col">{t('history.status')}</th>
+                <th scope="col" />
+              </tr>
+            </thead>
+            <tbody>
+              {runs.map((r) => (
+                <tr key={r.id} className={focused?.id === r.id ? 'focused' : ''} data-run={r.id}>
+                  <td>
+                    <input type="checkbox" aria-label={t('history.overlayRun', { name: label(r) })} checked={overlay.includes(r.id)} onChange={() => toggleOverlay(r.id)} />
+                  </td>
+                  <td>
+                    <button type="button" className="link-inline" onClick={() => setFocus(r.id)} dir="ltr">
+                      {label(r)}
+                    </button>
+                  </td>
+                  <td dir="ltr">{r.experiment.dataset.kind === 'builtin' ? r.experiment.dataset.id : (r.experiment.dataset.name ?? r.experiment.dataset.fileId)}</td>
+                  <td className="num">{r.params === null ? '–' : f.int(r.params)}</td>
+                  <td>{t(`backend.${r.backend}`)}</td>
+                  <td className="num">{t('seconds', { value: f.num(r.done.wallSeconds, 1) })}</td>
+                  <td className="num">{r.done.bestValLoss == null ? '–' : f.num(r.done.bestValLoss, 4)}</td>
+                  <td className="num">{r.done.baselineValLoss == null ? '–' : f.num(r.done.baselineValLoss, 4)}</td>
+                  <td>{t(`status.${r.done.status}`)}</td>
+                  <td>
+                    <button type="button" onClick={() => void deleteRun(r.id)} aria-label={t('history.delete')} title={t('history.delete')}>
+                      ✕
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <div className="actions">
+          <button type="button" onClick={() => void refreshRuns()}>
+            {t('history.refresh')}
+          </button>
+        </div>
+        {overlayRuns.length > 0 && <Chart option={overlayOpt} label={t('chart.overlayTitle')} testId="overlay-chart" height={300} />}
+        {pair && (
+          <table className="diff-table" aria-label={t('history.diff')}>
+            <caption>{t('history.diff')}</caption>
+            <tbody>
+              {pair.length === 0 ? (
+                <tr>
+                  <td>{t('history.same')}</td>
+                </tr>
+              ) : (
+                pair.map(([k, a, b]) => (
+                  <tr key={k}>
+                    <th scope="row" dir="ltr">
+                      {k}
+                    </th>
+                    <td dir="ltr">{a}</td>
+                    <td dir="ltr">{b}</td>
+                  </tr>
+                ))
+              )}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      {focused && (
+        <section className="card wide" aria-labelledby="focus-title">
+          <h2 id="focus-title" dir="auto">
+            {label(focused)}
+          </h2>
+          <RunResult run={focused} />
+          <h3>{t('forecast.title')}</h3>
+          <Forecast run={focused} />
+        </section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,139 @@
+/** Chart options built from run data; language-aware labels and digits, time left to right. */
+import type { EpochLog } from '../../../../shared/ipc/contract';
+import type { Forecast, RunRecord } from '../../../../shared/runs';
+import { formatNumber } from '../../i18n';
+import type { ChartOption } from './Chart';
+
+export interface ChartText {
+  lang: string;
+  epoch: string;
+  batch: string;
+  loss: string;
+  train: string;
+  validation: string;
+  baseline: string;
+  best: string;
+  truth: string;
+  prediction: string;
+  naive: string;
+  hours: string;
+  count: string;
+  error: string;
+}
+
+const base = (t: ChartText) => ({
+  textStyle: { fontFamily: 'Vazirmatn, sans-serif' },
+  animation: false,
+  grid: { left: 64, right: 24, top: 40, bottom: 48 },
+  tooltip: { trigger: 'axis' as const },
+  legend: { top: 4 },
+  numFmt: (v: number) => formatNumber(v, t.lang, { maximumFractionDigits: 3 }),
+});
+
+export function epochChart(t: ChartText, epochs: EpochLog[], baseline: number | null, bestEpoch: number | null): ChartOption {
+  const b = base(t);
+  const series: unknown[] = [
+    { name: t.train, type: 'line', data: epochs.map((e) => [e.epoch, e.loss]), symbolSize: 6 },
+    {
+      name: t.validation,
+      type: 'line',
+      data: epochs.filter((e) => e.valLoss !== null).map((e) => [e.epoch, e.valLoss]),
+      symbolSize: 6,
+      markPoint:
+        bestEpoch !== null
+          ? { symbol: 'pin', symbolSize: 36, label: { formatter: t.best }, data: epochs.filter((e) => e.epoch === bestEpoch && e.valLoss !== null).map((e) => ({ coord: [e.epoch, e.valLoss], name: t.best })) }
+          : undefined,
+      markLine:
+        baseline !== null
+          ? { symbol: 'none', lineStyle: { type: 'dashed', color: '#a15c00' }, label: { formatter: `${t.baseline} ${b.numFmt(baseline)}`, position: 'insideEndTop' }, data: [{ yAxis: baseline, name: t.baseline }] }
+          : undefined,
+    },
+  ];
+  return {
+    textStyle: b.textStyle,
+    animation: false,
+    grid: b.grid,
+    tooltip: b.tooltip,
+    legend: b.legend,
+    xAxis: { type: 'value', name: t.epoch, nameLocation: 'middle', nameGap: 28, minInterval: 1, axisLabel: { formatter: b.numFmt } },
+    yAxis: { type: 'value', name: t.loss, scale: true, axisLabel: { formatter: b.numFmt } },
+    series,
+  };
+}
+
+export function batchChart(t: ChartText, curve: [number, number][]): ChartOption {
+  const b = base(t);
+  return {
+    textStyle: b.textStyle,
+    animation: false,
+    grid: b.grid,
+    tooltip: b.tooltip,
+    xAxis: { type: 'value', name: t.batch, nameLocation: 'middle', nameGap: 28, axisLabel: { formatter: b.numFmt } },
+    yAxis: { type: 'value', name: t.loss, scale: true, axisLabel: { formatter: b.numFmt } },
+    series: [{ name: t.loss, type: 'line', data: curve, showSymbol: false, sampling: 'lttb', lineStyle: { width: 1.5 } }],
+  };
+}
+
+export function overlayChart(t: ChartText, runs: RunRecord[], label: (r: RunRecord) => string): ChartOption {
+  const b = base(t);
+  const baselines = runs.map((r) => r.done.baselineValLoss).filter((v): v is number => v !== null);
+  return {
+    textStyle: b.textStyle,
+    animation: false,
+    grid: { ...b.grid, top: 56 },
+    tooltip: b.tooltip,
+    legend: { top: 4, type: 'scroll' },
+    xAxis: { type: 'value', name: t.epoch, nameLocation: 'middle', nameGap: 28, minInterval: 1, axisLabel: { formatter: b.numFmt } },
+    yAxis: { type: 'value', name: `${t.validation} ${t.loss}`, scale: true, axisLabel: { formatter: b.numFmt } },
+    series: [
+      ...runs.map((r) => ({
+        name: label(r),
+        type: 'line',
+        symbolSize: 6,
+        data: r.done.history.filter((e) => e.valLoss !== null).map((e) => [e.epoch, e.valLoss]),
+      })),
+      ...(baselines.length
+        ? [{ name: t.baseline, type: 'line', data: [], markLine: { symbol: 'none', lineStyle: { type: 'dashed', color: '#a15c00' }, data: [{ yAxis: baselines[0] }] } }]
+        : []),
+    ],
+  };
+}
+
+export function forecastChart(t: ChartText, f: Forecast, stride: number): ChartOption {
+  const b = base(t);
+  const hours = (i: number) => i * stride / 6;
+  const unit = f.unit ? ` (${f.unit})` : '';
+  return {
+    textStyle: b.textStyle,
+    animation: false,
+    grid: b.grid,
+    tooltip: b.tooltip,
+    legend: b.legend,
+    xAxis: { type: 'value', name: t.hours, nameLocation: 'middle', nameGap: 28, axisLabel: { formatter: b.numFmt } },
+    yAxis: { type: 'value', name: `${t.truth}${unit}`, scale: true, axisLabel: { formatter: b.numFmt } },
+    series: [
+      { name: t.truth, type: 'line', showSymbol: false, data: f.truth.map((v, i) => [hours(i), v]), lineStyle: { width: 2, color: '#1d2330' } },
+      { name: t.prediction, type: 'line', showSymbol: false, data: f.prediction.map((v, i) => [hours(i), v]), lineStyle: { width: 2, color: '#2160c4' } },
+      { name: t.naive, type: 'line', showSymbol: false, data: f.naive.map((v, i) => [hours(i), v]), lineStyle: { width: 1, type: 'dashed', color: '#a15c00' } },
+    ],
+  };
+}
+
+export function errorHistogram(t: ChartText, f: Forecast, bins = 24): ChartOption {
+  const b = base(t);
+  const errs = f.prediction.map((p, i) => p - f.truth[i]!);
+  const lo = Math.min(...errs, 0);
+  const hi = Math.max(...errs, 0);
+  const w = (hi - lo) / bins || 1;
+  const counts = new Array<number>(bins).fill(0);
+  for (const e of errs) counts[Math.min(bins - 1, Math.floor((e - lo) / w))]!++;
+  return {
+    textStyle: b.textStyle,
+    animation: false,
+    grid: b.grid,
+    tooltip: { trigger: 'axis' },
+    xAxis: { type: 'category', name: t.error, nameLocation: 'middle', nameGap: 28, data: counts.map((_, i) => b.numFmt(lo + (i + 0.5) * w)) },
+    yAxis: { type: 'value', name: t.count, axisLabel: { formatter: b.numFmt } },
+    series: [{ type: 'bar', data: counts, itemStyle: { color: '#2160c4' } }],
+  };
+}

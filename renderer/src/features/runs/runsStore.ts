@@ -1,0 +1,81 @@
+/**
+ * Run history and the live curve of the current run. Runs are recorded by the engine
+ * (one file each); this store lists them, picks runs to overlay, and keeps the per-batch
+ * loss of the run in progress.
+ */
+import { create } from 'zustand';
+import type { Experiment } from '../../../../shared/experiment';
+import type { Forecast, RunRecord } from '../../../../shared/runs';
+import { api } from '../../api';
+import { startTraining, toUiError, useApp } from '../../store';
+
+interface RunsState {
+  runs: RunRecord[];
+  overlay: string[];
+  /** [global batch, smoothed loss] of the run in progress. */
+  batchCurve: [number, number][];
+  liveRunId: string | null;
+  forecast: Forecast | null;
+  forecastStart: number;
+}
+
+export const useRuns = create<RunsState>(() => ({ runs: [], overlay: [], batchCurve: [], liveRunId: null, forecast: null, forecastStart: 0 }));
+const set = useRuns.setState;
+const get = useRuns.getState;
+
+export async function refreshRuns(): Promise<void> {
+  try {
+    const { runs } = await api.invoke('runs.list', {});
+    const known = new Set(runs.map((r) => r.id));
+    set({ runs, overlay: get().overlay.filter((id) => known.has(id)) });
+  } catch (e) {
+    useApp.setState({ error: toUiError(e) });
+  }
+}
+
+export function toggleOverlay(id: string): void {
+  const o = get().overlay;
+  set({ overlay: o.includes(id) ? o.filter((x) => x !== id) : [...o, id] });
+}
+
+export async function deleteRun(id: string): Promise<void> {
+  await api.invoke('runs.delete', { runId: id });
+  await refreshRuns();
+}
+
+export async function loadForecast(runId: string, start: number, count = 168, stride = 6): Promise<void> {
+  try {
+    const f = await api.invoke('train.predict', { runId, start, count, stride });
+    set({ forecast: f, forecastStart: start });
+  } catch (e) {
+    set({ forecast: null });
+    useApp.setState({ error: toUiError(e) });
+  }
+}
+
+export async function startRun(experiment: Experiment): Promise<void> {
+  set({ batchCurve: [], liveRunId: null, forecast: null });
+  await startTraining(experiment);
+}
+
+let wired = false;
+/** Follows the app's training events: the live curve, and the history when a run ends. */
+export function wireRuns(): void {
+  if (wired) return;
+  wired = true;
+  useApp.subscribe((s, prev) => {
+    const p = s.training.progress;
+    if (p && p !== prev.training.progress && p.phase === 'training' && p.epoch >= 1) {
+      const x = (p.epoch - 1) * p.batches + p.batch;
+      const curve = get().liveRunId === p.runId ? get().batchCurve : [];
+      set({ liveRunId: p.runId, batchCurve: [...curve.slice(-5000), [x, p.smoothedLoss]] });
+    }
+    if (s.training.done && s.training.done !== prev.training.done) {
+      void refreshRuns().then(() => {
+        const id = s.training.done!.runId;
+        if (s.training.done!.status !== 'failed' && !get().overlay.includes(id)) set({ overlay: [...get().overlay, id] });
+      });
+    }
+  });
+  void refreshRuns();
+}
