@@ -1,0 +1,68 @@
+import { expect, test, type Page } from '@playwright/test';
+import { startBrowserMode, type BrowserModeApp } from './helpers';
+
+let app: BrowserModeApp;
+test.beforeAll(async () => {
+  app = await startBrowserMode();
+});
+test.afterAll(async () => {
+  await app?.stop();
+});
+
+async function openLessons(page: Page, lang: 'fa' | 'en'): Promise<void> {
+  await page.goto(app.url);
+  await expect(page.locator('.shell')).toHaveAttribute('data-ready', 'true');
+  if ((await page.locator('html').getAttribute('lang')) !== lang) await page.getByTestId('language-switch').click();
+  await expect(page.locator('html')).toHaveAttribute('lang', lang);
+  await page.getByRole('button', { name: lang === 'fa' ? 'درس‌ها' : 'Lessons', exact: true }).click();
+}
+
+for (const lang of ['fa', 'en'] as const) {
+  test(`every lesson renders in ${lang}: direction, formulas, diagram, preset button`, async ({ page }) => {
+    await openLessons(page, lang);
+    const items = page.locator('.lessons-nav-list .lessons-nav-item');
+    await expect(items).toHaveCount(9);
+    for (let i = 0; i < 9; i++) {
+      await items.nth(i).click();
+      const view = page.locator('.lesson-view');
+      await expect(view).toBeVisible();
+      await expect(page.locator('.lessons-page')).toHaveAttribute('dir', lang === 'fa' ? 'rtl' : 'ltr');
+      await expect(view.locator('svg').first()).toBeVisible();
+      await expect(view.locator('.lesson-open').first()).toBeVisible();
+      const text = await view.innerText();
+      expect(text).not.toContain('$$');
+      if ((await view.locator('.katex').count()) > 0) {
+        await expect(view.locator('.katex-error')).toHaveCount(0);
+      }
+      if (lang === 'fa') expect(text).toMatch(/[\u0600-\u06FF]{3}/);
+    }
+    // Lesson 1 typesets the GRU equations with KaTeX.
+    await items.nth(0).click();
+    expect(await page.locator('.lesson-view .katex').count()).toBeGreaterThanOrEqual(4);
+    await page.screenshot({ path: `test-results/lesson1-${lang}.png` });
+    await items.nth(4).click();
+    await page.screenshot({ path: `test-results/lesson5-${lang}.png` });
+  });
+}
+
+test('a lesson opens its preset in the builder', async ({ page }) => {
+  await openLessons(page, 'en');
+  await page.locator('.lessons-nav-list .lessons-nav-item').nth(4).click();
+  await page.locator('.lesson-view .lesson-open[data-preset="conv1d-gru-6.49"]').first().click();
+  await expect(page.getByRole('list', { name: 'Model layers' })).toBeVisible();
+  await expect(page.getByTestId('total-params')).toHaveText('13,697');
+  await expect(page.getByLabel('Preset')).toHaveValue('conv1d-gru-6.49');
+});
+
+test('the GRU gate explorer steps through time', async ({ page }) => {
+  await openLessons(page, 'en');
+  const explorer = page.locator('section.gate-explorer');
+  await expect(explorer).toBeVisible();
+  const slider = explorer.locator('input[type="range"]');
+  const cellsAt = () => explorer.locator('rect[aria-label]').evaluateAll((rs) => rs.map((r) => r.getAttribute('aria-label')).join('|'));
+  const before = await slider.inputValue();
+  const cellsBefore = await cellsAt();
+  await explorer.locator('button').nth(3).click(); // next step
+  await expect(slider).not.toHaveValue(before);
+  expect(await cellsAt()).not.toEqual(cellsBefore);
+});
