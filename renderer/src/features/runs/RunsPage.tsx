@@ -5,7 +5,7 @@ import type { Experiment } from '../../../../shared/experiment';
 import type { RunRecord } from '../../../../shared/runs';
 import { stopTraining, useApp } from '../../store';
 import { useFormat } from '../../useFormat';
-import { currentSpec, useBuilder } from '../builder/builderStore';
+import { currentSpec, loadProject, useBuilder } from '../builder/builderStore';
 import { useData } from '../data/dataStore';
 import { Chart } from './Chart';
 import { batchChart, epochChart, errorHistogram, forecastChart, overlayChart, type ChartText } from './charts';
@@ -30,6 +30,7 @@ function useChartText(): ChartText {
     hours: t('chart.hours'),
     count: t('chart.count'),
     error: t('chart.error'),
+    valLoss: t('chart.valLoss'),
   };
 }
 
@@ -167,6 +168,13 @@ function Forecast({ run }: { run: RunRecord }) {
   );
 }
 
+/** The best validation loss of a run (recorded, or the lowest of its history). */
+function bestVal(r: RunRecord): number | null {
+  if (r.done.bestValLoss != null) return r.done.bestValLoss;
+  const v = r.done.history.map((e) => e.valLoss).filter((x): x is number => x !== null);
+  return v.length ? Math.min(...v) : null;
+}
+
 function diff(a: unknown, b: unknown, prefix = ''): [string, string, string][] {
   if (JSON.stringify(a) === JSON.stringify(b)) return [];
   if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
@@ -190,7 +198,10 @@ export function RunsPage() {
   const curve = useRuns((s) => s.batchCurve);
   const [focus, setFocus] = useState<string | null>(null);
 
-  useEffect(() => wireRuns(), []);
+  useEffect(() => {
+    wireRuns();
+    void loadProject();
+  }, []);
 
   const busy = training.status !== 'idle';
   const canTrain = !busy && report.ok && graph.nodes.length > 0;
@@ -283,7 +294,7 @@ export function RunsPage() {
                   <td className="num">{r.params === null ? '–' : f.int(r.params)}</td>
                   <td>{t(`backend.${r.backend}`)}</td>
                   <td className="num">{t('seconds', { value: f.num(r.done.wallSeconds, 1) })}</td>
-                  <td className="num">{r.done.bestValLoss == null ? '–' : f.num(r.done.bestValLoss, 4)}</td>
+                  <td className="num">{bestVal(r) === null ? '–' : f.num(bestVal(r)!, 4)}</td>
                   <td className="num">{r.done.baselineValLoss == null ? '–' : f.num(r.done.baselineValLoss, 4)}</td>
                   <td>{t(`status.${r.done.status}`)}</td>
                   <td>

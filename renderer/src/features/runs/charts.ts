@@ -19,6 +19,7 @@ export interface ChartText {
   hours: string;
   count: string;
   error: string;
+  valLoss: string;
 }
 
 const base = (t: ChartText) => ({
@@ -29,6 +30,11 @@ const base = (t: ChartText) => ({
   legend: { top: 4 },
   numFmt: (v: number) => formatNumber(v, t.lang, { maximumFractionDigits: 3 }),
 });
+
+/** Keeps a baseline line inside the plotted range. */
+function withBaseline(baseline: number | null) {
+  return baseline === null ? undefined : (v: { max: number }) => Number((Math.max(v.max, baseline) * 1.05).toPrecision(3));
+}
 
 export function epochChart(t: ChartText, epochs: EpochLog[], baseline: number | null, bestEpoch: number | null): ChartOption {
   const b = base(t);
@@ -56,7 +62,7 @@ export function epochChart(t: ChartText, epochs: EpochLog[], baseline: number | 
     tooltip: b.tooltip,
     legend: b.legend,
     xAxis: { type: 'value', name: t.epoch, nameLocation: 'middle', nameGap: 28, minInterval: 1, axisLabel: { formatter: b.numFmt } },
-    yAxis: { type: 'value', name: t.loss, scale: true, axisLabel: { formatter: b.numFmt } },
+    yAxis: { type: 'value', name: t.loss, scale: true, max: withBaseline(baseline), axisLabel: { formatter: b.numFmt } },
     series,
   };
 }
@@ -84,7 +90,7 @@ export function overlayChart(t: ChartText, runs: RunRecord[], label: (r: RunReco
     tooltip: b.tooltip,
     legend: { top: 4, type: 'scroll' },
     xAxis: { type: 'value', name: t.epoch, nameLocation: 'middle', nameGap: 28, minInterval: 1, axisLabel: { formatter: b.numFmt } },
-    yAxis: { type: 'value', name: `${t.validation} ${t.loss}`, scale: true, axisLabel: { formatter: b.numFmt } },
+    yAxis: { type: 'value', name: t.valLoss, scale: true, max: withBaseline(baselines[0] ?? null), axisLabel: { formatter: b.numFmt } },
     series: [
       ...runs.map((r) => ({
         name: label(r),
