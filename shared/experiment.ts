@@ -24,6 +24,10 @@ export const ModelSpecSchema = z
   .loose();
 export type ModelSpec = z.infer<typeof ModelSpecSchema>;
 
+/** Id of an imported file: lower-case letters, digits and '-', so it can never name a path. */
+export const FileIdSchema = z.string().regex(/^[a-z0-9-]{1,64}$/);
+export const MissingPolicySchema = z.enum(['drop-row', 'fill-previous', 'fail']);
+
 export const DatasetRefSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('builtin'),
@@ -34,10 +38,15 @@ export const DatasetRefSchema = z.discriminatedUnion('kind', [
   }),
   z.object({
     kind: z.literal('file'),
-    /** A CSV file on this computer (numeric columns; an optional date column). */
-    path: z.string().min(1).max(4096),
+    /**
+     * A CSV file the user chose, copied by the engine into `<dataDir>/imports/<fileId>.csv`.
+     * The engine resolves the id to that path only: the renderer never names a path.
+     */
+    fileId: FileIdSchema,
+    /** The file's original name, for display only. */
+    name: z.string().max(200).optional(),
     /** What to do with missing or malformed cells (default 'fill-previous'). */
-    missing: z.enum(['drop-row', 'fill-previous', 'fail']).optional(),
+    missing: MissingPolicySchema.optional(),
   }),
 ]);
 export type DatasetRef = z.infer<typeof DatasetRefSchema>;

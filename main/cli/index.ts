@@ -5,10 +5,14 @@
  *   seqlab starter > experiment.json
  */
 import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { z } from 'zod';
 import { BACKEND_NAMES, type BackendName } from '../../shared/ipc/contract';
-import { ExperimentSchema } from '../../shared/experiment';
+import { DatasetRefSchema, ExperimentSchema, MissingPolicySchema } from '../../shared/experiment';
 import { STARTER_EXPERIMENT } from '../../shared/experiments';
 import { initBackend } from '../engine/backend';
+import { importCsvFromPath } from '../engine/dataHandlers';
 import { writeFileAtomic } from '../engine/files';
 import { runTraining } from '../engine/train';
 
@@ -19,7 +23,17 @@ const USAGE = `Usage:
   seqlab summary <model.json>  Keras-style summary of a Keras topology or tfjs model.json
   seqlab data generate-jena [--rows N] [--seed S] --out file.csv   synthetic Jena-format CSV
   seqlab data inspect file.csv   columns, statistics and problems of a CSV file
+  seqlab export <experiment.json> --out DIR [--tfjs] [--h5] [--python]   train, then export model/code/history
+  seqlab import <model.json|model.h5>   summary of a tfjs or Keras HDF5 model
 `;
+
+/**
+ * The command line may name a CSV file by path (`{"kind": "file", "path": "..."}`), which
+ * the window never may: the file is copied into a private imports folder through the
+ * engine's own import function, and the run then uses its file id like any other.
+ */
+const CliFileRefSchema = z.object({ kind: z.literal('file'), path: z.string().min(1).max(4096), missing: MissingPolicySchema.optional() }).strict();
+const CliExperimentSchema = ExperimentSchema.extend({ dataset: z.union([DatasetRefSchema, CliFileRefSchema]) });
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -57,13 +71,29 @@ async function train(args: string[]): Promise<number> {
     console.error(`Cannot read ${file}: ${e instanceof Error ? e.message : e}`);
     return 2;
   }
-  const parsed = ExperimentSchema.safeParse(raw);
+  const parsed = CliExperimentSchema.safeParse(raw);
   if (!parsed.success) {
     const i = parsed.error.issues[0];
     console.error(`${file} is not a valid experiment: ${i ? `${i.path.join('.')}: ${i.message}` : 'invalid'}`);
     return 2;
   }
-  const exp = parsed.data;
+  let dataDir: string | undefined;
+  let dataset = parsed.data.dataset;
+  if ('path' in dataset) {
+    // Relative paths are read from beside the experiment file.
+    const source = path.resolve(path.dirname(file), dataset.path);
+    dataDir = await fs.mkdtemp(path.join(tmpdir(), 'seqlab-cli-'));
+    dataset = await importCsvFromPath(dataDir, source, dataset.missing);
+  }
+  const exp = ExperimentSchema.parse({ ...parsed.data, dataset });
+  try {
+    return await trainParsed(exp, file, args, dataDir);
+  } finally {
+    if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function trainParsed(exp: z.infer<typeof ExperimentSchema>, file: string, args: string[], dataDir: string | undefined): Promise<number> {
   const report = await initBackend({ prefer: backendOption(args) });
   console.log(`Training "${exp.name}" on backend ${report.active}`);
   let stop = false;
@@ -72,19 +102,24 @@ async function train(args: string[]): Promise<number> {
     console.log('\nStopping after this batch...');
   });
   const tty = process.stdout.isTTY;
-  const done = await runTraining(exp, 'cli', {
-    shouldStop: () => stop,
-    progressIntervalMs: tty ? 200 : 5000,
-    onProgress: (p) => {
-      const line = `epoch ${p.epoch}/${p.epochs} batch ${p.batch}/${p.batches} loss ${p.smoothedLoss.toFixed(4)} ${p.samplesPerSecond.toFixed(0)} samples/s ETA ${p.etaSeconds.toFixed(0)} s`;
-      if (tty) process.stdout.write(`\r${line}   `);
-      else console.log(line);
+  const done = await runTraining(
+    exp,
+    'cli',
+    {
+      shouldStop: () => stop,
+      progressIntervalMs: tty ? 200 : 5000,
+      onProgress: (p) => {
+        const line = `epoch ${p.epoch}/${p.epochs} batch ${p.batch}/${p.batches} loss ${p.smoothedLoss.toFixed(4)} ${p.samplesPerSecond.toFixed(0)} samples/s ETA ${p.etaSeconds.toFixed(0)} s`;
+        if (tty) process.stdout.write(`\r${line}   `);
+        else console.log(line);
+      },
+      onEpoch: (l) => {
+        if (tty) process.stdout.write('\n');
+        console.log(`epoch ${l.epoch}: loss ${l.loss.toFixed(4)} val_loss ${l.valLoss === null ? '-' : l.valLoss.toFixed(4)} (${l.seconds.toFixed(1)} s)`);
+      },
     },
-    onEpoch: (l) => {
-      if (tty) process.stdout.write('\n');
-      console.log(`epoch ${l.epoch}: loss ${l.loss.toFixed(4)} val_loss ${l.valLoss === null ? '-' : l.valLoss.toFixed(4)} (${l.seconds.toFixed(1)} s)`);
-    },
-  });
+    dataDir ? { dataDir } : {},
+  );
   const unit = done.targetUnit ? ` ${done.targetUnit}${done.lossName === 'mse' ? '^2' : ''}` : '';
   const both = (v: number | null | undefined, phys: number | null | undefined): string =>
     `${v == null ? '-' : v.toFixed(4)}${phys == null ? '' : ` (${phys.toFixed(3)}${unit})`}`;
@@ -110,6 +145,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   train,
   summary: async (args) => (await import('./summary')).summary(args),
   data: async (args) => (await import('./data')).data(args),
+  export: async (args) => (await import('./export')).exportCommand(args),
+  import: async (args) => (await import('./export')).importCommand(args),
   starter: async () => {
     console.log(JSON.stringify(STARTER_EXPERIMENT, null, 2));
     return 0;

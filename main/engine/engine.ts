@@ -8,9 +8,11 @@ import { AppError } from '../../shared/errors';
 import { STARTER_EXPERIMENT } from '../../shared/experiments';
 import { SettingsSchema, type Channel, type EventName, type EventPayload, type Req, type Res, type Settings } from '../../shared/ipc/contract';
 import { initBackend, type LadderOptions } from './backend';
+import { dataHandlers } from './dataHandlers';
 import { readJson, writeFileAtomic } from './files';
 import { readProjectFile, writeProjectFile } from './project';
-import { runTraining } from './train';
+import { RunStore } from './runs';
+import { predictRange, trainModel, type TrainedRun } from './train';
 
 export type Emit = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
 
@@ -27,12 +29,17 @@ type EngineChannel = Exclude<Channel, 'app.info'>;
 
 export class Engine {
   private running: { runId: string; stop: boolean } | null = null;
+  /** The last finished run's model, kept for predictions and exports. */
+  private lastRun: TrainedRun | null = null;
+  private runs: RunStore;
   private runCounter = 0;
 
   constructor(
     private readonly opts: EngineOptions,
     private readonly emit: Emit,
-  ) {}
+  ) {
+    this.runs = new RunStore(path.join(opts.dataDir, 'runs'));
+  }
 
   private settingsFile(): string {
     return path.join(this.opts.dataDir, 'settings.json');
@@ -50,6 +57,7 @@ export class Engine {
 
   readonly handlers: { [C in EngineChannel]: Handler<C> } = {
     'engine.backends': async () => initBackend(this.opts.backend),
+    ...dataHandlers(() => ({ dataDir: this.opts.dataDir, emit: this.emit })),
     'settings.get': async () => this.readSettings(),
     'settings.set': async (patch) => {
       const next = SettingsSchema.parse({ ...(await this.readSettings()), ...patch });
@@ -82,16 +90,44 @@ export class Engine {
       const runId = `run-${Date.now().toString(36)}-${++this.runCounter}`;
       const state = { runId, stop: false };
       this.running = state;
-      void runTraining(experiment, runId, {
+      const createdAt = new Date().toISOString();
+      const backend = (await initBackend(this.opts.backend)).active;
+      void trainModel(experiment, runId, {
         shouldStop: () => state.stop,
         onProgress: (p) => this.emit('train.progress', p),
         onEpoch: (log) => this.emit('train.epoch', { runId, log }),
-      })
-        .then((done) => this.emit('train.done', done))
+      }, { dataDir: this.opts.dataDir })
+        .then(async (trained) => {
+          this.lastRun?.dispose();
+          this.lastRun = trained.model ? trained : null;
+          if (!trained.model) trained.dispose();
+          const params = trained.model ? trained.model.countParams() : null;
+          // The run is recorded before the window hears it is done, so the history is complete.
+          await this.runs.save({ id: runId, createdAt, experiment, backend, params, done: trained.done }).catch(() => undefined);
+          this.emit('train.done', trained.done);
+        })
         .finally(() => {
           if (this.running === state) this.running = null;
         });
       return { runId };
+    },
+    'runs.list': async () => ({ runs: await this.runs.list() }),
+    'runs.delete': async ({ runId }) => ({ deleted: await this.runs.delete(runId) }),
+    'train.predict': async ({ runId, split, start, count, stride }) => {
+      const run = this.lastRun;
+      if (!run || run.done.runId !== runId || !run.model || !run.data) throw new AppError('E_NOT_FOUND', { what: 'model', id: runId });
+      const f = await predictRange({ model: run.model, data: run.data }, { split: split ?? 'test', start, count, stride });
+      const splitName = split ?? 'test';
+      return {
+        runId,
+        split: splitName,
+        unit: f.unit,
+        time: f.time ? Array.from(f.time) : null,
+        truth: Array.from(f.truth),
+        prediction: Array.from(f.prediction),
+        naive: Array.from(f.naive),
+        available: run.data.source.count(splitName),
+      };
     },
     'train.stop': async ({ runId }) => {
       if (this.running && this.running.runId === runId) {

@@ -4,7 +4,7 @@
  * throttled to what a person can see, and the best weights are kept.
  *
  * API (see each function's comment):
- *   loadDataset(ref, onProgress?)          -> LoadedDataset (builtin or CSV file; async)
+ *   loadDataset(ref, onProgress?, {dataDir}) -> LoadedDataset (builtin or imported CSV file; async)
  *   prepareData(exp, dataset?)             -> PreparedData: splits, normalisation (train rows only), SampleSource
  *   trainModel(exp, runId, hooks, opts?)   -> TrainedRun { done, model (best weights), data, dispose() }
  *   runTraining(exp, runId, hooks)         -> TrainDone (trainModel, then disposes the model)
@@ -16,12 +16,13 @@
  * windows cut on the fly from a table (regression) and generated (x, y) tasks
  * (classification: sigmoid outputs, binary cross-entropy, accuracy).
  */
+import * as nodePath from 'node:path';
 import { AppError, toErrorData } from '../../shared/errors';
 import type { Experiment } from '../../shared/experiment';
 import type { EpochLog, TrainDone, TrainProgress } from '../../shared/ipc/contract';
 import { tf } from './backend';
 import { JENA_SPLITS, loadBuiltin, type LoadedDataset, type TableDataset } from './data/builtin';
-import { parseCsvFile, type CsvProgress } from './data/csv';
+import { parseCsvFile, type CsvProgress, type CsvResult, type MissingPolicy } from './data/csv';
 import { mulberry32 } from './data/random';
 import { SPLIT_NAMES, TaskSource, WindowedSource, type SampleSource, type SplitName } from './data/source';
 import { unitOf } from './data/table';
@@ -141,35 +142,62 @@ const yieldToEvents = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 // ------------------------------------------------------------------ data
 
-let csvCache: { key: string; dataset: TableDataset } | null = null;
+let csvCache: { key: string; dataset: TableDataset; csv: CsvResult } | null = null;
+
+const FILE_ID = /^[a-z0-9-]{1,64}$/;
 
 /**
- * Loads the experiment's dataset: a builtin (generated) or a CSV file (streamed from disk
- * with progress; the last file parsed is cached by path, size and modification time).
- * CSV files use the Jena fractions for their split unless windowing.splits says otherwise.
+ * The only path an imported file can have: `<dataDir>/imports/<fileId>.csv`. The id is
+ * checked again here (the schema checked it already), so no id can leave that folder.
  */
-export async function loadDataset(ref: Experiment['dataset'], onProgress?: (p: CsvProgress) => void): Promise<LoadedDataset> {
-  if (ref.kind === 'builtin') return loadBuiltin(ref);
+export function importedCsvPath(dataDir: string, fileId: string): string {
+  if (!FILE_ID.test(fileId)) throw new AppError('E_VALIDATION', { path: 'dataset.fileId', issue: 'invalid_string' });
+  return nodePath.join(dataDir, 'imports', `${fileId}.csv`);
+}
+
+/**
+ * Parses an imported CSV file (streamed from disk with progress) and keeps the last one
+ * parsed cached by path, size, modification time and missing-value policy. Returns the
+ * dataset and the parser's full report (columns, problems) for the Data page.
+ */
+export async function loadImportedCsv(
+  dataDir: string,
+  fileId: string,
+  missing?: MissingPolicy,
+  onProgress?: (p: CsvProgress) => void,
+): Promise<{ dataset: TableDataset; csv: CsvResult }> {
+  const file = importedCsvPath(dataDir, fileId);
   const { promises: fs } = await import('node:fs');
   let key = '';
   try {
-    const st = await fs.stat(ref.path);
-    key = `${ref.path}|${st.size}|${st.mtimeMs}|${ref.missing ?? ''}`;
-  } catch (e) {
-    throw new AppError('E_CSV_READ', { path: ref.path, reason: (e as { code?: string }).code ?? 'unknown' });
+    const st = await fs.stat(file);
+    key = `${file}|${st.size}|${st.mtimeMs}|${missing ?? ''}`;
+  } catch {
+    throw new AppError('E_NOT_FOUND', { what: 'file', id: fileId });
   }
-  if (csvCache?.key === key) return csvCache.dataset;
-  const r = await parseCsvFile(ref.path, onProgress, ref.missing ? { missing: ref.missing } : {});
-  const t = r.table.columns.findIndex((c) => /^T \(degC\)$/.test(c));
+  if (csvCache?.key === key) return { dataset: csvCache.dataset, csv: csvCache.csv };
+  const csv = await parseCsvFile(file, onProgress, missing ? { missing } : {});
+  const t = csv.table.columns.findIndex((c) => /^T \(degC\)$/.test(c));
   const dataset: TableDataset = {
     kind: 'table',
-    table: r.table,
-    timestamps: r.timestamps,
+    table: csv.table,
+    timestamps: csv.timestamps,
     splits: { ...JENA_SPLITS },
     defaultTargetColumn: t >= 0 ? t : 0,
   };
-  csvCache = { key, dataset };
-  return dataset;
+  csvCache = { key, dataset, csv };
+  return { dataset, csv };
+}
+
+/**
+ * Loads the experiment's dataset: a builtin (generated) or an imported CSV file, found by
+ * its id under `<dataDir>/imports/` only (see loadImportedCsv; the last one is cached).
+ * CSV files use the Jena fractions for their split unless windowing.splits says otherwise.
+ */
+export async function loadDataset(ref: Experiment['dataset'], onProgress?: (p: CsvProgress) => void, opts: { dataDir?: string } = {}): Promise<LoadedDataset> {
+  if (ref.kind === 'builtin') return loadBuiltin(ref);
+  if (!opts.dataDir) throw new AppError('E_NOT_FOUND', { what: 'file', id: ref.fileId });
+  return (await loadImportedCsv(opts.dataDir, ref.fileId, ref.missing, onProgress)).dataset;
 }
 
 export interface PreparedData {
@@ -439,6 +467,8 @@ export interface TrainedRun {
 export interface TrainOptions {
   /** A dataset loaded already (loadDataset); default: generate the builtin. */
   dataset?: LoadedDataset;
+  /** Where imported files live (`<dataDir>/imports/<fileId>.csv`); needed for file datasets. */
+  dataDir?: string;
 }
 
 /** Divergence: a loss that is not finite, or beyond this. */
@@ -498,7 +528,7 @@ export async function trainModel(exp: Experiment, runId: string, hooks: TrainHoo
 
   try {
     hooks.onProgress?.({ runId, phase: 'preparing', epoch: 0, epochs: s.epochs, batch: 0, batches: s.stepsPerEpoch, loss: 0, smoothedLoss: 0, samplesPerSecond: 0, etaSeconds: 0, elapsedSeconds: 0 });
-    data = prepareData(exp, opts.dataset ?? (await loadDataset(exp.dataset)));
+    data = prepareData(exp, opts.dataset ?? (await loadDataset(exp.dataset, undefined, opts.dataDir ? { dataDir: opts.dataDir } : {})));
     const src = data.source;
     if (src.kind === 'regression' && s.loss === 'binary_crossentropy') {
       throw new AppError('E_VALIDATION', { path: 'training.loss', issue: 'classification_loss_on_regression' });

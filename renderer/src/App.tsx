@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BuilderPage } from './features/builder/BuilderPage';
+import { DataPage } from './features/data/DataPage';
 import { StarterPanel } from './features/home/StarterPanel';
 import { loadPreset, loadProject, useBuilder } from './features/builder/builderStore';
 import { LessonsPage } from './features/lessons/LessonsPage';
@@ -10,7 +11,7 @@ import { ErrorBanner } from './features/shell/ErrorBanner';
 import { StatusBar } from './features/shell/StatusBar';
 import { boot, setLanguage, setPage, useApp, type Page } from './store';
 
-const PAGES: Page[] = ['home', 'lessons', 'builder', 'runs'];
+const PAGES: Page[] = ['home', 'lessons', 'data', 'builder', 'runs'];
 
 async function openPreset(presetId: string): Promise<void> {
   await loadProject();
@@ -77,6 +78,7 @@ export function App() {
             }
           />
         )}
+        {page === 'data' && <DataPage />}
         {page === 'runs' && <RunsPage />}
       </main>
       <StatusBar />

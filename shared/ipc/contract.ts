@@ -1,6 +1,24 @@
 import { z } from 'zod';
-import { ExperimentSchema } from '../experiment';
+import { DatasetRefSchema, ExperimentSchema } from '../experiment';
 import { ProjectSchema } from '../project';
+import {
+  BuiltinsResponseSchema,
+  DataProgressSchema,
+  DescribeResponseSchema,
+  ImportedFileSchema,
+  SeriesRequestSchema,
+  SeriesResponseSchema,
+  UploadBeginRequestSchema,
+  UploadChunkRequestSchema,
+  UploadEndRequestSchema,
+  UploadEndResponseSchema,
+  WindowInfoRequestSchema,
+  WindowInfoResponseSchema,
+} from './data';
+import { ForecastSchema, RunRecordSchema } from '../runs';
+import { BACKEND_NAMES, TrainDoneSchema, TrainEpochSchema, TrainProgressSchema } from '../training';
+
+export * from '../training';
 
 /**
  * The one IPC contract. Every channel is declared once, here: its request schema
@@ -12,8 +30,7 @@ import { ProjectSchema } from '../project';
 export const LANGUAGES = ['fa', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKEND_NAMES)[number];
+
 
 const Empty = z.object({}).strict();
 const RunId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
@@ -65,13 +82,39 @@ export const channels = {
     request: z.object({ experiment: ExperimentSchema }).strict(),
     response: z.object({ runId: RunId }),
   },
+  /** The run history (newest first). */
+  'runs.list': { request: Empty, response: z.object({ runs: z.array(RunRecordSchema) }) },
+  'runs.delete': { request: z.object({ runId: RunId }).strict(), response: z.object({ deleted: z.boolean() }) },
+  /** Predicted vs true target for a range of a split, from the last trained model of that run. */
+  'train.predict': {
+    request: z
+      .object({
+        runId: RunId,
+        split: z.enum(['train', 'validation', 'test']).optional(),
+        start: z.number().int().min(0).max(10_000_000),
+        count: z.number().int().min(1).max(5000),
+        stride: z.number().int().min(1).max(10_000).optional(),
+      })
+      .strict(),
+    response: ForecastSchema,
+  },
   'train.stop': {
     request: z.object({ runId: RunId }).strict(),
     response: z.object({ stopped: z.boolean() }),
   },
+  // Data page (schemas in ./data.ts). Files arrive in chunks; the renderer never names a path.
+  'data.builtins': { request: Empty, response: BuiltinsResponseSchema },
+  'data.imports': { request: Empty, response: z.object({ files: z.array(ImportedFileSchema) }) },
+  'data.uploadBegin': { request: UploadBeginRequestSchema, response: z.object({ uploadId: z.string() }) },
+  'data.uploadChunk': { request: UploadChunkRequestSchema, response: z.object({ received: z.number().int() }) },
+  'data.uploadEnd': { request: UploadEndRequestSchema, response: UploadEndResponseSchema },
+  'data.describe': { request: z.object({ dataset: DatasetRefSchema }).strict(), response: DescribeResponseSchema },
+  'data.series': { request: SeriesRequestSchema, response: SeriesResponseSchema },
+  'data.windowInfo': { request: WindowInfoRequestSchema, response: WindowInfoResponseSchema },
 } as const;
 
 export type Channel = keyof typeof channels;
+
 export type Req<C extends Channel> = z.input<(typeof channels)[C]['request']>;
 export type Res<C extends Channel> = z.infer<(typeof channels)[C]['response']>;
 
@@ -81,76 +124,6 @@ export function isChannel(x: unknown): x is Channel {
 }
 
 // ---------------------------------------------------------------- events
-
-export const TrainProgressSchema = z.object({
-  runId: RunId,
-  phase: z.enum(['preparing', 'training', 'validating']),
-  epoch: z.number().int(),
-  epochs: z.number().int(),
-  batch: z.number().int(),
-  batches: z.number().int(),
-  /** Loss of the last batch and its exponential moving average. */
-  loss: z.number(),
-  smoothedLoss: z.number(),
-  samplesPerSecond: z.number(),
-  /** Seconds left for the whole run, estimated from the speed so far. */
-  etaSeconds: z.number(),
-  elapsedSeconds: z.number(),
-});
-export type TrainProgress = z.infer<typeof TrainProgressSchema>;
-
-export const EpochLogSchema = z.object({
-  epoch: z.number().int(),
-  loss: z.number(),
-  valLoss: z.number().nullable(),
-  seconds: z.number(),
-  /** Validation loss in the target's units (MAE: degC; MSE: degC^2), for forecasting. */
-  valLossPhysical: z.number().nullable().optional(),
-  /** Share of correct validation predictions, for classification tasks. */
-  valAccuracy: z.number().nullable().optional(),
-});
-export type EpochLog = z.infer<typeof EpochLogSchema>;
-
-export const TrainEpochSchema = z.object({ runId: RunId, log: EpochLogSchema });
-
-export const TrainDoneSchema = z.object({
-  runId: RunId,
-  status: z.enum(['completed', 'stopped', 'failed']),
-  history: z.array(EpochLogSchema),
-  finalLoss: z.number().nullable(),
-  finalValLoss: z.number().nullable(),
-  /** Validation loss of the naive baseline on the same split, when the task has one. */
-  baselineValLoss: z.number().nullable(),
-  bestEpoch: z.number().int().nullable(),
-  wallSeconds: z.number(),
-  /** 'regression' (forecasting windows) or 'classification' (the generated order/bidirectional tasks). */
-  task: z.enum(['regression', 'classification']).optional(),
-  /** The loss the figures are in ('mae', 'mse', 'binary_crossentropy'). */
-  lossName: z.string().optional(),
-  /** Unit of the physical figures (e.g. 'degC'; MSE figures are in its square), null without one. */
-  targetUnit: z.string().nullable().optional(),
-  /** baselineValLoss in physical units (MAE x the target's training std; MSE x std^2). */
-  baselineValLossPhysical: z.number().nullable().optional(),
-  /** Validation loss of the best epoch (the weights kept), normalised and physical. */
-  bestValLoss: z.number().nullable().optional(),
-  bestValLossPhysical: z.number().nullable().optional(),
-  /** Test split, evaluated once at the end with the kept weights (null when skipped or empty). */
-  testLoss: z.number().nullable().optional(),
-  testLossPhysical: z.number().nullable().optional(),
-  baselineTestLoss: z.number().nullable().optional(),
-  baselineTestLossPhysical: z.number().nullable().optional(),
-  /** Classification only: share correct (model, and the majority-class baseline). */
-  valAccuracy: z.number().nullable().optional(),
-  baselineValAccuracy: z.number().nullable().optional(),
-  testAccuracy: z.number().nullable().optional(),
-  baselineTestAccuracy: z.number().nullable().optional(),
-  /** True when early stopping ended the run (patience ran out). */
-  earlyStopped: z.boolean().optional(),
-  /** Whether the best epoch's weights were put back at the end. */
-  restoredBestWeights: z.boolean().optional(),
-  error: z.object({ code: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() }).optional(),
-});
-export type TrainDone = z.infer<typeof TrainDoneSchema>;
 
 export const EngineStatusSchema = z.object({
   state: z.enum(['ready', 'crashed', 'restarted']),
@@ -162,6 +135,7 @@ export const events = {
   'train.epoch': TrainEpochSchema,
   'train.done': TrainDoneSchema,
   'engine.status': EngineStatusSchema,
+  'data.progress': DataProgressSchema,
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;

@@ -5,7 +5,9 @@ import type { Experiment } from '../../../../shared/experiment';
 import type { RunRecord } from '../../../../shared/runs';
 import { stopTraining, useApp } from '../../store';
 import { useFormat } from '../../useFormat';
-import { currentSpec, loadProject, useBuilder } from '../builder/builderStore';
+import { currentSpec, loadProject, setParam, useBuilder } from '../builder/builderStore';
+import { getBlock } from '../../../../shared/model';
+import { scheduleWindowInfo, selectDataset } from '../data/dataStore';
 import { useData } from '../data/dataStore';
 import { Chart } from './Chart';
 import { batchChart, epochChart, errorHistogram, forecastChart, overlayChart, type ChartText } from './charts';
@@ -49,6 +51,42 @@ export function builderExperiment(): Experiment | null {
     model,
     training: useTrainSettings.getState(),
   };
+}
+
+/** What the data feeds per sample, [timesteps, features], when known. */
+function useDataShape(): [number, number] | null {
+  const info = useData((s) => s.windowInfo);
+  const description = useData((s) => s.description);
+  if (description?.kind === 'task' && description.task) return [description.task.length, description.task.features];
+  if (info) return [info.timesteps, info.features];
+  return null;
+}
+
+/** Says when the model's sequence input does not match the data, and fixes it in one click. */
+function ShapeMatch() {
+  const { t } = useTranslation('runs');
+  const f = useFormat();
+  const shape = useDataShape();
+  const graph = useBuilder((s) => s.graph);
+  const input = graph.nodes.find((n) => getBlock(n.block)?.id === 'input_sequence');
+  if (!shape || !input) return null;
+  const [T, F] = shape;
+  const ok = (input.params.timesteps === null || input.params.timesteps === T) && input.params.features === F;
+  if (ok) return null;
+  return (
+    <p className="warn" data-testid="shape-mismatch">
+      {t('train.mismatch', { model: `(${input.params.timesteps ?? 'None'}, ${input.params.features})`, timesteps: f.int(T), features: f.int(F) })}{' '}
+      <button
+        type="button"
+        onClick={() => {
+          setParam(input.id, 'timesteps', T);
+          setParam(input.id, 'features', F);
+        }}
+      >
+        {t('train.match')}
+      </button>
+    </p>
+  );
 }
 
 function SettingsForm() {
@@ -201,6 +239,10 @@ export function RunsPage() {
   useEffect(() => {
     wireRuns();
     void loadProject();
+    // Make sure the data's shape is known here even if the Data page was never opened.
+    const d = useData.getState();
+    if (!d.description) void selectDataset(d.dataset).then(() => scheduleWindowInfo(0));
+    else if (!d.windowInfo) scheduleWindowInfo(0);
   }, []);
 
   const busy = training.status !== 'idle';
@@ -222,6 +264,7 @@ export function RunsPage() {
         <h2 id="train-title">{t('train.title')}</h2>
         <p className="muted">{t('train.what', { dataset: dataset.kind === 'builtin' ? dataset.id : (dataset.name ?? dataset.fileId) })}</p>
         <SettingsForm />
+        <ShapeMatch />
         <div className="actions">
           <button
             type="button"

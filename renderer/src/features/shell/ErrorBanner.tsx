@@ -1,5 +1,14 @@
 import { useTranslation } from 'react-i18next';
+import i18n, { formatNumber } from '../../i18n';
 import { clearError, useApp } from '../../store';
+
+/** Data (CSV import) errors: line numbers in the language's digits, the kind of bad value as a word. */
+function dataParams(params: Record<string, string | number>): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(params)) out[k] = typeof v === 'number' ? formatNumber(v, i18n.language) : v;
+  if (typeof params.kind === 'string') out.kind = i18n.t(`data:valueKind.${params.kind}`, { defaultValue: params.kind });
+  return out;
+}
 
 /** Shows the current error, translated from its code; nothing the user had is touched. */
 export function ErrorBanner() {
@@ -16,7 +25,11 @@ export function ErrorBanner() {
       {error && (
         <div className="banner banner-error" role="alert">
           <span>
-            {i18n.exists(`errors.${error.code}`) ? t(`errors.${error.code}`, error.params ?? {}) : t('errors.unknown', { code: error.code })}
+            {i18n.exists(`errors.${error.code}`)
+              ? t(`errors.${error.code}`, error.params ?? {})
+              : i18n.exists(`data:errors.${error.code}`)
+                ? t(`data:errors.${error.code}`, dataParams(error.params ?? {}))
+                : t('errors.unknown', { code: error.code })}
           </span>
           <button type="button" className="link" onClick={clearError} aria-label={t('actions.close')} title={t('actions.close')}>
             ×

@@ -1,0 +1,141 @@
+/**
+ * `seqlab export <experiment.json> --out DIR [--tfjs] [--h5] [--python] [--backend NAME]`:
+ * trains the experiment (the engine's trainModel) and exports the trained model into a new
+ * folder under DIR (see main/engine/export). Without a format flag, all of them; the run's
+ * history (CSV and JSON) is always written.
+ *
+ * `seqlab import <model.json|folder|model.h5>`: opens a tfjs or Keras HDF5 model and prints
+ * its Keras-style summary.
+ */
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { AppError } from '../../shared/errors';
+import { DatasetRefSchema, ExperimentSchema, MissingPolicySchema } from '../../shared/experiment';
+import { BACKEND_NAMES, type BackendName } from '../../shared/training';
+import { buildSummary, fromKerasSpec, ModelGraphError, renderSummary } from '../../shared/model';
+import { initBackend } from '../engine/backend';
+import { importCsvFromPath } from '../engine/dataHandlers';
+import { exportRun, importModel } from '../engine/export';
+import { trainModel } from '../engine/train';
+
+const EXPORT_USAGE = 'Usage: seqlab export <experiment.json> --out DIR [--tfjs] [--h5] [--python] [--backend NAME]';
+const IMPORT_USAGE = 'Usage: seqlab import <model.json|model.h5>';
+
+const CliFileRefSchema = z.object({ kind: z.literal('file'), path: z.string().min(1).max(4096), missing: MissingPolicySchema.optional() }).strict();
+const CliExperimentSchema = ExperimentSchema.extend({ dataset: z.union([DatasetRefSchema, CliFileRefSchema]) });
+
+const VALUE_OPTIONS = new Set(['--out', '--backend']);
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+function positional(args: string[]): string | undefined {
+  return args.find((a, i) => !a.startsWith('--') && (i === 0 || !VALUE_OPTIONS.has(args[i - 1]!)));
+}
+
+function describeError(e: unknown): string {
+  if (e instanceof AppError || e instanceof ModelGraphError) return `${e.code} ${JSON.stringify(e.params)}`;
+  return e instanceof Error ? e.message : String(e);
+}
+
+export async function exportCommand(args: string[]): Promise<number> {
+  const file = positional(args);
+  const out = option(args, '--out');
+  if (!file || !out) {
+    console.error(EXPORT_USAGE);
+    return 2;
+  }
+  const backend = option(args, '--backend');
+  if (backend !== undefined && !(BACKEND_NAMES as readonly string[]).includes(backend)) {
+    console.error(`unknown backend "${backend}"; choose one of ${BACKEND_NAMES.join(', ')}`);
+    return 2;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await fs.readFile(file, 'utf8'));
+  } catch (e) {
+    console.error(`Cannot read ${file}: ${e instanceof Error ? e.message : e}`);
+    return 2;
+  }
+  const parsed = CliExperimentSchema.safeParse(raw);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    console.error(`${file} is not a valid experiment: ${i ? `${i.path.join('.')}: ${i.message}` : 'invalid'}`);
+    return 2;
+  }
+  const flags = { tfjs: args.includes('--tfjs'), h5: args.includes('--h5'), python: args.includes('--python') };
+  const any = flags.tfjs || flags.h5 || flags.python;
+  const what = any ? { ...flags, history: true } : { tfjs: true, h5: true, python: true, history: true };
+
+  let dataDir: string | undefined;
+  let dataset = parsed.data.dataset;
+  try {
+    if ('path' in dataset) {
+      const source = path.resolve(path.dirname(file), dataset.path);
+      dataDir = await fs.mkdtemp(path.join(tmpdir(), 'seqlab-cli-'));
+      dataset = await importCsvFromPath(dataDir, source, dataset.missing);
+    }
+    const exp = ExperimentSchema.parse({ ...parsed.data, dataset });
+    const report = await initBackend(backend ? { prefer: backend as BackendName } : {});
+    console.log(`Training "${exp.name}" on backend ${report.active}`);
+    const createdAt = new Date().toISOString();
+    const runId = `cli-${Date.now().toString(36)}`;
+    const run = await trainModel(exp, runId, {
+      progressIntervalMs: 5000,
+      onEpoch: (l) => console.log(`epoch ${l.epoch}: loss ${l.loss.toFixed(4)} val_loss ${l.valLoss === null ? '-' : l.valLoss.toFixed(4)} (${l.seconds.toFixed(1)} s)`),
+    }, dataDir ? { dataDir } : {});
+    try {
+      const done = run.done;
+      console.log(`status: ${done.status}${done.error ? ` (${done.error.code} ${JSON.stringify(done.error.params ?? {})})` : ''}; ${done.wallSeconds.toFixed(1)} s`);
+      if (!run.model) return 1;
+      const record = { id: runId, createdAt, experiment: exp, backend: report.active, params: run.model.countParams(), done };
+      const result = await exportRun(run, record, out, what);
+      console.log(`exported to ${result.dir}`);
+      for (const f of result.files) console.log(`  ${f}`);
+      return done.status === 'failed' ? 1 : 0;
+    } finally {
+      run.dispose();
+    }
+  } catch (e) {
+    console.error(`export failed: ${describeError(e)}`);
+    return 1;
+  } finally {
+    if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+export async function importCommand(args: string[]): Promise<number> {
+  const file = positional(args);
+  if (!file) {
+    console.error(IMPORT_USAGE);
+    return 2;
+  }
+  const backend = option(args, '--backend');
+  await initBackend(backend && (BACKEND_NAMES as readonly string[]).includes(backend) ? { prefer: backend as BackendName } : { prefer: 'cpu' });
+  let imported;
+  try {
+    imported = await importModel(file);
+  } catch (e) {
+    console.error(`${file}: ${describeError(e)}`);
+    return e instanceof AppError && e.code === 'E_NOT_FOUND' ? 2 : 1;
+  }
+  try {
+    console.log(`${imported.format === 'keras-h5' ? 'Keras HDF5' : 'TensorFlow.js layers'} model, ${imported.model.countParams()} parameters`);
+    try {
+      const s = buildSummary(fromKerasSpec(imported.topology));
+      console.log(renderSummary(s));
+      for (const i of s.report.issues) console.error(`${i.severity}: ${i.code} ${JSON.stringify(i.params)}`);
+    } catch (e) {
+      // A model the builder cannot show still has tfjs's own summary.
+      console.error(`(the builder cannot show this model: ${describeError(e)})`);
+      imported.model.summary(undefined, undefined, (line: string) => console.log(line));
+    }
+    return 0;
+  } finally {
+    imported.model.dispose();
+  }
+}

@@ -1,0 +1,109 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { startBrowserMode, type BrowserModeApp } from './helpers';
+
+let app: BrowserModeApp;
+const dir = mkdtempSync(path.join(tmpdir(), 'seqlab-data-e2e-'));
+
+/** 40 rows every 10 minutes: p = 1000 + r, T = r + 1 (so every count can be worked out by hand). */
+function goodCsv(): string {
+  let s = '"Date Time","p (mbar)","T (degC)"\n';
+  for (let r = 0; r < 40; r++) {
+    const m = 10 + r * 10;
+    s += `01.01.2009 ${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}:00,${1000 + r},${r + 1}\n`;
+  }
+  return s;
+}
+
+test.beforeAll(async () => {
+  app = await startBrowserMode();
+});
+test.afterAll(async () => {
+  await app?.stop();
+});
+
+async function shot(page: Page, name: string): Promise<void> {
+  const size = page.viewportSize()!;
+  await page.setViewportSize({ width: 1360, height: 2300 });
+  await page.screenshot({ path: `test-results/${name}.png` });
+  await page.setViewportSize(size);
+}
+
+test('import a CSV, look at it, design the windows; a broken file leaves the previous dataset selected', async ({ page }) => {
+  const good = path.join(dir, 'station.csv');
+  const bad = path.join(dir, 'broken.csv');
+  writeFileSync(good, goodCsv());
+  writeFileSync(bad, 'a,b\n1,2\n3,oops\n5,6\n');
+
+  await page.goto(app.url);
+  await expect(page.locator('.shell')).toHaveAttribute('data-ready', 'true');
+  // Persian first (the default): the synthetic Jena data, said to be synthetic.
+  await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+  await page.getByRole('button', { name: 'داده' }).click();
+  await expect(page.getByTestId('synthetic-note')).toContainText('ساختگی');
+  await expect(page.getByTestId('row-count')).toHaveText('۵۲٬۵۶۰');
+  await expect(page.getByTestId('count-train')).not.toBeEmpty();
+  await expect(page.getByTestId('series-chart')).toBeVisible();
+  await shot(page, 'data-page-fa-jena');
+
+  await page.getByTestId('language-switch').click();
+  await expect(page.locator('html')).toHaveAttribute('dir', 'ltr');
+
+  // Import through the file dialog's input.
+  await page.getByTestId('csv-input').setInputFiles(good);
+  await expect(page.getByTestId('row-count')).toHaveText('40');
+  await expect(page.getByRole('heading', { name: 'station.csv' })).toBeVisible();
+  const preview = page.getByTestId('preview');
+  await expect(preview.locator('thead')).toContainText('p (mbar)');
+  await expect(preview.locator('thead')).toContainText('T (degC)');
+  await expect(preview.locator('tbody tr').first()).toContainText('1,000');
+  await expect(preview.locator('tbody tr')).toHaveCount(20);
+  await expect(page.getByTestId('column-stats')).toContainText('degC');
+
+  // Windows: lookback 3, step 2, delay 1, batch 4; split 20 / 10 / rest (10).
+  await page.getByTestId('window-lookback').fill('3');
+  await page.getByTestId('window-step').fill('2');
+  await page.getByTestId('window-delay').fill('1');
+  await page.getByTestId('window-batchSize').fill('4');
+  await page.getByTestId('split-train').fill('20');
+  await page.getByTestId('split-validation').fill('10');
+  await expect(page.getByTestId('split-test')).toHaveText('10');
+  // A sample ending at row r needs r - 3 >= split start and r + 1 < split end:
+  // train r = 3..18 (16), validation r = 23..28 (6), test r = 33..38 (6).
+  await expect(page.getByTestId('count-train')).toHaveText('16');
+  await expect(page.getByTestId('count-validation')).toHaveText('6');
+  await expect(page.getByTestId('count-test')).toHaveText('6');
+  await expect(page.getByTestId('timesteps')).toHaveText('2');
+  await expect(page.getByTestId('features')).toHaveText('2');
+  await expect(page.getByTestId('batch-bytes')).toHaveText('64 bytes');
+  await expect(page.getByTestId('sample-picture')).toBeVisible();
+  await shot(page, 'data-page-en-csv');
+
+  // A broken file: stop at the first bad value, and name its line and column.
+  await page.getByLabel('Missing or malformed values').selectOption('fail');
+  await page.getByTestId('csv-input').setInputFiles(bad);
+  const err = page.getByTestId('import-error');
+  await expect(err).toContainText('Line 3, column 2 ("b"): the value is not a number');
+  await expect(page.getByRole('alert').first()).toBeVisible();
+  // Nothing was lost: the first file is still selected, with its windows.
+  await expect(page.getByTestId('row-count')).toHaveText('40');
+  await expect(page.getByRole('radio', { name: 'station.csv' })).toBeChecked();
+  await expect(page.getByTestId('count-train')).toHaveText('16');
+  await expect(page.getByRole('radio', { name: 'broken.csv' })).toHaveCount(0);
+
+  // The same message in Persian, with Persian digits.
+  await page.getByTestId('language-switch').click();
+  await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+  await expect(err).toContainText('سطر ۳، ستون ۲');
+  await expect(page.locator('.banner-error')).toContainText('سطر ۳، ستون ۲');
+  await expect(page.getByTestId('count-train')).toHaveText('۱۶');
+  await shot(page, 'data-page-fa-error');
+
+  // The order task: windowing does not apply, and the page says so.
+  await page.getByRole('radio', { name: /مسئلهٔ ترتیب/ }).click();
+  await expect(page.getByTestId('window-not-applicable')).toBeVisible();
+  await expect(page.getByRole('radio', { name: /مسئلهٔ ترتیب/ })).toBeChecked();
+  await shot(page, 'data-page-fa-task');
+});
