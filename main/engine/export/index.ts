@@ -1,0 +1,204 @@
+/**
+ * Exports and imports of trained models (engine side; no UI, never electron).
+ *
+ *   exportRun(run, record, dir, what) -> ExportResult
+ *       Writes a NEW folder `<dir>/<experiment>-<runId>[-k]` holding what was asked for:
+ *         tfjs     tfjs/model.json + tfjs/group1-shard*.bin   (TensorFlow.js layers format)
+ *         h5       model.h5                                    (Keras 2 HDF5, GRU reset_after=false)
+ *         python   train.py (+ data.csv: the run's numeric table, which train.py reads)
+ *         history  history.csv, history.json
+ *       Everything is written into `<name>.partial` first and renamed at the end, so a folder
+ *       without that suffix is always complete. On failure the partial folder is removed and
+ *       an AppError is thrown: 'E_DISK' { op: 'export', code: errno, detail: errno } for file
+ *       system failures (read-only folder, disk full, a path under a file), the original
+ *       AppError otherwise (E_NOT_FOUND when the run has no model).
+ *   importModel(path) -> { model, topology, format }
+ *       model.json (or a folder holding one) -> tfjs layers format; *.h5 / *.hdf5 / *.keras
+ *       (HDF5 signature) -> Keras HDF5. `topology` is the Keras topology JSON, for the
+ *       builder's fromKerasSpec.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { AppError } from '../../../shared/errors';
+import type { RunRecord } from '../../../shared/runs';
+import type { tf } from '../backend';
+import type { TrainedRun } from '../train';
+import { historyCsv, historyJson } from './history';
+import { kerasTopology, loadKerasH5, writeKerasH5 } from './keras-h5';
+import { pythonPipeline, tableCsv } from './pipeline';
+import { loadTfjsModel, MODEL_JSON, readTfjsArtifacts, saveTfjsModel } from './tfjs';
+
+export { historyCsv, historyJson } from './history';
+export { kerasTopology, kerasWeightEntries, loadKerasH5, readKerasH5, writeKerasH5, KERAS_VERSION } from './keras-h5';
+export { pythonPipeline, tableCsv } from './pipeline';
+export { loadTfjsModel, readTfjsArtifacts, saveTfjsModel, tfjsDirHandler } from './tfjs';
+
+export interface ExportWhat {
+  tfjs?: boolean;
+  h5?: boolean;
+  python?: boolean;
+  history?: boolean;
+}
+
+export interface ExportResult {
+  /** The finished folder. */
+  dir: string;
+  /** Paths of the files in it, relative to `dir`, with '/' separators. */
+  files: string[];
+}
+
+/** Above this many table cells the Python export leaves data.csv out (the script names the file it expects). */
+const MAX_CSV_CELLS = 20_000_000;
+
+function errnoOf(e: unknown): string | null {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  return typeof code === 'string' && /^E[A-Z0-9]+$/.test(code) ? code : null;
+}
+
+function diskError(e: unknown): AppError {
+  const code = errnoOf(e) ?? 'EIO';
+  return new AppError('E_DISK', { op: 'export', code, detail: code });
+}
+
+function folderStem(record: RunRecord): string {
+  const name = record.experiment.name
+    .normalize('NFKC')
+    .replace(/[^\p{L}\p{N}_-]+/gu, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
+  return `${name || 'run'}-${record.id}`;
+}
+
+/** A name that neither `<name>` nor `<name>.partial` takes yet. */
+async function freeName(dir: string, stem: string): Promise<string> {
+  for (let k = 1; k < 1000; k++) {
+    const name = k === 1 ? stem : `${stem}-${k}`;
+    const taken = await Promise.all([name, `${name}.partial`].map((n) => fs.lstat(path.join(dir, n)).then(() => true, (e: unknown) => errnoOf(e) !== 'ENOENT')));
+    if (!taken.some(Boolean)) return name;
+  }
+  throw new AppError('E_DISK', { op: 'export', code: 'EEXIST', detail: 'EEXIST' });
+}
+
+async function writeFile(file: string, data: string | Uint8Array): Promise<void> {
+  const handle = await fs.open(file, 'wx');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Writes the chosen exports of a trained run into a new subfolder of `dir` (see the file
+ * comment). Needs `run.model` for tfjs and h5, `run.data` for the Python script's data part.
+ */
+export async function exportRun(run: TrainedRun, record: RunRecord, dir: string, what: ExportWhat): Promise<ExportResult> {
+  const model = run.model;
+  if ((what.tfjs || what.h5) && !model) throw new AppError('E_NOT_FOUND', { what: 'model', id: record.id });
+  try {
+    await fs.mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw diskError(e);
+  }
+  let name: string;
+  try {
+    name = await freeName(dir, folderStem(record));
+  } catch (e) {
+    throw e instanceof AppError ? e : diskError(e);
+  }
+  const partial = path.join(dir, `${name}.partial`);
+  const final = path.join(dir, name);
+  const files: string[] = [];
+  try {
+    await fs.mkdir(partial);
+    if (what.tfjs && model) {
+      const { files: written } = await saveTfjsModel(model, path.join(partial, 'tfjs'));
+      files.push(...written.map((f) => `tfjs/${f}`));
+    }
+    if (what.h5 && model) {
+      try {
+        await writeKerasH5(model, path.join(partial, 'model.h5'), { training: record.experiment.training });
+      } catch (e) {
+        // h5wasm (Emscripten's file layer) reports write failures such as a full disk as plain
+        // Errors without a Node errno: they are disk errors all the same.
+        throw e instanceof AppError ? e : diskError(e);
+      }
+      files.push('model.h5');
+    }
+    if (what.python) {
+      const table = run.data?.dataset.kind === 'table' ? run.data.dataset.table : null;
+      if (table && table.rows * table.columns.length <= MAX_CSV_CELLS) {
+        await writeFile(path.join(partial, 'data.csv'), tableCsv(table));
+        files.push('data.csv');
+      }
+      await writeFile(path.join(partial, 'train.py'), pythonPipeline(record.experiment, run.data, { runId: record.id, dataFile: 'data.csv' }));
+      files.push('train.py');
+    }
+    if (what.history) {
+      await writeFile(path.join(partial, 'history.csv'), historyCsv(record.done));
+      await writeFile(path.join(partial, 'history.json'), historyJson(record));
+      files.push('history.csv', 'history.json');
+    }
+    await fs.rename(partial, final);
+  } catch (e) {
+    await fs.rm(partial, { recursive: true, force: true }).catch(() => undefined);
+    if (e instanceof AppError) throw e;
+    if (errnoOf(e)) throw diskError(e);
+    throw new AppError('E_INTERNAL', { detail: (e instanceof Error ? e.message : String(e)).slice(0, 300) });
+  }
+  return { dir: final, files };
+}
+
+export interface ImportedModel {
+  model: tf.LayersModel;
+  /** The Keras topology JSON ({ class_name, config }), for fromKerasSpec. */
+  topology: { class_name: string; config: Record<string, unknown> };
+  format: 'tfjs' | 'keras-h5';
+}
+
+const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+
+async function isHdf5(file: string): Promise<boolean> {
+  const h = await fs.open(file, 'r');
+  try {
+    const buf = new Uint8Array(8);
+    const { bytesRead } = await h.read(buf, 0, 8, 0);
+    return bytesRead === 8 && HDF5_SIGNATURE.every((b, i) => buf[i] === b);
+  } finally {
+    await h.close();
+  }
+}
+
+/**
+ * Opens a model file: a tfjs model.json (or the folder holding it) or a Keras HDF5 file
+ * (detected by its signature, whatever the extension). Errors: E_NOT_FOUND (no such
+ * file), E_MODEL_INVALID (not a model, or a form tfjs cannot build), E_DISK (cannot read).
+ */
+export async function importModel(file: string): Promise<ImportedModel> {
+  let target = file;
+  try {
+    const st = await fs.stat(file);
+    if (st.isDirectory()) target = path.join(file, MODEL_JSON);
+    await fs.access(target);
+  } catch (e) {
+    if (errnoOf(e) === 'ENOENT' || errnoOf(e) === 'ENOTDIR') throw new AppError('E_NOT_FOUND', { what: 'file', id: path.basename(target) });
+    throw new AppError('E_DISK', { op: 'read', code: errnoOf(e) ?? 'EIO', detail: errnoOf(e) ?? 'EIO' });
+  }
+  try {
+    if (await isHdf5(target)) {
+      const { model, topology } = await loadKerasH5(target);
+      return { model, topology, format: 'keras-h5' };
+    }
+    const artifacts = await readTfjsArtifacts(target);
+    const model = await loadTfjsModel(target);
+    const raw = artifacts.modelTopology as { model_config?: unknown; class_name?: string; config?: Record<string, unknown> };
+    // tfjs files may wrap the topology as { model_config, ... } (converted Keras files).
+    const topo = (raw.model_config ?? raw) as { class_name: string; config: Record<string, unknown> };
+    return { model, topology: topo.class_name ? { class_name: topo.class_name, config: topo.config } : kerasTopology(model), format: 'tfjs' };
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    if (errnoOf(e)) throw new AppError('E_DISK', { op: 'read', code: errnoOf(e)!, detail: errnoOf(e)! });
+    throw new AppError('E_MODEL_INVALID', { detail: (e instanceof Error ? e.message : String(e)).slice(0, 300) });
+  }
+}

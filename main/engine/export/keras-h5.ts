@@ -1,0 +1,346 @@
+/**
+ * Keras HDF5 model files (`model.h5`, Keras 2 `model.save('model.h5')` layout), written and
+ * read with h5wasm (HDF5 compiled to WebAssembly; works in plain Node):
+ *
+ *   /                       attrs: model_config (JSON topology), keras_version "2.15.0",
+ *                                  backend "tensorflow", training_config (optional, JSON)
+ *   /model_weights          attrs: layer_names (every layer, weightless ones too), backend,
+ *                                  keras_version
+ *   /model_weights/<layer>  attrs: weight_names, e.g. ["gru/gru_cell/kernel:0", ...]
+ *   /model_weights/<layer>/<weight name>   the arrays ("/" in a name makes subgroups)
+ *
+ * Weight names follow Keras 2 (TF2 tf.keras): `dense/kernel:0`; recurrent layers keep their
+ * weights in a cell, `gru/gru_cell/kernel:0`, `lstm/lstm_cell/...`, `simple_rnn/simple_rnn_cell/...`,
+ * `conv_lstm2d/conv_lstm_cell/...`; Bidirectional has `bidirectional/forward_gru/gru_cell/kernel:0`
+ * then the `backward_gru` ones; TimeDistributed keeps the wrapped layer's weights under its own
+ * name (`time_distributed/kernel:0`); BatchNormalization gamma, beta, moving_mean, moving_variance.
+ * Keras loads by order within a layer, never by these names; the names are for people and tools.
+ *
+ * Gate order: tfjs-layers stores recurrent kernels exactly as Keras does, columns [z, r, h] for
+ * GRU (reset_after=False: kernel (d, 3u), recurrent_kernel (u, 3u), bias (3u,)) and
+ * [i, f, c, o] for LSTM, so the arrays are written unchanged (tests check this against the
+ * gate equations). The topology gets `reset_after: false` on every GRU explicitly, because
+ * TF2 Keras defaults to true; a file whose GRU says `reset_after: true` is refused on import
+ * with a clear code (tfjs-layers 4.22 cannot run that form).
+ *
+ *   kerasTopology(model)               -> the Keras 2 model_config object
+ *   kerasWeightEntries(model)          -> per layer: name, weight names, tfjs variables
+ *   writeKerasH5(model, file, opts?)   -> writes the file (temp file + rename)
+ *   readKerasH5(file)                  -> { topology, trainingConfig, layers: name -> arrays }
+ *   loadKerasH5(file)                  -> { model, topology } (a tfjs model with the file's weights)
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { AppError } from '../../../shared/errors';
+import { tf } from '../backend';
+
+export const KERAS_VERSION = '2.15.0';
+
+type H5Module = typeof import('h5wasm');
+type H5Group = InstanceType<H5Module['Group']>;
+type H5Dataset = InstanceType<H5Module['Dataset']>;
+
+let h5: Promise<H5Module> | null = null;
+
+/**
+ * h5wasm is an ES module only. The specifier is a variable so that the CommonJS bundle
+ * (esbuild, packages external) keeps a real dynamic import() rather than require(),
+ * which Node 20 cannot do for ES modules.
+ */
+export function loadH5wasm(): Promise<H5Module> {
+  if (!h5) {
+    const specifier = 'h5wasm/node';
+    h5 = (import(/* @vite-ignore */ specifier) as Promise<H5Module & { default?: H5Module }>).then(async (m) => {
+      const lib = (m.default ?? m) as H5Module;
+      await lib.ready;
+      return lib;
+    });
+  }
+  return h5;
+}
+
+const RNN_CELLS: Record<string, string> = {
+  GRU: 'gru_cell',
+  LSTM: 'lstm_cell',
+  SimpleRNN: 'simple_rnn_cell',
+  ConvLSTM2D: 'conv_lstm_cell',
+};
+
+export interface KerasWeightEntry {
+  layer: string;
+  className: string;
+  /** Keras 2 weight names (`gru/gru_cell/kernel:0`), one per variable, in Keras's order. */
+  names: string[];
+  variables: tf.LayerVariable[];
+}
+
+function shortName(v: tf.LayerVariable): string {
+  const parts = v.originalName.split('/');
+  return parts[parts.length - 1]!;
+}
+
+function innerConfig(layer: tf.layers.Layer): { className: string; name: string } | null {
+  // tfjs wrappers give { className, config } here (toJSON turns it into class_name).
+  const cfg = layer.getConfig() as { layer?: { className?: string; class_name?: string; config?: { name?: string } } };
+  const cls = cfg.layer?.className ?? cfg.layer?.class_name;
+  if (typeof cls !== 'string') return null;
+  return { className: cls, name: String(cfg.layer?.config?.name ?? cls.toLowerCase()) };
+}
+
+/** Every layer of the model (weightless ones too, as Keras lists them) with Keras 2 weight names. */
+export function kerasWeightEntries(model: tf.LayersModel): KerasWeightEntry[] {
+  return model.layers.map((layer) => {
+    const className = layer.getClassName();
+    const variables = layer.weights;
+    const name = layer.name;
+    let names: string[];
+    const cellOf = (cls: string): string => (RNN_CELLS[cls] ? `${RNN_CELLS[cls]}/` : '');
+    if (RNN_CELLS[className]) {
+      names = variables.map((v) => `${name}/${RNN_CELLS[className]}/${shortName(v)}:0`);
+    } else if (className === 'Bidirectional') {
+      const inner = innerConfig(layer) ?? { className: 'RNN', name: 'rnn' };
+      const half = variables.length / 2;
+      names = variables.map((v, i) => `${name}/${i < half ? 'forward' : 'backward'}_${inner.name}/${cellOf(inner.className)}${shortName(v)}:0`);
+    } else {
+      names = variables.map((v) => `${name}/${shortName(v)}:0`);
+    }
+    return { layer: name, className, names, variables };
+  });
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** Visits every layer entry of a topology, wrapped layers included. */
+function eachLayerConfig(node: unknown, visit: (className: string, config: Record<string, unknown>) => void): void {
+  if (Array.isArray(node)) {
+    node.forEach((n) => eachLayerConfig(n, visit));
+    return;
+  }
+  if (!isRecord(node)) return;
+  if (typeof node.class_name === 'string' && isRecord(node.config)) visit(node.class_name, node.config);
+  for (const v of Object.values(node)) eachLayerConfig(v, visit);
+}
+
+/**
+ * The Keras 2 `model_config` of a tfjs model: `{ class_name, config }` as `model.to_json()`
+ * writes it, with `reset_after: false` on every GRU (TF2 Keras would otherwise assume true).
+ */
+export function kerasTopology(model: tf.LayersModel): { class_name: string; config: Record<string, unknown> } {
+  const json = model.toJSON(null, false) as unknown as { class_name: string; config: Record<string, unknown> };
+  const topology = { class_name: json.class_name, config: JSON.parse(JSON.stringify(json.config)) as Record<string, unknown> };
+  eachLayerConfig(topology, (cls, cfg) => {
+    if (cls === 'GRU' && cfg.reset_after == null) cfg.reset_after = false;
+  });
+  return topology;
+}
+
+/** Keras 2's training_config for the run's loss and optimizer (read by keras.models.load_model). */
+export function kerasTrainingConfig(t: { loss: string; optimizer: string; learningRate: number }): Record<string, unknown> {
+  const cls = t.optimizer === 'adam' ? 'Adam' : t.optimizer === 'sgd' ? 'SGD' : 'RMSprop';
+  return {
+    loss: t.loss,
+    metrics: null,
+    weighted_metrics: null,
+    loss_weights: null,
+    optimizer_config: { class_name: cls, config: { name: cls, learning_rate: t.learningRate } },
+  };
+}
+
+function byteLen(s: string): number {
+  return Buffer.byteLength(s, 'utf8');
+}
+
+/** A list of names as Keras writes it: fixed-length byte strings, or an empty float array. */
+function writeNames(g: H5Group, attr: string, names: string[]): void {
+  if (names.length === 0) {
+    g.create_attribute(attr, new Float64Array(0), [0]);
+    return;
+  }
+  const width = Math.max(1, ...names.map(byteLen));
+  g.create_attribute(attr, names, [names.length], `S${width}`);
+}
+
+function readNames(g: H5Group, attr: string): string[] {
+  const attrs = g.attrs;
+  const one = (name: string): string[] => {
+    const v = attrs[name]?.value;
+    if (v == null) return [];
+    if (typeof v === 'string') return [v];
+    if (Array.isArray(v)) return v.map((x) => String(x));
+    return []; // an empty numeric array: no names
+  };
+  if (attrs[attr]) return one(attr);
+  // Keras splits long lists into attr0, attr1, ... (HDF5's 64 KiB header limit).
+  const out: string[] = [];
+  for (let k = 0; attrs[`${attr}${k}`]; k++) out.push(...one(`${attr}${k}`));
+  return out;
+}
+
+function ensureGroup(root: H5Group, parts: string[]): H5Group {
+  let g = root;
+  for (const p of parts) {
+    const existing = g.get(p);
+    g = existing && (existing as { type?: string }).type === 'Group' ? (existing as H5Group) : g.create_group(p);
+  }
+  return g;
+}
+
+export interface WriteH5Options {
+  /** Loss and optimizer of the run: written as Keras's training_config. */
+  training?: { loss: string; optimizer: string; learningRate: number };
+}
+
+/**
+ * Writes the model as a Keras 2 HDF5 file. The file appears only when complete: h5wasm
+ * writes a temporary file beside it, which is synced and renamed.
+ */
+export async function writeKerasH5(model: tf.LayersModel, file: string, opts: WriteH5Options = {}): Promise<void> {
+  const lib = await loadH5wasm();
+  const topology = kerasTopology(model);
+  const entries = kerasWeightEntries(model);
+  const values = entries.map((e) => e.variables.map((v) => ({ data: v.read().dataSync() as Float32Array, shape: v.shape.slice() as number[] })));
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  // Created (and closed) here first, so a folder that cannot be written fails with its errno.
+  await fs.writeFile(tmp, '');
+  try {
+    const f = new lib.File(tmp, 'w');
+    try {
+      f.create_attribute('model_config', JSON.stringify(topology));
+      f.create_attribute('keras_version', KERAS_VERSION);
+      f.create_attribute('backend', 'tensorflow');
+      if (opts.training) f.create_attribute('training_config', JSON.stringify(kerasTrainingConfig(opts.training)));
+      const mw = f.create_group('model_weights');
+      writeNames(mw, 'layer_names', entries.map((e) => e.layer));
+      mw.create_attribute('backend', 'tensorflow');
+      mw.create_attribute('keras_version', KERAS_VERSION);
+      entries.forEach((e, i) => {
+        const g = mw.create_group(e.layer);
+        writeNames(g, 'weight_names', e.names);
+        e.names.forEach((name, j) => {
+          const parts = name.split('/');
+          const leaf = parts.pop()!;
+          const parent = ensureGroup(g, parts);
+          const { data, shape } = values[i]![j]!;
+          parent.create_dataset({ name: leaf, data, shape, dtype: '<f' });
+          // h5wasm reports some failures on stderr only: check the array is there.
+          if (!parent.get(leaf)) throw new Error(`could not write ${e.layer}/${name}`);
+        });
+      });
+      f.flush();
+    } finally {
+      f.close();
+    }
+    const handle = await fs.open(tmp, 'r+');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(tmp, file);
+  } catch (e) {
+    await fs.rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+export interface H5Contents {
+  topology: { class_name: string; config: Record<string, unknown> };
+  kerasVersion: string | null;
+  backend: string | null;
+  trainingConfig: Record<string, unknown> | null;
+  /** Layer name -> its weights in Keras's order. */
+  layers: Map<string, { names: string[]; arrays: { data: Float32Array; shape: number[] }[] }>;
+}
+
+function attrString(g: H5Group, name: string): string | null {
+  const v = g.attrs[name]?.value;
+  if (v == null) return null;
+  if (typeof v === 'string') return v;
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('utf8');
+  return String(v);
+}
+
+/** Reads a Keras HDF5 model file (this writer's, or Keras 2's `model.save('x.h5')`). */
+export async function readKerasH5(file: string): Promise<H5Contents> {
+  const lib = await loadH5wasm();
+  await fs.access(file); // a missing file fails with its errno, not an HDF5 message
+  const f = new lib.File(file, 'r');
+  try {
+    const config = attrString(f, 'model_config');
+    if (!config) throw new AppError('E_MODEL_INVALID', { issue: 'h5_no_model_config', detail: 'the file holds weights only (save_weights); a full model file is needed' });
+    const topology = JSON.parse(config) as H5Contents['topology'];
+    const tc = attrString(f, 'training_config');
+    const mwEntity = f.get('model_weights');
+    const mw = mwEntity && (mwEntity as { type?: string }).type === 'Group' ? (mwEntity as H5Group) : f;
+    const layers: H5Contents['layers'] = new Map();
+    for (const layer of readNames(mw, 'layer_names')) {
+      const g = mw.get(layer) as H5Group | null;
+      if (!g) throw new AppError('E_MODEL_INVALID', { issue: 'h5_missing_layer', layer });
+      const names = readNames(g, 'weight_names');
+      const arrays = names.map((n) => {
+        const d = g.get(n) as H5Dataset | null;
+        if (!d || (d as { type?: string }).type !== 'Dataset') throw new AppError('E_MODEL_INVALID', { issue: 'h5_missing_weight', layer, weight: n });
+        const v = d.value;
+        const data = v instanceof Float32Array ? v : Float32Array.from(v as ArrayLike<number>);
+        return { data, shape: (d.shape ?? []).slice() };
+      });
+      layers.set(layer, { names, arrays });
+    }
+    return {
+      topology,
+      kerasVersion: attrString(f, 'keras_version'),
+      backend: attrString(f, 'backend'),
+      trainingConfig: tc ? (JSON.parse(tc) as Record<string, unknown>) : null,
+      layers,
+    };
+  } finally {
+    f.close();
+  }
+}
+
+/** Refuses what tfjs-layers 4.22 cannot build, with a code the window can translate. */
+export function checkImportable(topology: unknown): void {
+  eachLayerConfig(topology, (cls, cfg) => {
+    if (cls === 'GRU' && cfg.reset_after === true) {
+      throw new AppError('E_MODEL_INVALID', { issue: 'gru_reset_after', layer: String(cfg.name ?? 'gru'), detail: 'GRU with reset_after=True (the TF2 default) is not supported; save it with reset_after=False' });
+    }
+  });
+}
+
+/** Builds a tfjs model from the file's topology and sets the file's weights layer by layer. */
+export async function loadKerasH5(file: string): Promise<{ model: tf.LayersModel; topology: H5Contents['topology']; contents: H5Contents }> {
+  const contents = await readKerasH5(file);
+  checkImportable(contents.topology);
+  let model: tf.LayersModel;
+  try {
+    model = await tf.models.modelFromJSON(contents.topology as unknown as Parameters<typeof tf.models.modelFromJSON>[0]);
+  } catch (e) {
+    throw new AppError('E_MODEL_INVALID', { detail: (e instanceof Error ? e.message : String(e)).slice(0, 300) });
+  }
+  try {
+    for (const layer of model.layers) {
+      const want = layer.weights;
+      if (want.length === 0) continue;
+      const got = contents.layers.get(layer.name);
+      if (!got || got.arrays.length !== want.length) {
+        throw new AppError('E_MODEL_INVALID', { issue: 'h5_weight_count', layer: layer.name, expected: want.length, found: got?.arrays.length ?? 0 });
+      }
+      const tensors = got.arrays.map((a, i) => {
+        const shape = want[i]!.shape as number[];
+        if (a.shape.length !== shape.length || a.shape.some((d, k) => d !== shape[k])) {
+          throw new AppError('E_MODEL_INVALID', { issue: 'h5_weight_shape', layer: layer.name, weight: got.names[i] ?? String(i), expected: JSON.stringify(shape), found: JSON.stringify(a.shape) });
+        }
+        return tf.tensor(a.data, shape, 'float32');
+      });
+      layer.setWeights(tensors);
+      tensors.forEach((t) => t.dispose());
+    }
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  return { model, topology: contents.topology, contents };
+}
