@@ -16,7 +16,7 @@ describe('engine trains the starter GRU', () => {
 
   it('loss falls, and the model beats the naive baseline on validation', async () => {
     const progress: number[] = [];
-    const done = await runTraining(small, 'test-run', { onProgress: (p) => progress.push(p.loss), progressIntervalMs: 0 });
+    const done = await runTraining(small, 'test-run', { onProgress: (p) => p.phase === 'training' && progress.push(p.loss), progressIntervalMs: 0 });
     expect(done.status).toBe('completed');
     expect(done.history).toHaveLength(4);
     expect(progress.length).toBe(4 * 20);
@@ -38,7 +38,9 @@ describe('engine trains the starter GRU', () => {
     let batches = 0;
     const done = await runTraining(small, 'stop-run', {
       progressIntervalMs: 0,
-      onProgress: () => batches++,
+      onProgress: (p) => {
+        if (p.phase === 'training') batches++;
+      },
       shouldStop: () => batches >= 3,
     });
     expect(done.status).toBe('stopped');
