@@ -12,6 +12,7 @@ import { dataHandlers } from './dataHandlers';
 import { readJson, writeFileAtomic } from './files';
 import { readProjectFile, writeProjectFile } from './project';
 import { RunStore } from './runs';
+import { exportRun } from './export';
 import { predictRange, trainModel, type TrainedRun } from './train';
 
 export type Emit = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
@@ -113,6 +114,13 @@ export class Engine {
     },
     'runs.list': async () => ({ runs: await this.runs.list() }),
     'runs.delete': async ({ runId }) => ({ deleted: await this.runs.delete(runId) }),
+    'runs.export': async ({ runId }) => {
+      const run = this.lastRun;
+      const record = (await this.runs.list()).find((r) => r.id === runId);
+      if (!run || run.done.runId !== runId || !record) throw new AppError('E_NOT_FOUND', { what: 'model', id: runId });
+      const out = await exportRun(run, record, path.join(this.opts.dataDir, 'exports'), { tfjs: true, h5: true, python: true, history: true });
+      return { folder: out.dir, files: out.files };
+    },
     'train.predict': async ({ runId, split, start, count, stride }) => {
       const run = this.lastRun;
       if (!run || run.done.runId !== runId || !run.model || !run.data) throw new AppError('E_NOT_FOUND', { what: 'model', id: runId });

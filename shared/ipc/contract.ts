@@ -98,6 +98,11 @@ export const channels = {
       .strict(),
     response: ForecastSchema,
   },
+  /** Exports the last trained run (tfjs model, Keras .h5, Python code, history) into the app's exports folder. */
+  'runs.export': {
+    request: z.object({ runId: RunId }).strict(),
+    response: z.object({ folder: z.string(), files: z.array(z.string()) }),
+  },
   'train.stop': {
     request: z.object({ runId: RunId }).strict(),
     response: z.object({ stopped: z.boolean() }),

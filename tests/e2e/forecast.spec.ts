@@ -71,5 +71,11 @@ test('import a CSV, set the window, train two epochs and see the baseline beside
   await expect(page.getByTestId('baseline-val')).toContainText('degC');
   await expect(page.getByTestId('runs-table').locator('tbody tr')).toHaveCount(1);
   await expect(page.getByTestId('forecast-chart')).toBeVisible();
+  // Export the trained model, code and history.
+  await page.getByTestId('export-run').click();
+  await expect(page.getByTestId('export-result')).toContainText('files written to', { timeout: 60_000 });
+  const folder = (await page.getByTestId('export-result').locator('bdi').innerText()).trim();
+  const { existsSync } = await import('node:fs');
+  for (const f of ['tfjs/model.json', 'model.h5', 'train.py', 'history.csv']) expect(existsSync(path.join(folder, f)), f).toBe(true);
   await page.screenshot({ path: 'test-results/forecast-en.png', fullPage: true });
 });

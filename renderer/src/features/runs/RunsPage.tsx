@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { getPreset, type BuilderGraph } from '../../../../shared/model';
 import type { Experiment } from '../../../../shared/experiment';
 import type { RunRecord } from '../../../../shared/runs';
-import { stopTraining, useApp } from '../../store';
+import { api } from '../../api';
+import { stopTraining, toUiError, useApp } from '../../store';
 import { useFormat } from '../../useFormat';
 import { currentSpec, loadProject, setParam, useBuilder } from '../builder/builderStore';
 import { getBlock } from '../../../../shared/model';
@@ -213,6 +214,37 @@ function bestVal(r: RunRecord): number | null {
   return v.length ? Math.min(...v) : null;
 }
 
+function ExportButton({ run }: { run: RunRecord }) {
+  const { t } = useTranslation('runs');
+  const lastDone = useApp((s) => s.training.done?.runId);
+  const [result, setResult] = useState<{ folder: string; files: string[] } | null>(null);
+  const [busy, setBusy] = useState(false);
+  if (lastDone !== run.id || run.done.status === 'failed') return null;
+  return (
+    <div className="export-box">
+      <button
+        type="button"
+        disabled={busy}
+        data-testid="export-run"
+        onClick={() => {
+          setBusy(true);
+          void api
+            .invoke('runs.export', { runId: run.id })
+            .then(setResult, (e: unknown) => useApp.setState({ error: toUiError(e) }))
+            .finally(() => setBusy(false));
+        }}
+      >
+        {t('export.button')}
+      </button>
+      {result && (
+        <p role="status" data-testid="export-result">
+          {t('export.done', { count: result.files.length })} <bdi dir="ltr">{result.folder}</bdi>
+        </p>
+      )}
+    </div>
+  );
+}
+
 function diff(a: unknown, b: unknown, prefix = ''): [string, string, string][] {
   if (JSON.stringify(a) === JSON.stringify(b)) return [];
   if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
@@ -386,6 +418,7 @@ export function RunsPage() {
             {label(focused)}
           </h2>
           <RunResult run={focused} />
+          <ExportButton run={focused} />
           <h3>{t('forecast.title')}</h3>
           <Forecast run={focused} />
         </section>
