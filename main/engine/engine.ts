@@ -13,6 +13,7 @@ import { readJson, writeFileAtomic } from './files';
 import { readProjectFile, writeProjectFile } from './project';
 import { RunStore } from './runs';
 import { exportRun } from './export';
+import { gruWindow } from './gru';
 import { predictRange, trainModel, type TrainedRun } from './train';
 
 export type Emit = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
@@ -114,6 +115,11 @@ export class Engine {
     },
     'runs.list': async () => ({ runs: await this.runs.list() }),
     'runs.delete': async ({ runId }) => ({ deleted: await this.runs.delete(runId) }),
+    'runs.gru': async ({ runId, sample }) => {
+      const run = this.lastRun;
+      if (!run || run.done.runId !== runId || !run.model || !run.data) throw new AppError('E_NOT_FOUND', { what: 'model', id: runId });
+      return gruWindow(run.model, run.data.source, sample ?? 0);
+    },
     'runs.export': async ({ runId }) => {
       const run = this.lastRun;
       const record = (await this.runs.list()).find((r) => r.id === runId);

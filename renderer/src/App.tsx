@@ -1,4 +1,6 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
+import { api } from './api';
+import type { GateExplorerProps } from './features/lessons/GateExplorer';
 import { useTranslation } from 'react-i18next';
 import { BuilderPage } from './features/builder/BuilderPage';
 import { DataPage } from './features/data/DataPage';
@@ -13,6 +15,26 @@ import { boot, setLanguage, setPage, useApp, type Page } from './store';
 
 const PAGES: Page[] = ['home', 'lessons', 'data', 'builder', 'runs'];
 
+/** The last trained run's GRU, for the gate explorer (untrained weights when there is none). */
+function useTrainedGru(active: boolean): GateExplorerProps | undefined {
+  const runId = useApp((s) => (s.training.done && s.training.done.status !== 'failed' ? s.training.done.runId : null));
+  const [explorer, setExplorer] = useState<GateExplorerProps | undefined>(undefined);
+  useEffect(() => {
+    if (!active || !runId) return;
+    let live = true;
+    api.invoke('runs.gru', { runId }).then(
+      (g) => {
+        if (live) setExplorer({ weights: { kernel: g.kernel, recurrentKernel: g.recurrentKernel, bias: g.bias, activation: g.activation, recurrentActivation: g.recurrentActivation }, window: g.window });
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [active, runId]);
+  return explorer;
+}
+
 async function openPreset(presetId: string): Promise<void> {
   await loadProject();
   loadPreset(presetId);
@@ -25,6 +47,7 @@ export function App() {
   const language = useApp((s) => s.language);
   const info = useApp((s) => s.info);
   const ready = useApp((s) => s.ready);
+  const explorer = useTrainedGru(page === 'lessons');
   const builderOk = useBuilder((s) => s.report.ok && s.graph.nodes.length > 0);
 
   useEffect(() => {
@@ -68,7 +91,7 @@ export function App() {
       <ErrorBanner />
       <main className="content">
         {page === 'home' && <StarterPanel />}
-        {page === 'lessons' && <LessonsPage onOpenPreset={(id) => void openPreset(id)} />}
+        {page === 'lessons' && <LessonsPage onOpenPreset={(id) => void openPreset(id)} explorer={explorer} />}
         {page === 'builder' && (
           <BuilderPage
             trainAction={

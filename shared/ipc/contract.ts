@@ -103,6 +103,19 @@ export const channels = {
     request: z.object({ runId: RunId }).strict(),
     response: z.object({ folder: z.string(), files: z.array(z.string()) }),
   },
+  /** The first GRU of the last trained run: its weights and its input for one validation window (gate explorer). */
+  'runs.gru': {
+    request: z.object({ runId: RunId, sample: z.number().int().min(0).max(10_000_000).optional() }).strict(),
+    response: z.object({
+      layer: z.string(),
+      kernel: z.array(z.array(z.number())),
+      recurrentKernel: z.array(z.array(z.number())),
+      bias: z.array(z.number()),
+      activation: z.string(),
+      recurrentActivation: z.string(),
+      window: z.array(z.array(z.number())),
+    }),
+  },
   'train.stop': {
     request: z.object({ runId: RunId }).strict(),
     response: z.object({ stopped: z.boolean() }),

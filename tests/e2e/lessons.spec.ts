@@ -66,3 +66,16 @@ test('the GRU gate explorer steps through time', async ({ page }) => {
   await expect(slider).not.toHaveValue(before);
   expect(await cellsAt()).not.toEqual(cellsBefore);
 });
+
+test('after training, the gate explorer uses the trained GRU and a real window', async ({ page }) => {
+  await page.goto(app.url);
+  await expect(page.locator('.shell')).toHaveAttribute('data-ready', 'true');
+  if ((await page.locator('html').getAttribute('lang')) !== 'en') await page.getByTestId('language-switch').click();
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('result')).toHaveAttribute('data-status', 'completed', { timeout: 150_000 });
+  await page.getByRole('button', { name: 'Lessons', exact: true }).click();
+  await page.locator('.lessons-nav-list .lessons-nav-item').nth(0).click();
+  const explorer = page.locator('section.gate-explorer');
+  await expect(explorer).toContainText('GRU weights from the model (8 units, 3 features, 24 steps)');
+});
