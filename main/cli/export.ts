@@ -7,24 +7,17 @@
  * `seqlab import <model.json|folder|model.h5>`: opens a tfjs or Keras HDF5 model and prints
  * its Keras-style summary.
  */
-import { promises as fs } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
-import { z } from 'zod';
 import { AppError } from '../../shared/errors';
-import { DatasetRefSchema, ExperimentSchema, MissingPolicySchema } from '../../shared/experiment';
 import { BACKEND_NAMES, type BackendName } from '../../shared/training';
 import { buildSummary, fromKerasSpec, ModelGraphError, renderSummary } from '../../shared/model';
 import { initBackend } from '../engine/backend';
-import { importCsvFromPath } from '../engine/dataHandlers';
+import { readExperimentFile } from './common';
 import { exportRun, importModel } from '../engine/export';
 import { trainModel } from '../engine/train';
 
 const EXPORT_USAGE = 'Usage: seqlab export <experiment.json> --out DIR [--tfjs] [--h5] [--python] [--backend NAME]';
 const IMPORT_USAGE = 'Usage: seqlab import <model.json|model.h5>';
 
-const CliFileRefSchema = z.object({ kind: z.literal('file'), path: z.string().min(1).max(4096), missing: MissingPolicySchema.optional() }).strict();
-const CliExperimentSchema = ExperimentSchema.extend({ dataset: z.union([DatasetRefSchema, CliFileRefSchema]) });
 
 const VALUE_OPTIONS = new Set(['--out', '--backend']);
 
@@ -54,32 +47,16 @@ export async function exportCommand(args: string[]): Promise<number> {
     console.error(`unknown backend "${backend}"; choose one of ${BACKEND_NAMES.join(', ')}`);
     return 2;
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await fs.readFile(file, 'utf8'));
-  } catch (e) {
-    console.error(`Cannot read ${file}: ${e instanceof Error ? e.message : e}`);
-    return 2;
-  }
-  const parsed = CliExperimentSchema.safeParse(raw);
-  if (!parsed.success) {
-    const i = parsed.error.issues[0];
-    console.error(`${file} is not a valid experiment: ${i ? `${i.path.join('.')}: ${i.message}` : 'invalid'}`);
-    return 2;
-  }
   const flags = { tfjs: args.includes('--tfjs'), h5: args.includes('--h5'), python: args.includes('--python') };
   const any = flags.tfjs || flags.h5 || flags.python;
   const what = any ? { ...flags, history: true } : { tfjs: true, h5: true, python: true, history: true };
 
-  let dataDir: string | undefined;
-  let dataset = parsed.data.dataset;
+  let loaded: Awaited<ReturnType<typeof readExperimentFile>>;
   try {
-    if ('path' in dataset) {
-      const source = path.resolve(path.dirname(file), dataset.path);
-      dataDir = await fs.mkdtemp(path.join(tmpdir(), 'seqlab-cli-'));
-      dataset = await importCsvFromPath(dataDir, source, dataset.missing);
-    }
-    const exp = ExperimentSchema.parse({ ...parsed.data, dataset });
+    loaded = await readExperimentFile(file);
+    if (!loaded) return 2;
+    const exp = loaded.experiment;
+    const dataDir = loaded.dataDir;
     const report = await initBackend(backend ? { prefer: backend as BackendName } : {});
     console.log(`Training "${exp.name}" on backend ${report.active}`);
     const createdAt = new Date().toISOString();
@@ -104,7 +81,7 @@ export async function exportCommand(args: string[]): Promise<number> {
     console.error(`export failed: ${describeError(e)}`);
     return 1;
   } finally {
-    if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
+    await loaded?.cleanup();
   }
 }
 

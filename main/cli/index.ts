@@ -4,15 +4,11 @@
  *   seqlab train <experiment.json> [--backend NAME] [--out run.json]
  *   seqlab starter > experiment.json
  */
-import { promises as fs } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
-import { z } from 'zod';
 import { BACKEND_NAMES, type BackendName } from '../../shared/ipc/contract';
-import { DatasetRefSchema, ExperimentSchema, MissingPolicySchema } from '../../shared/experiment';
+import type { Experiment } from '../../shared/experiment';
 import { STARTER_EXPERIMENT } from '../../shared/experiments';
 import { initBackend } from '../engine/backend';
-import { importCsvFromPath } from '../engine/dataHandlers';
+import { readExperimentFile } from './common';
 import { writeFileAtomic } from '../engine/files';
 import { runTraining } from '../engine/train';
 
@@ -27,13 +23,6 @@ const USAGE = `Usage:
   seqlab import <model.json|model.h5>   summary of a tfjs or Keras HDF5 model
 `;
 
-/**
- * The command line may name a CSV file by path (`{"kind": "file", "path": "..."}`), which
- * the window never may: the file is copied into a private imports folder through the
- * engine's own import function, and the run then uses its file id like any other.
- */
-const CliFileRefSchema = z.object({ kind: z.literal('file'), path: z.string().min(1).max(4096), missing: MissingPolicySchema.optional() }).strict();
-const CliExperimentSchema = ExperimentSchema.extend({ dataset: z.union([DatasetRefSchema, CliFileRefSchema]) });
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -64,36 +53,16 @@ async function train(args: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  let raw: unknown;
+  const loaded = await readExperimentFile(file);
+  if (!loaded) return 2;
   try {
-    raw = JSON.parse(await fs.readFile(file, 'utf8'));
-  } catch (e) {
-    console.error(`Cannot read ${file}: ${e instanceof Error ? e.message : e}`);
-    return 2;
-  }
-  const parsed = CliExperimentSchema.safeParse(raw);
-  if (!parsed.success) {
-    const i = parsed.error.issues[0];
-    console.error(`${file} is not a valid experiment: ${i ? `${i.path.join('.')}: ${i.message}` : 'invalid'}`);
-    return 2;
-  }
-  let dataDir: string | undefined;
-  let dataset = parsed.data.dataset;
-  if ('path' in dataset) {
-    // Relative paths are read from beside the experiment file.
-    const source = path.resolve(path.dirname(file), dataset.path);
-    dataDir = await fs.mkdtemp(path.join(tmpdir(), 'seqlab-cli-'));
-    dataset = await importCsvFromPath(dataDir, source, dataset.missing);
-  }
-  const exp = ExperimentSchema.parse({ ...parsed.data, dataset });
-  try {
-    return await trainParsed(exp, file, args, dataDir);
+    return await trainParsed(loaded.experiment, file, args, loaded.dataDir);
   } finally {
-    if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
+    await loaded.cleanup();
   }
 }
 
-async function trainParsed(exp: z.infer<typeof ExperimentSchema>, file: string, args: string[], dataDir: string | undefined): Promise<number> {
+async function trainParsed(exp: Experiment, file: string, args: string[], dataDir: string | undefined): Promise<number> {
   const report = await initBackend({ prefer: backendOption(args) });
   console.log(`Training "${exp.name}" on backend ${report.active}`);
   let stop = false;

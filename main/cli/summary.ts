@@ -2,7 +2,7 @@
  * `seqlab summary <model.json>`: prints a Keras-style model summary of a Keras topology
  * JSON (`to_json()` / tfjs `toJSON()`) or a tfjs model.json (`modelTopology`).
  */
-import { promises as fs } from 'node:fs';
+import { readJsonFile } from './common';
 import { buildSummary, fromKerasSpec, ModelGraphError, renderSummary } from '../../shared/model';
 
 export async function summary(args: string[]): Promise<number> {
@@ -11,13 +11,8 @@ export async function summary(args: string[]): Promise<number> {
     console.error('Usage: seqlab summary <model.json>');
     return 2;
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await fs.readFile(file, 'utf8'));
-  } catch (e) {
-    console.error(`Cannot read ${file}: ${e instanceof Error ? e.message : e}`);
-    return 2;
-  }
+  const raw = await readJsonFile(file);
+  if (raw === undefined) return 2;
   const topology = typeof raw === 'object' && raw !== null && 'modelTopology' in raw ? (raw as { modelTopology: unknown }).modelTopology : raw;
   try {
     const s = buildSummary(fromKerasSpec(topology));

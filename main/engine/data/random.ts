@@ -1,14 +1,6 @@
-/** Small, fast, seedable PRNG (mulberry32) so generated data and sampling repeat exactly. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../../shared/random';
+
+export { mulberry32 };
 
 /** Standard normal draws from a uniform PRNG (Box-Muller). */
 export function gaussian(rand: () => number): () => number {

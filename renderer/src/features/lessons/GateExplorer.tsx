@@ -9,6 +9,7 @@ import { useTranslation } from 'react-i18next';
 import { gruDims, gruSteps, type GruStep, type GruWeights } from '../../../../shared/gru';
 import { formatNumber, langOf } from './format';
 import type { Lang } from './types';
+import { mulberry32 } from '../../../../shared/random';
 
 export interface GateExplorerWeights {
   kernel: number[][];
@@ -27,17 +28,8 @@ const DEFAULT_UNITS = 8;
 const DEFAULT_FEATURES = 3;
 const DEFAULT_STEPS = 24;
 
-/** mulberry32: small, fast, seeded; the same seed gives the same "random" GRU everywhere. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The same seed gives the same "random" GRU everywhere. */
+export const seededRandom = mulberry32;
 
 /** A small untrained GRU in the Keras/tfjs layout (columns [z | r | h]) with tfjs's defaults. */
 export function randomGru(seed: number, units = DEFAULT_UNITS, features = DEFAULT_FEATURES): Required<GruWeights> {
