@@ -12,6 +12,7 @@ import { chainGraph, getPreset, toKerasSpec, type BuilderGraph } from '../../sha
 import { initBackend } from '../../main/engine/backend';
 import { kerasWeightEntries, loadKerasH5, readKerasH5, writeKerasH5 } from '../../main/engine/export/keras-h5';
 import { AppError } from '../../shared/errors';
+import { mulberry32 } from '../../shared/random';
 
 const run = promisify(execFile);
 const PY = '/usr/bin/python3';
@@ -27,16 +28,7 @@ function h5pyMissing(): string | null {
 const noH5py = h5pyMissing();
 if (noH5py) console.warn(`export-h5: skipping the h5py checks: ${noH5py}`);
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 /** A tfjs model of the graph with every weight set to seeded random values (variances positive). */
 async function modelOf(graph: BuilderGraph, seed: number): Promise<tf.LayersModel> {
