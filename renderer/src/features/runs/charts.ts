@@ -22,12 +22,17 @@ export interface ChartText {
   valLoss: string;
 }
 
-const base = (t: ChartText) => ({
+/** What every chart shares: the app font, no animation, the plot margins, an axis tooltip. */
+const COMMON = {
   textStyle: { fontFamily: 'Vazirmatn, sans-serif' },
   animation: false,
   grid: { left: 64, right: 24, top: 40, bottom: 48 },
   tooltip: { trigger: 'axis' as const },
-  legend: { top: 4 },
+};
+const LEGEND = { top: 4 };
+
+/** Axis digits in the current language. */
+const base = (t: ChartText) => ({
   numFmt: (v: number) => formatNumber(v, t.lang, { maximumFractionDigits: 3 }),
 });
 
@@ -56,11 +61,8 @@ export function epochChart(t: ChartText, epochs: EpochLog[], baseline: number | 
     },
   ];
   return {
-    textStyle: b.textStyle,
-    animation: false,
-    grid: b.grid,
-    tooltip: b.tooltip,
-    legend: b.legend,
+    ...COMMON,
+    legend: LEGEND,
     xAxis: { type: 'value', name: t.epoch, nameLocation: 'middle', nameGap: 28, minInterval: 1, axisLabel: { formatter: b.numFmt } },
     yAxis: { type: 'value', name: t.loss, scale: true, max: withBaseline(baseline), axisLabel: { formatter: b.numFmt } },
     series,
@@ -70,10 +72,7 @@ export function epochChart(t: ChartText, epochs: EpochLog[], baseline: number | 
 export function batchChart(t: ChartText, curve: [number, number][]): ChartOption {
   const b = base(t);
   return {
-    textStyle: b.textStyle,
-    animation: false,
-    grid: b.grid,
-    tooltip: b.tooltip,
+    ...COMMON,
     xAxis: { type: 'value', name: t.batch, nameLocation: 'middle', nameGap: 28, axisLabel: { formatter: b.numFmt } },
     yAxis: { type: 'value', name: t.loss, scale: true, axisLabel: { formatter: b.numFmt } },
     series: [{ name: t.loss, type: 'line', data: curve, showSymbol: false, sampling: 'lttb', lineStyle: { width: 1.5 } }],
@@ -84,11 +83,9 @@ export function overlayChart(t: ChartText, runs: RunRecord[], label: (r: RunReco
   const b = base(t);
   const baselines = runs.map((r) => r.done.baselineValLoss).filter((v): v is number => v !== null);
   return {
-    textStyle: b.textStyle,
-    animation: false,
-    grid: { ...b.grid, top: 56 },
-    tooltip: b.tooltip,
-    legend: { top: 4, type: 'scroll' },
+    ...COMMON,
+    grid: { ...COMMON.grid, top: 56 },
+    legend: { ...LEGEND, type: 'scroll' },
     xAxis: { type: 'value', name: t.epoch, nameLocation: 'middle', nameGap: 28, minInterval: 1, axisLabel: { formatter: b.numFmt } },
     yAxis: { type: 'value', name: t.valLoss, scale: true, max: withBaseline(baselines[0] ?? null), axisLabel: { formatter: b.numFmt } },
     series: [
@@ -107,20 +104,19 @@ export function overlayChart(t: ChartText, runs: RunRecord[], label: (r: RunReco
 
 export function forecastChart(t: ChartText, f: Forecast, stride: number): ChartOption {
   const b = base(t);
-  const hours = (i: number) => i * stride / 6;
+  // Hours since the first point: from the timestamps when the data has them (else 10-minute rows).
+  const t0 = f.time?.[0];
+  const hours = (i: number) => (f.time && t0 !== undefined ? (f.time[i]! - t0) / 3_600_000 : (i * stride) / 6);
   const unit = f.unit ? ` (${f.unit})` : '';
   return {
-    textStyle: b.textStyle,
-    animation: false,
-    grid: b.grid,
-    tooltip: b.tooltip,
-    legend: b.legend,
+    ...COMMON,
+    legend: LEGEND,
     xAxis: { type: 'value', name: t.hours, nameLocation: 'middle', nameGap: 28, axisLabel: { formatter: b.numFmt } },
     yAxis: { type: 'value', name: `${t.truth}${unit}`, scale: true, axisLabel: { formatter: b.numFmt } },
     series: [
-      { name: t.truth, type: 'line', showSymbol: false, data: f.truth.map((v, i) => [hours(i), v]), lineStyle: { width: 2, color: '#1d2330' } },
-      { name: t.prediction, type: 'line', showSymbol: false, data: f.prediction.map((v, i) => [hours(i), v]), lineStyle: { width: 2, color: '#2160c4' } },
-      { name: t.naive, type: 'line', showSymbol: false, data: f.naive.map((v, i) => [hours(i), v]), lineStyle: { width: 1, type: 'dashed', color: '#a15c00' } },
+      { name: t.truth, type: 'line', showSymbol: false, data: f.truth.map((v, i) => [hours(i), v]), lineStyle: { width: 2, color: '#1d2330' }, itemStyle: { color: '#1d2330' } },
+      { name: t.prediction, type: 'line', showSymbol: false, data: f.prediction.map((v, i) => [hours(i), v]), lineStyle: { width: 2, color: '#2160c4' }, itemStyle: { color: '#2160c4' } },
+      { name: t.naive, type: 'line', showSymbol: false, data: f.naive.map((v, i) => [hours(i), v]), lineStyle: { width: 1, type: 'dashed', color: '#a15c00' }, itemStyle: { color: '#a15c00' } },
     ],
   };
 }
@@ -134,10 +130,7 @@ export function errorHistogram(t: ChartText, f: Forecast, bins = 24): ChartOptio
   const counts = new Array<number>(bins).fill(0);
   for (const e of errs) counts[Math.min(bins - 1, Math.floor((e - lo) / w))]!++;
   return {
-    textStyle: b.textStyle,
-    animation: false,
-    grid: b.grid,
-    tooltip: { trigger: 'axis' },
+    ...COMMON,
     xAxis: { type: 'category', name: t.error, nameLocation: 'middle', nameGap: 28, data: counts.map((_, i) => b.numFmt(lo + (i + 0.5) * w)) },
     yAxis: { type: 'value', name: t.count, axisLabel: { formatter: b.numFmt } },
     series: [{ type: 'bar', data: counts, itemStyle: { color: '#2160c4' } }],
