@@ -15,6 +15,10 @@ import { RunStore } from './runs';
 import { exportRun } from './export';
 import { gruWindow } from './gru';
 import { predictRange, trainModel, type TrainedRun } from './train';
+import { TrainingSlot, type ExperimentContext } from './experiments/jobs';
+import { captioningHandlers } from './experiments/captioning';
+import { videoHandlers } from './experiments/video';
+import { pretrainHandlers } from './experiments/pretrain';
 
 export type Emit = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
 
@@ -30,11 +34,11 @@ type Handler<C extends Channel> = (req: Req<C>) => Promise<Res<C>>;
 type EngineChannel = Exclude<Channel, 'app.info'>;
 
 export class Engine {
-  private running: { runId: string; stop: boolean } | null = null;
+  /** The single training slot, shared with the lesson experiments (experiments/jobs.ts). */
+  readonly slot = new TrainingSlot();
   /** The last finished run's model, kept for predictions and exports. */
   private lastRun: TrainedRun | null = null;
   private runs: RunStore;
-  private runCounter = 0;
 
   constructor(
     private readonly opts: EngineOptions,
@@ -57,9 +61,16 @@ export class Engine {
     return parsed.success ? parsed.data : DEFAULT_SETTINGS;
   }
 
+  private experimentContext(): ExperimentContext {
+    return { dataDir: this.opts.dataDir, emit: this.emit, claim: (kind) => this.slot.claim(kind) };
+  }
+
   readonly handlers: { [C in EngineChannel]: Handler<C> } = {
     'engine.backends': async () => initBackend(this.opts.backend),
     ...dataHandlers(() => ({ dataDir: this.opts.dataDir, emit: this.emit })),
+    ...captioningHandlers(this.experimentContext()),
+    ...videoHandlers(this.experimentContext()),
+    ...pretrainHandlers(this.experimentContext()),
     'settings.get': async () => this.readSettings(),
     'settings.set': async (patch) => {
       const next = SettingsSchema.parse({ ...(await this.readSettings()), ...patch });
@@ -87,15 +98,13 @@ export class Engine {
       return { savedAt: project.savedAt };
     },
     'train.start': async ({ experiment }) => {
-      if (this.running) throw new AppError('E_ENGINE_BUSY', { runId: this.running.runId });
       await initBackend(this.opts.backend);
-      const runId = `run-${Date.now().toString(36)}-${++this.runCounter}`;
-      const state = { runId, stop: false };
-      this.running = state;
+      const job = this.slot.claim('run');
+      const runId = job.runId;
       const createdAt = new Date().toISOString();
       const backend = (await initBackend(this.opts.backend)).active;
       void trainModel(experiment, runId, {
-        shouldStop: () => state.stop,
+        shouldStop: () => job.shouldStop(),
         onProgress: (p) => this.emit('train.progress', p),
         onEpoch: (log) => this.emit('train.epoch', { runId, log }),
       }, { dataDir: this.opts.dataDir })
@@ -108,9 +117,7 @@ export class Engine {
           await this.runs.save({ id: runId, createdAt, experiment, backend, params, done: trained.done }).catch(() => undefined);
           this.emit('train.done', trained.done);
         })
-        .finally(() => {
-          if (this.running === state) this.running = null;
-        });
+        .finally(() => job.release());
       return { runId };
     },
     'runs.list': async () => ({ runs: await this.runs.list() }),
@@ -143,13 +150,7 @@ export class Engine {
         available: run.data.source.count(splitName),
       };
     },
-    'train.stop': async ({ runId }) => {
-      if (this.running && this.running.runId === runId) {
-        this.running.stop = true;
-        return { stopped: true };
-      }
-      return { stopped: false };
-    },
+    'train.stop': async ({ runId }) => ({ stopped: this.slot.stop(runId) }),
   };
 
   async handle(channel: Channel, payload: unknown): Promise<unknown> {

@@ -4,6 +4,7 @@ import type { GateExplorerProps } from './features/lessons/GateExplorer';
 import { useTranslation } from 'react-i18next';
 import { BuilderPage } from './features/builder/BuilderPage';
 import { DataPage } from './features/data/DataPage';
+import { ExperimentsPage } from './features/experiments/ExperimentsPage';
 import { StarterPanel } from './features/home/StarterPanel';
 import { loadPreset, loadProject, useBuilder } from './features/builder/builderStore';
 import { LessonsPage } from './features/lessons/LessonsPage';
@@ -13,7 +14,7 @@ import { ErrorBanner } from './features/shell/ErrorBanner';
 import { StatusBar } from './features/shell/StatusBar';
 import { boot, setLanguage, setPage, useApp, type Page } from './store';
 
-const PAGES: Page[] = ['home', 'lessons', 'data', 'builder', 'runs'];
+const PAGES: Page[] = ['home', 'lessons', 'data', 'builder', 'runs', 'experiments'];
 
 /** The last trained run's GRU, for the gate explorer (untrained weights when there is none). */
 function useTrainedGru(active: boolean): GateExplorerProps | undefined {
@@ -103,6 +104,7 @@ export function App() {
         )}
         {page === 'data' && <DataPage />}
         {page === 'runs' && <RunsPage />}
+        {page === 'experiments' && <ExperimentsPage />}
       </main>
       <StatusBar />
     </div>

@@ -13,7 +13,7 @@ export interface UiError {
   params?: Record<string, string | number>;
 }
 
-export type Page = 'home' | 'builder' | 'data' | 'lessons' | 'runs';
+export type Page = 'home' | 'builder' | 'data' | 'lessons' | 'runs' | 'experiments';
 
 export interface TrainingState {
   runId: string | null;

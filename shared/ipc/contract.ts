@@ -16,6 +16,9 @@ import {
   WindowInfoResponseSchema,
 } from './data';
 import { ForecastSchema, RunRecordSchema } from '../runs';
+import { captioningChannels, captioningEvents } from './captioning';
+import { videoChannels, videoEvents } from './video';
+import { pretrainChannels, pretrainEvents } from './pretrain';
 import { BACKEND_NAMES, TrainDoneSchema, TrainEpochSchema, TrainProgressSchema } from '../training';
 
 export * from '../training';
@@ -129,6 +132,10 @@ export const channels = {
   'data.describe': { request: z.object({ dataset: DatasetRefSchema }).strict(), response: DescribeResponseSchema },
   'data.series': { request: SeriesRequestSchema, response: SeriesResponseSchema },
   'data.windowInfo': { request: WindowInfoRequestSchema, response: WindowInfoResponseSchema },
+  // Lesson experiments of the second half of the course (issue #6), each in its own file.
+  ...captioningChannels,
+  ...videoChannels,
+  ...pretrainChannels,
 } as const;
 
 export type Channel = keyof typeof channels;
@@ -154,6 +161,9 @@ export const events = {
   'train.done': TrainDoneSchema,
   'engine.status': EngineStatusSchema,
   'data.progress': DataProgressSchema,
+  ...captioningEvents,
+  ...videoEvents,
+  ...pretrainEvents,
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;

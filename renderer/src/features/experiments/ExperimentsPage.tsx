@@ -1,0 +1,39 @@
+/**
+ * The lesson experiments beyond forecasting (issue #6): image captioning, video
+ * analysis and greedy layer-wise pretraining, one tab each. Each tab's panel lives in
+ * its own folder with its own store, locale namespace and engine channels.
+ */
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { CaptioningPanel } from './captioning/CaptioningPanel';
+import { PretrainPanel } from './pretrain/PretrainPanel';
+import { VideoPanel } from './video/VideoPanel';
+import './experiments.css';
+
+const TABS = ['captioning', 'video', 'pretrain'] as const;
+type Tab = (typeof TABS)[number];
+
+export function ExperimentsPage() {
+  const { t } = useTranslation('experiments');
+  const [tab, setTab] = useState<Tab>('captioning');
+  return (
+    <section className="experiments" data-testid="experiments-page">
+      <header className="experiments-head">
+        <h2>{t('title')}</h2>
+        <p className="muted">{t('intro')}</p>
+        <div role="tablist" className="subtabs">
+          {TABS.map((id) => (
+            <button key={id} type="button" role="tab" aria-selected={tab === id} data-testid={`experiments-tab-${id}`} className={tab === id ? 'tab active' : 'tab'} onClick={() => setTab(id)}>
+              {t(id)}
+            </button>
+          ))}
+        </div>
+      </header>
+      <div role="tabpanel">
+        {tab === 'captioning' && <CaptioningPanel />}
+        {tab === 'video' && <VideoPanel />}
+        {tab === 'pretrain' && <PretrainPanel />}
+      </div>
+    </section>
+  );
+}
