@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EngineHost } from '../engine/host';
 import { createRouter } from '../engine/router';
-import { APP_ORIGIN, APP_SCHEME, ELECTRON_CSP, isAppUrl, WEB_PREFERENCES } from './security';
+import { pickExportFolder, printReportPdf } from './exportSupport';
+import { APP_ORIGIN, APP_SCHEME, ELECTRON_CSP, isAppUrl } from './security';
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
@@ -25,7 +26,24 @@ function createWindow(): BrowserWindow {
     minHeight: 600,
     title: 'SeqLab',
     show: false,
-    webPreferences: { ...WEB_PREFERENCES, preload: path.join(__dirname, 'preload.cjs') },
+    // Spelled out (not spread) so that Electronegativity can see each setting; the test
+    // tests/unit/electron-security.test.ts checks they equal WEB_PREFERENCES.
+    webPreferences: {
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      spellcheck: false,
+      navigateOnDragDrop: false,
+      safeDialogs: true,
+      disableBlinkFeatures: 'Auxclick',
+      preload: path.join(__dirname, 'preload.cjs'),
+    },
   });
   win.once('ready-to-show', () => win.show());
   win.webContents.on('will-navigate', (e, url) => {
@@ -71,6 +89,9 @@ async function main(): Promise<void> {
   const route = createRouter({
     host,
     appInfo: () => ({ version: app.getVersion(), mode: 'electron', platform: process.platform }),
+    // Exports: the picked folder stays here (the router turns it into a grant); the report prints to PDF.
+    pickFolder: () => pickExportFolder(mainWindow),
+    printPdf: printReportPdf,
   });
   ipcMain.handle('seqlab:invoke', (event, channel: unknown, payload: unknown) => {
     if (!isAppUrl(event.senderFrame?.url ?? '')) {
@@ -91,7 +112,13 @@ async function main(): Promise<void> {
     }
   });
   app.on('web-contents-created', (_e, contents) => {
+    // Every web contents, not only the main window: no webviews, no navigation away from
+    // the app, no new windows.
     contents.on('will-attach-webview', (ev) => ev.preventDefault());
+    contents.on('will-navigate', (ev, url) => {
+      if (!isAppUrl(url)) ev.preventDefault();
+    });
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
   app.on('window-all-closed', () => {
     void host.close().finally(() => app.quit());

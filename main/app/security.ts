@@ -12,6 +12,12 @@ export const WEB_PREFERENCES = {
   experimentalFeatures: false,
   webviewTag: false,
   spellcheck: false,
+  nodeIntegrationInSubFrames: false,
+  /** A file dropped on the window is never opened as a page. */
+  navigateOnDragDrop: false,
+  safeDialogs: true,
+  /** Middle-click cannot open new windows. */
+  disableBlinkFeatures: 'Auxclick',
 } as const;
 
 /** The renderer is served from this privileged custom scheme, never from file:// or the network. */

@@ -1,8 +1,11 @@
 /**
- * `seqlab export <experiment.json> --out DIR [--tfjs] [--h5] [--python] [--backend NAME]`:
+ * `seqlab export <experiment.json> --out DIR [--tfjs] [--h5] [--python] [--plots svg,png]
+ *   [--scale 1-4] [--report] [--lang fa|en] [--backend NAME]`:
  * trains the experiment (the engine's trainModel) and exports the trained model into a new
- * folder under DIR (see main/engine/export). Without a format flag, all of them; the run's
- * history (CSV and JSON) is always written.
+ * folder under DIR (see main/engine/export). Without a model format flag, all three; the run's
+ * history (CSV and JSON) is always written. `--plots` writes the charts (plots/*.svg, *.png at
+ * --scale times 800x450, default 2), `--report` the one-page report.html, both in --lang
+ * (default fa).
  *
  * `seqlab import <model.json|folder|model.h5>`: opens a tfjs or Keras HDF5 model and prints
  * its Keras-style summary.
@@ -15,11 +18,11 @@ import { readExperimentFile } from './common';
 import { exportRun, importModel } from '../engine/export';
 import { trainModel } from '../engine/train';
 
-const EXPORT_USAGE = 'Usage: seqlab export <experiment.json> --out DIR [--tfjs] [--h5] [--python] [--backend NAME]';
+const EXPORT_USAGE = 'Usage: seqlab export <experiment.json> --out DIR [--tfjs] [--h5] [--python] [--plots svg,png] [--scale 1-4] [--report] [--lang fa|en] [--backend NAME]';
 const IMPORT_USAGE = 'Usage: seqlab import <model.json|model.h5>';
 
 
-const VALUE_OPTIONS = new Set(['--out', '--backend']);
+const VALUE_OPTIONS = new Set(['--out', '--backend', '--plots', '--scale', '--lang']);
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -49,7 +52,29 @@ export async function exportCommand(args: string[]): Promise<number> {
   }
   const flags = { tfjs: args.includes('--tfjs'), h5: args.includes('--h5'), python: args.includes('--python') };
   const any = flags.tfjs || flags.h5 || flags.python;
-  const what = any ? { ...flags, history: true } : { tfjs: true, h5: true, python: true, history: true };
+  const plots = (option(args, '--plots') ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  const scale = Number(option(args, '--scale') ?? 2);
+  const lang = option(args, '--lang') ?? 'fa';
+  if (plots.some((p) => p !== 'svg' && p !== 'png') || (args.includes('--plots') && !plots.length)) {
+    console.error('--plots takes svg, png or svg,png');
+    return 2;
+  }
+  if (!Number.isInteger(scale) || scale < 1 || scale > 4) {
+    console.error('--scale takes a whole number from 1 to 4');
+    return 2;
+  }
+  if (lang !== 'fa' && lang !== 'en') {
+    console.error('--lang takes fa or en');
+    return 2;
+  }
+  const what = {
+    ...(any ? flags : { tfjs: true, h5: true, python: true }),
+    history: true,
+    plotsSvg: plots.includes('svg'),
+    plotsPng: plots.includes('png'),
+    pngScale: scale,
+    report: args.includes('--report'),
+  };
 
   let loaded: Awaited<ReturnType<typeof readExperimentFile>>;
   try {
@@ -70,7 +95,7 @@ export async function exportCommand(args: string[]): Promise<number> {
       console.log(`status: ${done.status}${done.error ? ` (${done.error.code} ${JSON.stringify(done.error.params ?? {})})` : ''}; ${done.wallSeconds.toFixed(1)} s`);
       if (!run.model) return 1;
       const record = { id: runId, createdAt, experiment: exp, backend: report.active, params: run.model.countParams(), done };
-      const result = await exportRun(run, record, out, what);
+      const result = await exportRun(run, record, out, what, { lang });
       console.log(`exported to ${result.dir}`);
       for (const f of result.files) console.log(`  ${f}`);
       return done.status === 'failed' ? 1 : 0;

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName, BackendReport } from '../../shared/ipc/contract';
+import { registerWasmGradKernels } from './kernels/conv';
 
 type Attempt = BackendReport['attempts'][number];
 
@@ -94,6 +95,8 @@ async function climb(opts: LadderOptions): Promise<BackendReport> {
         const ok = await tf.setBackend('wasm');
         if (!ok) throw new Error('setBackend(wasm) returned false');
         await tf.ready();
+        // Gradient kernels the wasm package lacks (Conv2DBackpropFilter, UnsortedSegmentSum).
+        registerWasmGradKernels();
         attempts.push({ name, ok: true });
         active = name;
         break;

@@ -2,23 +2,27 @@
  * The engine's request handlers. Runs inside the engine worker thread (or in-process
  * for the command line and tests). Plain Node: never imports electron.
  */
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { AppError } from '../../shared/errors';
 import { STARTER_EXPERIMENT } from '../../shared/experiments';
-import { SettingsSchema, type Channel, type EventName, type EventPayload, type Req, type Res, type Settings } from '../../shared/ipc/contract';
+import { APP_CHANNELS, SettingsSchema, type AppChannel, type Channel, type EventName, type EventPayload, type Req, type Res, type Settings } from '../../shared/ipc/contract';
 import { initBackend, type LadderOptions } from './backend';
 import { dataHandlers } from './dataHandlers';
 import { readJson, writeFileAtomic } from './files';
-import { readProjectFile, writeProjectFile } from './project';
-import { RunStore } from './runs';
-import { exportRun } from './export';
+import { ProjectService } from './project';
+import { ModelImports, matchingWeights, projectHandlers } from './projectHandlers';
+import { buildReport, exportRun } from './export';
+import type { TrustedExtras } from './protocol';
+import type { RunRecord } from '../../shared/runs';
 import { gruWindow } from './gru';
-import { predictRange, trainModel, type TrainedRun } from './train';
+import { buildModel, predictRange, trainModel, type TrainedRun } from './train';
+import type { tf } from './backend';
 import { TrainingSlot, type ExperimentContext } from './experiments/jobs';
 import { captioningHandlers } from './experiments/captioning';
 import { videoHandlers } from './experiments/video';
 import { pretrainHandlers } from './experiments/pretrain';
+import { Checkpoints, type ResumePoint } from './checkpoints';
+import { assertFitsInMemory, estimateTrainingMemory, memoryBudget, memoryReport } from './memory';
 
 export type Emit = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
 
@@ -26,33 +30,41 @@ export interface EngineOptions {
   /** Where settings, projects and runs are kept. */
   dataDir: string;
   backend?: LadderOptions;
+  /** Write the session marker (session.lock) and offer recovery after a crash: the app's engine, not the CLI or tests. */
+  sessionMarker?: boolean;
 }
 
 const DEFAULT_SETTINGS: Settings = { language: 'fa' };
 
 type Handler<C extends Channel> = (req: Req<C>) => Promise<Res<C>>;
-type EngineChannel = Exclude<Channel, 'app.info'>;
+type EngineChannel = Exclude<Channel, AppChannel>;
 
 export class Engine {
   /** The single training slot, shared with the lesson experiments (experiments/jobs.ts). */
   readonly slot = new TrainingSlot();
   /** The last finished run's model, kept for predictions and exports. */
   private lastRun: TrainedRun | null = null;
-  private runs: RunStore;
+  /** The current project: builder state and its run history, autosaved (project.ts). */
+  readonly projects: ProjectService;
+  private readonly imports: ModelImports;
+  private runs: ProjectService['runs'];
+  /** Checkpoints of running trainings; interrupted runs are found and resumed here (checkpoints.ts). */
+  private readonly checkpoints: Checkpoints;
+  /** Set by runs.resume for the train.start it calls. */
+  private pendingResume: ResumePoint | null = null;
 
   constructor(
     private readonly opts: EngineOptions,
     private readonly emit: Emit,
   ) {
-    this.runs = new RunStore(path.join(opts.dataDir, 'runs'));
+    this.projects = new ProjectService(opts.dataDir, { sessionMarker: opts.sessionMarker ?? false });
+    this.imports = new ModelImports(opts.dataDir);
+    this.runs = this.projects.runs;
+    this.checkpoints = new Checkpoints(opts.dataDir);
   }
 
   private settingsFile(): string {
     return path.join(this.opts.dataDir, 'settings.json');
-  }
-
-  private autosaveFile(): string {
-    return path.join(this.opts.dataDir, 'projects', 'autosave.seqlab.json');
   }
 
   private async readSettings(): Promise<Settings> {
@@ -62,7 +74,17 @@ export class Engine {
   }
 
   private experimentContext(): ExperimentContext {
-    return { dataDir: this.opts.dataDir, emit: this.emit, claim: (kind) => this.slot.claim(kind) };
+    // Called while the handler table is built, before the constructor has stored opts and
+    // emit: read them when used, not now.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const engine = this;
+    return {
+      get dataDir() {
+        return engine.opts.dataDir;
+      },
+      emit: (name, payload) => engine.emit(name, payload),
+      claim: (kind) => engine.slot.claim(kind),
+    };
   }
 
   readonly handlers: { [C in EngineChannel]: Handler<C> } = {
@@ -78,61 +100,97 @@ export class Engine {
       return next;
     },
     'experiments.starter': async () => ({ id: 'starter', experiment: STARTER_EXPERIMENT }),
-    'project.load': async () => {
-      const file = this.autosaveFile();
-      try {
-        return { project: await readProjectFile(file) };
-      } catch (e) {
-        // A corrupt or newer autosave is never half-loaded and never lost: a copy is kept
-        // aside (the user is told its name) before the app starts over.
-        if (e instanceof AppError && (e.code === 'E_PROJECT_CORRUPT' || e.code === 'E_PROJECT_NEWER')) {
-          const backup = file.replace(/\.seqlab\.json$/, `.unreadable-${Date.now()}.seqlab.json`);
-          await fs.copyFile(file, backup).catch(() => undefined);
-          throw new AppError(e.code, { ...e.params, backup: path.basename(backup) });
-        }
-        throw e;
-      }
-    },
-    'project.save': async ({ project }) => {
-      await writeProjectFile(this.autosaveFile(), project);
-      return { savedAt: project.savedAt };
-    },
-    'train.start': async ({ experiment }) => {
+    ...projectHandlers(() => ({ dataDir: this.opts.dataDir, projects: this.projects, imports: this.imports })),
+    'train.start': async ({ experiment, initialWeights }) => {
       await initBackend(this.opts.backend);
+      // Starting from an imported model's weights: only when the model still has their shapes.
+      let weights: tf.Tensor[] | undefined;
+      let weightsUse: 'used' | 'dropped' | undefined;
+      if (initialWeights) {
+        const source = await this.imports.get(initialWeights.importId);
+        const probe = await buildModel(experiment).catch(() => null);
+        weights = (probe && matchingWeights(probe, source)) ?? undefined;
+        probe?.dispose();
+        weightsUse = weights ? 'used' : 'dropped';
+      }
+      const resume = this.pendingResume;
+      this.pendingResume = null;
+      if (resume) weights = resume.weights;
+      // A run that cannot fit in memory is refused now, with the numbers, not half-way through.
+      assertFitsInMemory(experiment, (await initBackend(this.opts.backend)).active);
       const job = this.slot.claim('run');
       const runId = job.runId;
       const createdAt = new Date().toISOString();
       const backend = (await initBackend(this.opts.backend)).active;
+      const checkpoint = this.checkpoints.track(runId, { createdAt, backend, experiment, ...(resume ? { resumedFrom: resume.fromRunId } : {}) });
       void trainModel(experiment, runId, {
         shouldStop: () => job.shouldStop(),
+        // About 12 updates a second: smooth live curves (issue #5 asks for 10+).
+        progressIntervalMs: 80,
         onProgress: (p) => this.emit('train.progress', p),
         onEpoch: (log) => this.emit('train.epoch', { runId, log }),
-      }, { dataDir: this.opts.dataDir })
+        checkpoint: checkpoint.hook,
+      }, { dataDir: this.opts.dataDir, ...(weights ? { initialWeights: weights } : {}), ...(resume ? { resume: { history: resume.history, best: resume.best, optimizerWeights: resume.optimizerWeights } } : {}) })
         .then(async (trained) => {
+          resume?.weights.forEach((t) => t.dispose());
+          resume?.optimizerWeights.forEach((w) => w.tensor.dispose());
           this.lastRun?.dispose();
           this.lastRun = trained.model ? trained : null;
           if (!trained.model) trained.dispose();
           const params = trained.model ? trained.model.countParams() : null;
           // The run is recorded before the window hears it is done, so the history is complete.
           await this.runs.save({ id: runId, createdAt, experiment, backend, params, done: trained.done }).catch(() => undefined);
+          await checkpoint.finish(this.runs);
           this.emit('train.done', trained.done);
         })
         .finally(() => job.release());
-      return { runId };
+      return { runId, ...(weightsUse ? { initialWeights: weightsUse } : {}) };
     },
-    'runs.list': async () => ({ runs: await this.runs.list() }),
+    'runs.list': async () => {
+      // Runs a crash or power cut interrupted join the history (once per engine start).
+      await this.checkpoints.recover(this.runs);
+      return { runs: await this.runs.list() };
+    },
+    'runs.resume': async ({ runId }) => {
+      if (this.slot.busy) throw new AppError('E_ENGINE_BUSY', { runId: this.slot.busy });
+      const point = await this.checkpoints.prepareResume(runId);
+      this.pendingResume = point;
+      try {
+        const started = await this.handlers['train.start']({ experiment: point.experiment });
+        return { runId: started.runId, fromEpoch: point.fromEpoch };
+      } catch (e) {
+        point.weights.forEach((t) => t.dispose());
+        point.optimizerWeights.forEach((w) => w.tensor.dispose());
+        throw e;
+      } finally {
+        this.pendingResume = null;
+      }
+    },
+    'train.estimate': async ({ experiment }) => {
+      const backend = (await initBackend(this.opts.backend)).active;
+      const est = estimateTrainingMemory(experiment);
+      return { estimate: est ? memoryReport(est, memoryBudget(backend)) : null, backend };
+    },
     'runs.delete': async ({ runId }) => ({ deleted: await this.runs.delete(runId) }),
     'runs.gru': async ({ runId, sample }) => {
       const run = this.lastRun;
       if (!run || run.done.runId !== runId || !run.model || !run.data) throw new AppError('E_NOT_FOUND', { what: 'model', id: runId });
       return gruWindow(run.model, run.data.source, sample ?? 0);
     },
-    'runs.export': async ({ runId }) => {
-      const run = this.lastRun;
-      const record = (await this.runs.list()).find((r) => r.id === runId);
-      if (!run || run.done.runId !== runId || !record) throw new AppError('E_NOT_FOUND', { what: 'model', id: runId });
-      const out = await exportRun(run, record, path.join(this.opts.dataDir, 'exports'), { tfjs: true, h5: true, python: true, history: true });
+    // The destination folder and the report's PDF come from the main process (router.ts), never the renderer.
+    'runs.export': async ({ runId, what, lang, destination }, trusted?: TrustedExtras) => {
+      const { run, record } = await this.runForExport(runId);
+      if (destination && destination !== 'downloads' && !trusted?.exportDir) throw new AppError('E_NOT_FOUND', { what: 'folder', id: 'grant' });
+      const dir = trusted?.exportDir ?? path.join(this.opts.dataDir, 'exports');
+      const out = await exportRun(run, record, dir, what ?? { tfjs: true, h5: true, python: true, history: true }, {
+        lang: lang ?? (await this.readSettings()).language,
+        reportPdf: trusted?.reportPdf ?? null,
+      });
       return { folder: out.dir, files: out.files };
+    },
+    'runs.report': async ({ runId, lang }) => {
+      const { run, record } = await this.runForExport(runId);
+      return { html: await buildReport(run, record, lang ?? (await this.readSettings()).language) };
     },
     'train.predict': async ({ runId, split, start, count, stride }) => {
       const run = this.lastRun;
@@ -153,9 +211,17 @@ export class Engine {
     'train.stop': async ({ runId }) => ({ stopped: this.slot.stop(runId) }),
   };
 
-  async handle(channel: Channel, payload: unknown): Promise<unknown> {
-    if (channel === 'app.info') throw new AppError('E_UNKNOWN_CHANNEL', { channel });
-    const h = this.handlers[channel] as (p: unknown) => Promise<unknown>;
-    return h(payload);
+  /** A recorded run, with its model when it is the last one trained (else plots, report and history only). */
+  private async runForExport(runId: string): Promise<{ run: TrainedRun; record: RunRecord }> {
+    const record = (await this.runs.list()).find((r) => r.id === runId);
+    if (!record) throw new AppError('E_NOT_FOUND', { what: 'run', id: runId });
+    const live = this.lastRun && this.lastRun.done.runId === runId ? this.lastRun : null;
+    return { record, run: live ?? { done: record.done, model: null, data: null, dispose: () => undefined } };
+  }
+
+  async handle(channel: Channel, payload: unknown, trusted?: TrustedExtras): Promise<unknown> {
+    if ((APP_CHANNELS as readonly string[]).includes(channel)) throw new AppError('E_UNKNOWN_CHANNEL', { channel });
+    const h = this.handlers[channel as EngineChannel] as (p: unknown, t?: TrustedExtras) => Promise<unknown>;
+    return h(payload, trusted);
   }
 }

@@ -10,7 +10,8 @@ import { Worker } from 'node:worker_threads';
 import { AppError } from '../../shared/errors';
 import type { EventName, EventPayload } from '../../shared/ipc/contract';
 import type { EngineOptions } from './engine';
-import type { FromWorker, ToWorker } from './protocol';
+import type { FromWorker, ToWorker, TrustedExtras } from './protocol';
+import { endSession } from './session';
 
 export interface EngineHostOptions extends EngineOptions {
   /** Path of the built worker bundle (default: engine-worker.cjs beside this bundle). */
@@ -38,7 +39,8 @@ export class EngineHost {
     if (this.readyPromise) return this.readyPromise;
     const workerPath = this.opts.workerPath ?? path.join(__dirname, 'engine-worker.cjs');
     const { dataDir, backend } = this.opts;
-    const w = new Worker(workerPath, { workerData: { dataDir, backend } satisfies EngineOptions });
+    // The app's engine marks the session (session.lock), removed again by close().
+    const w = new Worker(workerPath, { workerData: { dataDir, backend, sessionMarker: this.opts.sessionMarker ?? true } satisfies EngineOptions });
     this.worker = w;
     this.readyPromise = new Promise<void>((resolve, reject) => {
       const onMessage = (m: FromWorker): void => {
@@ -104,14 +106,14 @@ export class EngineHost {
   }
 
   /** Sends an already validated request to the engine. */
-  async request(channel: string, payload: unknown): Promise<unknown> {
+  async request(channel: string, payload: unknown, trusted?: TrustedExtras): Promise<unknown> {
     await this.start();
     const w = this.worker;
     if (!w) throw new AppError('E_ENGINE_CRASHED', { detail: 'not running' }).toData();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      w.postMessage({ type: 'request', id, channel, payload } satisfies ToWorker);
+      w.postMessage({ type: 'request', id, channel, payload, ...(trusted ? { trusted } : {}) } satisfies ToWorker);
     });
   }
 
@@ -131,5 +133,7 @@ export class EngineHost {
     const w = this.worker;
     this.worker = null;
     if (w) await w.terminate();
+    // A clean exit: the next start does not offer crash recovery.
+    endSession(this.opts.dataDir);
   }
 }

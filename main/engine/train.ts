@@ -27,12 +27,26 @@ import { mulberry32 } from './data/random';
 import { SPLIT_NAMES, TaskSource, WindowedSource, type SampleSource, type SplitName } from './data/source';
 import { unitOf } from './data/table';
 import { normalise, sampleRows, statistics, type Normalisation, type Split, type WindowSpec } from './data/window';
+import { installFusedRnn } from './kernels/rnn';
 
 export interface TrainHooks {
   onProgress?(p: TrainProgress): void;
   onEpoch?(log: EpochLog): void;
   /** Polled between batches. */
   shouldStop?(): boolean;
+  /**
+   * Called after every epoch (awaited) with the history so far and, when the epoch improved
+   * on the best, its weights: main/engine/checkpoints.ts writes them to disk so a crash
+   * loses at most the current epoch.
+   */
+  checkpoint?(c: {
+    epoch: number;
+    history: EpochLog[];
+    bestWeights: tf.Tensor[] | null;
+    /** The optimizer's state (moments, iteration count) at the best epoch, so a resumed run continues smoothly. */
+    optimizerWeights: { name: string; tensor: tf.Tensor }[] | null;
+    best: { epoch: number; valLoss: number; valLossPhysical: number | null; valAccuracy: number | null } | null;
+  }): Promise<void> | void;
   /** Minimum milliseconds between progress events (default 100: ten a second). */
   progressIntervalMs?: number;
 }
@@ -94,11 +108,16 @@ export function seedTopology<T>(topology: T, seed: number): T {
 }
 
 export async function buildModel(exp: Experiment): Promise<tf.LayersModel> {
+  let model: tf.LayersModel;
   try {
-    return await tf.models.modelFromJSON(seedTopology(exp.model, exp.training.seed) as unknown as Parameters<typeof tf.models.modelFromJSON>[0]);
+    model = await tf.models.modelFromJSON(seedTopology(exp.model, exp.training.seed) as unknown as Parameters<typeof tf.models.modelFromJSON>[0]);
   } catch (e) {
     throw new AppError('E_MODEL_INVALID', { detail: (e instanceof Error ? e.message : String(e)).slice(0, 300) });
   }
+  // On the CPU backends (wasm, cpu) recurrent layers run as fused WebAssembly ops; the
+  // model stays the same plain Keras layers (kernels/rnn). SEQLAB_FUSED=0 turns it off.
+  await installFusedRnn(model, exp.training.seed);
+  return model;
 }
 
 
@@ -469,6 +488,19 @@ export interface TrainOptions {
   dataset?: LoadedDataset;
   /** Where imported files live (`<dataDir>/imports/<fileId>.csv`); needed for file datasets. */
   dataDir?: string;
+  /** Weights to start from (an imported model's, same shapes as the built model's weights, in order). */
+  initialWeights?: tf.Tensor[];
+  /**
+   * Continue an interrupted run (checkpoints.ts): its history so far and the best epoch,
+   * whose weights are initialWeights. Training goes on with the next epoch up to the
+   * experiment's epoch count.
+   */
+  resume?: {
+    history: EpochLog[];
+    best: { epoch: number; valLoss: number; valLossPhysical: number | null; valAccuracy: number | null };
+    /** The optimizer's state saved with the best weights (optimizer.getWeights order). */
+    optimizerWeights?: { name: string; tensor: tf.Tensor }[];
+  };
 }
 
 /** Divergence: a loss that is not finite, or beyond this. */
@@ -539,7 +571,13 @@ export async function trainModel(exp: Experiment, runId: string, hooks: TrainHoo
     const B = exp.windowing.batchSize;
     model = await buildModel(exp);
     checkShapes(model, src);
+    if (opts.initialWeights) model.setWeights(opts.initialWeights);
+    if (opts.resume) {
+      history.push(...opts.resume.history);
+      best = { ...opts.resume.best, weights: model.getWeights().map((t) => t.clone()) };
+    }
     const optimizer = makeOptimizer(s);
+    if (opts.resume?.optimizerWeights?.length) await optimizer.setWeights(opts.resume.optimizerWeights);
     const rand = mulberry32(s.seed);
     const trainCount = src.count('train');
     const valBatches = Math.min(Math.ceil(src.count('validation') / B), s.validationSteps > 0 ? s.validationSteps : Infinity);
@@ -557,7 +595,8 @@ export async function trainModel(exp: Experiment, runId: string, hooks: TrainHoo
     let stopped = false;
     let sinceBest = 0;
 
-    for (let epoch = 1; epoch <= s.epochs && !stopped; epoch++) {
+    const firstEpoch = (history[history.length - 1]?.epoch ?? 0) + 1;
+    for (let epoch = firstEpoch; epoch <= s.epochs && !stopped; epoch++) {
       const epochStart = performance.now();
       let lossSum = 0;
       for (let b = 0; b < s.stepsPerEpoch; b++) {
@@ -627,14 +666,20 @@ export async function trainModel(exp: Experiment, runId: string, hooks: TrainHoo
       history.push(log);
       hooks.onEpoch?.(log);
       const score = v.loss ?? log.loss;
-      if (!best || score < best.valLoss - minDelta) {
+      const improved = !best || score < best.valLoss - minDelta;
+      if (improved) {
         disposeBest();
         best = { epoch, valLoss: score, valLossPhysical: v.lossPhysical, valAccuracy: v.accuracy, weights: model.getWeights().map((t) => t.clone()) };
         sinceBest = 0;
       } else if (patience > 0 && ++sinceBest >= patience) {
         earlyStopped = true;
-        break;
       }
+      if (hooks.checkpoint) {
+        const b = best!;
+        const optimizerWeights = improved ? await optimizer.getWeights() : null;
+        await hooks.checkpoint({ epoch, history: [...history], bestWeights: improved ? b.weights : null, optimizerWeights, best: { epoch: b.epoch, valLoss: b.valLoss, valLossPhysical: b.valLossPhysical, valAccuracy: b.valAccuracy } });
+      }
+      if (earlyStopped) break;
     }
     const lastEpoch = history[history.length - 1]?.epoch ?? 0;
     if (best && (s.restoreBestWeights ?? true) && best.epoch !== lastEpoch) {

@@ -27,7 +27,7 @@ port.on('message', (m: ToWorker) => {
   void (async () => {
     try {
       const { channel, payload } = validateRequest(m.channel, m.payload);
-      const result = await engine.handle(channel, payload);
+      const result = await engine.handle(channel, payload, m.trusted);
       post({ type: 'response', id: m.id, ok: true, result });
     } catch (e) {
       post({ type: 'response', id: m.id, ok: false, error: toErrorData(e) });

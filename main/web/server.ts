@@ -63,6 +63,61 @@ export function contentSecurityPolicy(wsOrigin: string): string {
   ].join('; ');
 }
 
+/** Where browser mode serves export files: `/export-files/<key>/<file as listed>`. */
+export const EXPORT_ROUTE = '/export-files/';
+
+const EXPORT_MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.pdf': 'application/pdf',
+  '.csv': 'text/csv; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.py': 'text/x-python; charset=utf-8',
+};
+
+/** A published export's file: attachment by default; `?view=1` shows a report or plot in the tab, under a policy that runs nothing. */
+async function serveExport(url: URL, head: boolean, res: http.ServerResponse, published: Map<string, { folder: string; files: Set<string> }>): Promise<void> {
+  const rest = url.pathname.slice(EXPORT_ROUTE.length);
+  const slash = rest.indexOf('/');
+  const entry = slash > 0 ? published.get(rest.slice(0, slash)) : undefined;
+  let rel: string;
+  try {
+    rel = decodeURIComponent(rest.slice(slash + 1));
+  } catch {
+    rel = '';
+  }
+  if (!entry || !entry.files.has(rel)) {
+    res.writeHead(404).end();
+    return;
+  }
+  const file = path.resolve(entry.folder, rel);
+  if (!file.startsWith(entry.folder + path.sep)) {
+    res.writeHead(403).end();
+    return;
+  }
+  let body: Buffer;
+  try {
+    if (!(await fs.lstat(file)).isFile()) throw new Error('not a file');
+    body = await fs.readFile(file);
+  } catch {
+    res.writeHead(404).end();
+    return;
+  }
+  const ext = path.extname(file).toLowerCase();
+  const view = url.searchParams.get('view') === '1' && ['.html', '.svg', '.png', '.pdf'].includes(ext);
+  const name = path.basename(file);
+  res.writeHead(200, {
+    'Content-Type': EXPORT_MIME[ext] ?? 'application/octet-stream',
+    'Content-Disposition': `${view ? 'inline' : 'attachment'}; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; sandbox",
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cache-Control': 'no-store',
+  });
+  res.end(head ? undefined : body);
+}
+
 function sameToken(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -80,13 +135,29 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     platform: process.platform,
     ...(opts.browserModeReason ? { browserModeReason: opts.browserModeReason } : {}),
   });
-  const route = createRouter({ host, appInfo });
+  // Finished exports offered for download: each under its own random key, and only the files
+  // the export listed (an exact match, so no path from the address is ever resolved).
+  const exportsRoot = path.resolve(opts.dataDir, 'exports');
+  const published = new Map<string, { folder: string; files: Set<string> }>();
+  const publishExport = (folder: string, files: string[]): string | undefined => {
+    const dir = path.resolve(folder);
+    if (!dir.startsWith(exportsRoot + path.sep)) return undefined;
+    const key = randomBytes(24).toString('base64url');
+    published.set(key, { folder: dir, files: new Set(files) });
+    if (published.size > 64) published.delete(published.keys().next().value!);
+    return `${EXPORT_ROUTE}${key}/`;
+  };
+  const route = createRouter({ host, appInfo, publishExport });
 
   const server = http.createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', origin || 'http://127.0.0.1');
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.writeHead(405).end();
+        return;
+      }
+      if (url.pathname.startsWith(EXPORT_ROUTE)) {
+        await serveExport(url, req.method === 'HEAD', res, published);
         return;
       }
       let rel = decodeURIComponent(url.pathname);
@@ -139,6 +210,9 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
 
   wss.on('connection', (ws) => {
     clients.add(ws);
+    // A frame over the size limit (or any protocol error) closes this socket only; without
+    // a listener the 'error' event would be thrown and take the whole host down.
+    ws.on('error', () => ws.terminate());
     ws.on('close', () => clients.delete(ws));
     ws.on('message', (data) => {
       let id: unknown = null;

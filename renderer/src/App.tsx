@@ -11,6 +11,8 @@ import { LessonsPage } from './features/lessons/LessonsPage';
 import { RunsPage } from './features/runs/RunsPage';
 import { wireRuns } from './features/runs/runsStore';
 import { ErrorBanner } from './features/shell/ErrorBanner';
+import { ProjectBar, RecoveryBanner } from './features/project/ProjectBar';
+import { initProject } from './features/project/projectStore';
 import { StatusBar } from './features/shell/StatusBar';
 import { boot, setLanguage, setPage, useApp, type Page } from './store';
 
@@ -54,6 +56,7 @@ export function App() {
   useEffect(() => {
     void boot();
     wireRuns();
+    void initProject();
   }, []);
 
   return (
@@ -90,6 +93,8 @@ export function App() {
         </div>
       )}
       <ErrorBanner />
+      <RecoveryBanner />
+      <ProjectBar />
       <main className="content">
         {page === 'home' && <StarterPanel />}
         {page === 'lessons' && <LessonsPage onOpenPreset={(id) => void openPreset(id)} explorer={explorer} />}

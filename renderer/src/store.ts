@@ -3,7 +3,7 @@
  * through the typed API; components only render and call actions.
  */
 import { create } from 'zustand';
-import type { AppInfo, BackendReport, EpochLog, Language, TrainDone, TrainProgress } from '../../shared/ipc/contract';
+import type { AppInfo, BackendReport, EpochLog, Language, Req, Res, TrainDone, TrainProgress } from '../../shared/ipc/contract';
 import type { Experiment } from '../../shared/experiment';
 import { api, ApiError } from './api';
 import i18n, { applyDirection } from './i18n';
@@ -79,16 +79,34 @@ function patchTraining(patch: Partial<TrainingState>): void {
   set({ training: { ...get().training, ...patch } });
 }
 
-export async function startTraining(experiment: Experiment): Promise<void> {
-  if (get().training.status !== 'idle') return;
+export async function startTraining(experiment: Experiment, extra: Omit<Req<'train.start'>, 'experiment'> = {}): Promise<Res<'train.start'> | null> {
+  if (get().training.status !== 'idle') return null;
   patchTraining({ status: 'starting', progress: null, epochs: [], done: null, runId: null });
   try {
-    const { runId } = await api.invoke('train.start', { experiment });
+    const reply = await api.invoke('train.start', { experiment, ...extra });
+    const { runId } = reply;
     // A fast run may already have finished (train.done arrived before this reply).
     if (get().training.done?.runId !== runId) patchTraining({ runId, status: 'running' });
+    return reply;
   } catch (e) {
     patchTraining({ status: 'idle' });
     set({ error: toUiError(e) });
+    return null;
+  }
+}
+
+/** Continues a run that a crash or power cut interrupted, from its checkpoint (runs.resume). */
+export async function resumeTraining(runId: string): Promise<Res<'runs.resume'> | null> {
+  if (get().training.status !== 'idle') return null;
+  patchTraining({ status: 'starting', progress: null, epochs: [], done: null, runId: null });
+  try {
+    const reply = await api.invoke('runs.resume', { runId });
+    if (get().training.done?.runId !== reply.runId) patchTraining({ runId: reply.runId, status: 'running' });
+    return reply;
+  } catch (e) {
+    patchTraining({ status: 'idle' });
+    set({ error: toUiError(e) });
+    return null;
   }
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DatasetRefSchema, ExperimentSchema } from '../experiment';
-import { ProjectSchema } from '../project';
+import { InitialWeightsSchema, InitialWeightsUseSchema, projectChannels } from './project';
 import {
   BuiltinsResponseSchema,
   DataProgressSchema,
@@ -19,6 +19,7 @@ import { ForecastSchema, RunRecordSchema } from '../runs';
 import { captioningChannels, captioningEvents } from './captioning';
 import { videoChannels, videoEvents } from './video';
 import { pretrainChannels, pretrainEvents } from './pretrain';
+import { hardeningChannels } from './hardening';
 import { BACKEND_NAMES, TrainDoneSchema, TrainEpochSchema, TrainProgressSchema } from '../training';
 
 export * from '../training';
@@ -72,18 +73,39 @@ export const ExperimentSummarySchema = z.object({
   experiment: ExperimentSchema,
 });
 
+/** What an export writes (see main/engine/export/index.ts). */
+export const ExportWhatSchema = z
+  .object({
+    tfjs: z.boolean().optional(),
+    h5: z.boolean().optional(),
+    python: z.boolean().optional(),
+    history: z.boolean().optional(),
+    plotsSvg: z.boolean().optional(),
+    plotsPng: z.boolean().optional(),
+    /** PNG size as a multiple of 800x450. */
+    pngScale: z.number().int().min(1).max(4).optional(),
+    report: z.boolean().optional(),
+  })
+  .strict();
+export type ExportWhat = z.infer<typeof ExportWhatSchema>;
+/** An opaque id for a folder the user picked in the native dialog; the path stays in the main process. */
+export const GrantIdSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
+export const ExportDestinationSchema = z.union([z.literal('downloads'), z.object({ grant: GrantIdSchema }).strict()]);
+
+/** Channels the main process answers itself (router.ts); the engine never sees them. */
+export const APP_CHANNELS = ['app.info', 'export.pickFolder'] as const;
+export type AppChannel = (typeof APP_CHANNELS)[number];
+
 export const channels = {
   'app.info': { request: Empty, response: AppInfoSchema },
   'engine.backends': { request: Empty, response: BackendReportSchema },
   'settings.get': { request: Empty, response: SettingsSchema },
   'settings.set': { request: SettingsSchema.partial().strict(), response: SettingsSchema },
   'experiments.starter': { request: Empty, response: ExperimentSummarySchema },
-  /** The autosaved working project (null when there is none yet). */
-  'project.load': { request: Empty, response: z.object({ project: ProjectSchema.nullable() }) },
-  'project.save': { request: z.object({ project: ProjectSchema }).strict(), response: z.object({ savedAt: z.string() }) },
   'train.start': {
-    request: z.object({ experiment: ExperimentSchema }).strict(),
-    response: z.object({ runId: RunId }),
+    request: z.object({ experiment: ExperimentSchema, initialWeights: InitialWeightsSchema.optional() }).strict(),
+    /** initialWeights: whether the imported weights were used ('dropped': the model no longer fits them). */
+    response: z.object({ runId: RunId, initialWeights: InitialWeightsUseSchema.optional() }),
   },
   /** The run history (newest first). */
   'runs.list': { request: Empty, response: z.object({ runs: z.array(RunRecordSchema) }) },
@@ -101,11 +123,28 @@ export const channels = {
       .strict(),
     response: ForecastSchema,
   },
-  /** Exports the last trained run (tfjs model, Keras .h5, Python code, history) into the app's exports folder. */
+  /**
+   * Exports a run into a new folder (main/engine/export): without `what`, the model (tfjs and
+   * Keras .h5), Python code and history. `destination`: 'downloads' (default; the app's exports
+   * folder, offered for download in browser mode) or a folder grant from 'export.pickFolder'.
+   * The model files need the last trained run; plots, report and history work for any run.
+   */
   'runs.export': {
-    request: z.object({ runId: RunId }).strict(),
-    response: z.object({ folder: z.string(), files: z.array(z.string()) }),
+    request: z.object({ runId: RunId, what: ExportWhatSchema.optional(), lang: z.enum(LANGUAGES).optional(), destination: ExportDestinationSchema.optional() }).strict(),
+    response: z.object({
+      folder: z.string(),
+      files: z.array(z.string()),
+      /** Browser mode: address prefix under which each listed file can be downloaded (`<download><file>`). */
+      download: z.string().optional(),
+    }),
   },
+  /** The run's one-page report as self-contained HTML (the desktop app prints it to PDF). */
+  'runs.report': {
+    request: z.object({ runId: RunId, lang: z.enum(LANGUAGES).optional() }).strict(),
+    response: z.object({ html: z.string() }),
+  },
+  /** Desktop only (answered by the main process): the native folder picker. Returns an opaque grant, never a path; null when cancelled or unavailable. */
+  'export.pickFolder': { request: Empty, response: z.object({ grant: GrantIdSchema.nullable() }) },
   /** The first GRU of the last trained run: its weights and its input for one validation window (gate explorer). */
   'runs.gru': {
     request: z.object({ runId: RunId, sample: z.number().int().min(0).max(10_000_000).optional() }).strict(),
@@ -136,6 +175,10 @@ export const channels = {
   ...captioningChannels,
   ...videoChannels,
   ...pretrainChannels,
+  // Projects (run history inside the project file), crash recovery, model import: ./project.ts.
+  ...projectChannels,
+  // Memory estimate before training, resuming interrupted runs: ./hardening.ts.
+  ...hardeningChannels,
 } as const;
 
 export type Channel = keyof typeof channels;

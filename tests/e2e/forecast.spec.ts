@@ -73,6 +73,7 @@ test('import a CSV, set the window, train two epochs and see the baseline beside
   await expect(page.getByTestId('forecast-chart')).toBeVisible();
   // Export the trained model, code and history.
   await page.getByTestId('export-run').click();
+  await page.getByTestId('export-go').click();
   await expect(page.getByTestId('export-result')).toContainText('files written to', { timeout: 60_000 });
   const folder = (await page.getByTestId('export-result').locator('bdi').innerText()).trim();
   const { existsSync } = await import('node:fs');

@@ -7,6 +7,12 @@
  *         h5       model.h5                                    (Keras 2 HDF5, GRU reset_after=false)
  *         python   train.py (+ data.csv: the run's numeric table, which train.py reads)
  *         history  history.csv, history.json
+ *         plotsSvg plots/<name>.svg  (loss, metrics, forecast, errors: see plots.ts; font embedded)
+ *         plotsPng plots/<name>.png  (the same at `pngScale` x 800x450 pixels, 1-4)
+ *         report   report.html       (one page, self-contained, printable: see report.ts)
+ *                  report.pdf        (when the caller gives `extras.reportPdf`: the desktop app
+ *                                     prints report.html in a hidden window, main/app/pdf.ts)
+ *       Plots and report are in `extras.lang` ('fa' default).
  *       Everything is written into `<name>.partial` first and renamed at the end, so a folder
  *       without that suffix is always complete. On failure the partial folder is removed and
  *       an AppError is thrown: 'E_DISK' { op: 'export', code: errno, detail: errno } for file
@@ -26,18 +32,36 @@ import type { TrainedRun } from '../train';
 import { historyCsv, historyJson } from './history';
 import { kerasTopology, loadKerasH5, writeKerasH5 } from './keras-h5';
 import { pythonPipeline, tableCsv } from './pipeline';
+import { embedFont, forecastForPlots, runPlots, svgToPng, type Plot } from './plots';
+import { reportHtml } from './report';
+import type { DocLang } from './text';
 import { loadTfjsModel, MODEL_JSON, readTfjsArtifacts, saveTfjsModel } from './tfjs';
 
 export { historyCsv, historyJson } from './history';
 export { kerasTopology, kerasWeightEntries, loadKerasH5, readKerasH5, writeKerasH5, KERAS_VERSION } from './keras-h5';
 export { pythonPipeline, tableCsv } from './pipeline';
 export { loadTfjsModel, readTfjsArtifacts, saveTfjsModel, tfjsDirHandler } from './tfjs';
+export { embedFont, errorBins, forecastForPlots, runPlots, svgToPng, type ForecastData, type Plot } from './plots';
+export { reportHtml, REPORT_CSP } from './report';
+export type { DocLang } from './text';
 
 export interface ExportWhat {
   tfjs?: boolean;
   h5?: boolean;
   python?: boolean;
   history?: boolean;
+  plotsSvg?: boolean;
+  plotsPng?: boolean;
+  /** PNG size as a multiple of 800x450 (1-4, default 2). */
+  pngScale?: number;
+  report?: boolean;
+}
+
+export interface ExportExtras {
+  /** Language of plots and report (default 'fa'). */
+  lang?: DocLang;
+  /** The report printed to PDF by the caller (desktop app), written as report.pdf. */
+  reportPdf?: Uint8Array | null;
 }
 
 export interface ExportResult {
@@ -93,7 +117,7 @@ async function writeFile(file: string, data: string | Uint8Array): Promise<void>
  * Writes the chosen exports of a trained run into a new subfolder of `dir` (see the file
  * comment). Needs `run.model` for tfjs and h5, `run.data` for the Python script's data part.
  */
-export async function exportRun(run: TrainedRun, record: RunRecord, dir: string, what: ExportWhat): Promise<ExportResult> {
+export async function exportRun(run: TrainedRun, record: RunRecord, dir: string, what: ExportWhat, extras: ExportExtras = {}): Promise<ExportResult> {
   const model = run.model;
   if ((what.tfjs || what.h5) && !model) throw new AppError('E_NOT_FOUND', { what: 'model', id: record.id });
   try {
@@ -140,6 +164,29 @@ export async function exportRun(run: TrainedRun, record: RunRecord, dir: string,
       await writeFile(path.join(partial, 'history.json'), historyJson(record));
       files.push('history.csv', 'history.json');
     }
+    if (what.plotsSvg || what.plotsPng || what.report) {
+      const lang = extras.lang ?? 'fa';
+      const plots = await runPlots(record, { lang, forecast: await forecastForPlots(run) });
+      if (what.plotsSvg || what.plotsPng) await fs.mkdir(path.join(partial, 'plots'));
+      for (const p of plots) {
+        if (what.plotsSvg) {
+          await writeFile(path.join(partial, 'plots', `${p.name}.svg`), await embedFont(p.svg));
+          files.push(`plots/${p.name}.svg`);
+        }
+        if (what.plotsPng) {
+          await writeFile(path.join(partial, 'plots', `${p.name}.png`), await svgToPng(p.svg, what.pngScale ?? 2));
+          files.push(`plots/${p.name}.png`);
+        }
+      }
+      if (what.report) {
+        await writeFile(path.join(partial, 'report.html'), await reportHtml(record, { lang, plots }));
+        files.push('report.html');
+        if (extras.reportPdf) {
+          await writeFile(path.join(partial, 'report.pdf'), extras.reportPdf);
+          files.push('report.pdf');
+        }
+      }
+    }
     await fs.rename(partial, final);
   } catch (e) {
     await fs.rm(partial, { recursive: true, force: true }).catch(() => undefined);
@@ -148,6 +195,12 @@ export async function exportRun(run: TrainedRun, record: RunRecord, dir: string,
     throw new AppError('E_INTERNAL', { detail: (e instanceof Error ? e.message : String(e)).slice(0, 300) });
   }
   return { dir: final, files };
+}
+
+/** The report page of a run (for the desktop app to print to PDF before exporting). */
+export async function buildReport(run: TrainedRun, record: RunRecord, lang: DocLang): Promise<string> {
+  const plots: Plot[] = await runPlots(record, { lang, forecast: await forecastForPlots(run) });
+  return reportHtml(record, { lang, plots });
 }
 
 export interface ImportedModel {

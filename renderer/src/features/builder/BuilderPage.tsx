@@ -12,6 +12,7 @@ import { LayerList } from './LayerList';
 import { Palette } from './Palette';
 import { SummaryPanel } from './SummaryPanel';
 import { useBlockText } from './useBlockText';
+import { ImportModelButton } from '../project/ImportModelButton';
 import './builder.css';
 
 type Tab = 'summary' | 'code';
@@ -88,6 +89,7 @@ export function BuilderPage({ trainAction }: { trainAction?: React.ReactNode }) 
         <button type="button" onClick={clearGraph}>
           {t('clear')}
         </button>
+        <ImportModelButton />
         <button type="button" onClick={() => void saveNow()} data-testid="save-project">
           {t('save')}
         </button>

@@ -17,7 +17,7 @@ import {
   type ParamValue,
   type ShapeReport,
 } from '../../../../shared/model';
-import { PROJECT_FORMAT, PROJECT_VERSION, type Project } from '../../../../shared/project';
+import type { BuilderState as ProjectBuilder, Project } from '../../../../shared/project';
 import type { ModelSpec } from '../../../../shared/experiment';
 import { api } from '../../api';
 
@@ -43,6 +43,14 @@ export interface BuilderState extends Snapshot {
   loaded: boolean;
   savedAt: string | null;
   saveError: string | null;
+  /** The trained model this graph was imported from (its weights stay in the engine). */
+  importedModel: (ImportedModelRef & { spec: string }) | null;
+}
+
+export interface ImportedModelRef {
+  importId: string;
+  name: string;
+  params: number;
 }
 
 const EMPTY: BuilderGraph = { nodes: [], edges: [], name: 'model' };
@@ -62,6 +70,7 @@ export const useBuilder = create<BuilderState>(() => ({
   loaded: false,
   savedAt: null,
   saveError: null,
+  importedModel: null,
 }));
 
 const set = useBuilder.setState;
@@ -330,16 +339,10 @@ function scheduleSave(): void {
   saveTimer = setTimeout(() => void saveNow(), 400);
 }
 
-export function buildProject(): Project {
+/** The builder's part of the project file (the engine keeps the rest: id, name, runs). */
+export function buildProject(): { builder: ProjectBuilder; model: ModelSpec | null } {
   const s = get();
-  return {
-    format: PROJECT_FORMAT,
-    version: PROJECT_VERSION,
-    name: s.graph.name ?? 'model',
-    savedAt: new Date().toISOString(),
-    builder: { graph: s.graph, layout: s.layout, presetId: s.presetId },
-    model: currentSpec(),
-  };
+  return { builder: { graph: s.graph, layout: s.layout, presetId: s.presetId }, model: currentSpec() };
 }
 
 export async function saveNow(): Promise<void> {
@@ -348,36 +351,81 @@ export async function saveNow(): Promise<void> {
     saveTimer = null;
   }
   try {
-    const { savedAt } = await api.invoke('project.save', { project: buildProject() });
+    const { savedAt } = await api.invoke('project.save', buildProject());
     set({ savedAt, saveError: null });
   } catch (e) {
     set({ saveError: e instanceof Error ? e.message : String(e) });
   }
 }
 
+/**
+ * Shows a project's builder state (after Open, New, or a restore): its graph, or the plain
+ * GRU preset when the project has none yet. Undo history starts over.
+ */
+export function applyProject(project: Pick<Project, 'builder' | 'savedAt'> | null): void {
+  if (saveTimer) {
+    clearTimeout(saveTimer);
+    saveTimer = null;
+  }
+  if (project?.builder) {
+    const graph = project.builder.graph as BuilderGraph;
+    const preset = project.builder.presetId ? getPreset(project.builder.presetId) : undefined;
+    const targetShape = preset?.targetShape ?? get().targetShape;
+    set({
+      graph,
+      layout: project.builder.layout,
+      presetId: project.builder.presetId,
+      targetShape,
+      report: inferShapes(graph, targetShape ? { targetShape } : {}),
+      savedAt: project.savedAt,
+      past: [],
+      future: [],
+      selected: [],
+      importedModel: null,
+      loaded: true,
+    });
+    return;
+  }
+  set({ graph: EMPTY, layout: {}, presetId: null, past: [], future: [], selected: [], importedModel: null, loaded: true });
+  loadPreset('gru');
+}
+
+/** Shows an imported model's graph (its weights stay in the engine under importId). */
+export function applyImportedModel(graph: BuilderGraph, imported: ImportedModelRef): void {
+  set({ targetShape: undefined });
+  commit({ graph, layout: autoLayout(graph), presetId: null });
+  set({ selected: [], importedModel: { ...imported, spec: JSON.stringify(currentSpec()) } });
+}
+
+/** Whether the current graph still is the imported model (same Keras topology), so its weights can be used. */
+export function importedWeightsFit(): boolean {
+  const imp = get().importedModel;
+  return !!imp && imp.spec === JSON.stringify(currentSpec());
+}
+
 /** Loads the autosaved project once; starts from the plain GRU preset when there is none. */
 export async function loadProject(): Promise<void> {
   if (get().loaded) return;
-  try {
-    const { project } = await api.invoke('project.load', {});
-    if (project) {
-      const graph = project.builder.graph as BuilderGraph;
-      const preset = project.builder.presetId ? getPreset(project.builder.presetId) : undefined;
-      const targetShape = preset?.targetShape ?? get().targetShape;
-      set({
-        graph,
-        layout: project.builder.layout,
-        presetId: project.builder.presetId,
-        targetShape,
-        report: inferShapes(graph, targetShape ? { targetShape } : {}),
-        savedAt: project.savedAt,
-        loaded: true,
-      });
-      return;
-    }
-  } catch (e) {
-    set({ saveError: e instanceof Error ? e.message : String(e) });
+  if (!loading) {
+    loading = (async () => {
+      try {
+        const res = await api.invoke('project.load', {});
+        projectLoaded?.(res);
+        if (get().loaded) return;
+        applyProject(res.project);
+      } catch (e) {
+        set({ saveError: e instanceof Error ? e.message : String(e) });
+        if (!get().loaded) applyProject(null);
+      }
+    })();
   }
-  set({ loaded: true });
-  if (get().graph.nodes.length === 0) loadPreset('gru');
+  await loading;
+}
+
+let loading: Promise<void> | null = null;
+type LoadReply = Awaited<ReturnType<typeof api.invoke<'project.load'>>>;
+let projectLoaded: ((res: LoadReply) => void) | null = null;
+/** The project feature hears what project.load said (name, runs, crash recovery). */
+export function onProjectLoaded(listener: (res: LoadReply) => void): void {
+  projectLoaded = listener;
 }

@@ -3,8 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { getPreset, type BuilderGraph } from '../../../../shared/model';
 import type { Experiment } from '../../../../shared/experiment';
 import type { RunRecord } from '../../../../shared/runs';
-import { api } from '../../api';
-import { stopTraining, toUiError, useApp } from '../../store';
+import { stopTraining, useApp } from '../../store';
 import { useFormat } from '../../useFormat';
 import { currentSpec, loadProject, setParam, useBuilder } from '../builder/builderStore';
 import { getBlock } from '../../../../shared/model';
@@ -14,6 +13,8 @@ import { Chart } from './Chart';
 import { batchChart, epochChart, errorHistogram, forecastChart, overlayChart, type ChartText } from './charts';
 import { deleteRun, loadForecast, refreshRuns, startRun, toggleOverlay, useRuns, wireRuns } from './runsStore';
 import { BOOK_SETTINGS, setTrainSettings, useTrainSettings } from './trainSettings';
+import { MemoryEstimate, ResumeRun } from './Hardening';
+import { ExportDialog } from './ExportDialog';
 import './runs.css';
 
 function useChartText(): ChartText {
@@ -214,37 +215,6 @@ function bestVal(r: RunRecord): number | null {
   return v.length ? Math.min(...v) : null;
 }
 
-function ExportButton({ run }: { run: RunRecord }) {
-  const { t } = useTranslation('runs');
-  const lastDone = useApp((s) => s.training.done?.runId);
-  const [result, setResult] = useState<{ folder: string; files: string[] } | null>(null);
-  const [busy, setBusy] = useState(false);
-  if (lastDone !== run.id || run.done.status === 'failed') return null;
-  return (
-    <div className="export-box">
-      <button
-        type="button"
-        disabled={busy}
-        data-testid="export-run"
-        onClick={() => {
-          setBusy(true);
-          void api
-            .invoke('runs.export', { runId: run.id })
-            .then(setResult, (e: unknown) => useApp.setState({ error: toUiError(e) }))
-            .finally(() => setBusy(false));
-        }}
-      >
-        {t('export.button')}
-      </button>
-      {result && (
-        <p role="status" data-testid="export-result">
-          {t('export.done', { count: result.files.length })} <bdi dir="ltr">{result.folder}</bdi>
-        </p>
-      )}
-    </div>
-  );
-}
-
 function diff(a: unknown, b: unknown, prefix = ''): [string, string, string][] {
   if (JSON.stringify(a) === JSON.stringify(b)) return [];
   if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
@@ -253,6 +223,18 @@ function diff(a: unknown, b: unknown, prefix = ''): [string, string, string][] {
   }
   const show = (v: unknown) => (v === undefined ? '—' : JSON.stringify(v).slice(0, 80));
   return [[prefix, show(a), show(b)]];
+}
+
+/** Whether the run started from an imported model's weights, or why not. */
+function WeightsNote() {
+  const { t } = useTranslation('project');
+  const weights = useRuns((s) => s.weights);
+  if (!weights) return null;
+  return (
+    <p className={weights === 'used' ? 'good' : 'warn'} role="status" data-testid="weights-note">
+      {t(`import.${weights}`)}
+    </p>
+  );
 }
 
 export function RunsPage() {
@@ -297,6 +279,7 @@ export function RunsPage() {
         <p className="muted">{t('train.what', { dataset: dataset.kind === 'builtin' ? dataset.id : (dataset.name ?? dataset.fileId) })}</p>
         <SettingsForm />
         <ShapeMatch />
+        <MemoryEstimate build={builderExperiment} />
         <div className="actions">
           <button
             type="button"
@@ -315,6 +298,7 @@ export function RunsPage() {
           </button>
           {!report.ok && <span className="warn">{t('train.fixErrors', { count: report.errorCount, value: f.int(report.errorCount) })}</span>}
         </div>
+        <WeightsNote />
         {training.progress && busy && (
           <p aria-live="polite" data-testid="live-progress">
             {t('train.progress', {
@@ -371,7 +355,9 @@ export function RunsPage() {
                   <td className="num">{t('seconds', { value: f.num(r.done.wallSeconds, 1) })}</td>
                   <td className="num">{bestVal(r) === null ? '–' : f.num(bestVal(r)!, 4)}</td>
                   <td className="num">{r.done.baselineValLoss == null ? '–' : f.num(r.done.baselineValLoss, 4)}</td>
-                  <td>{t(`status.${r.done.status}`)}</td>
+                  <td>
+                    {t(`status.${r.done.status}`)} <ResumeRun run={r} />
+                  </td>
                   <td>
                     <button type="button" onClick={() => void deleteRun(r.id)} aria-label={t('history.delete')} title={t('history.delete')}>
                       ✕
@@ -418,7 +404,7 @@ export function RunsPage() {
             {label(focused)}
           </h2>
           <RunResult run={focused} />
-          <ExportButton run={focused} />
+          <ExportDialog run={focused} />
           <h3>{t('forecast.title')}</h3>
           <Forecast run={focused} />
         </section>

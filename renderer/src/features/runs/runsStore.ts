@@ -1,13 +1,27 @@
 /**
- * Run history and the live curve of the current run. Runs are recorded by the engine
- * (one file each); this store lists them, picks runs to overlay, and keeps the per-batch
- * loss of the run in progress.
+ * Run history and the live curve of the current run. Runs are recorded by the engine in
+ * the current project (project file, shared/project.ts); this store lists that project's
+ * runs, picks runs to overlay, and keeps the per-batch loss of the run in progress.
  */
 import { create } from 'zustand';
 import type { Experiment } from '../../../../shared/experiment';
 import type { Forecast, RunRecord } from '../../../../shared/runs';
 import { api } from '../../api';
 import { startTraining, toUiError, useApp } from '../../store';
+import { importedWeightsFit, useBuilder } from '../builder/builderStore';
+
+/** Most points the live batch curve keeps: beyond it, every other point is dropped (the whole run stays visible). */
+export const MAX_CURVE_POINTS = 2000;
+
+/** Appends a point, halving the curve's density when it grows past `max` points. */
+export function appendDecimated(curve: [number, number][], point: [number, number], max = MAX_CURVE_POINTS): [number, number][] {
+  const next = [...curve, point];
+  if (next.length <= max) return next;
+  const kept: [number, number][] = [];
+  for (let i = 0; i < next.length - 1; i += 2) kept.push(next[i]!);
+  kept.push(point);
+  return kept;
+}
 
 interface RunsState {
   runs: RunRecord[];
@@ -17,9 +31,11 @@ interface RunsState {
   liveRunId: string | null;
   forecast: Forecast | null;
   forecastStart: number;
+  /** Whether the last run started from an imported model's weights ('dropped': the model had changed). */
+  weights: 'used' | 'dropped' | null;
 }
 
-export const useRuns = create<RunsState>(() => ({ runs: [], overlay: [], batchCurve: [], liveRunId: null, forecast: null, forecastStart: 0 }));
+export const useRuns = create<RunsState>(() => ({ runs: [], overlay: [], batchCurve: [], liveRunId: null, forecast: null, forecastStart: 0, weights: null }));
 const set = useRuns.setState;
 const get = useRuns.getState;
 
@@ -53,9 +69,25 @@ export async function loadForecast(runId: string, start: number, count = 168, st
   }
 }
 
+/**
+ * Starts a run. A graph imported from a trained model starts from that model's weights
+ * while its topology is unchanged; otherwise the engine builds fresh weights and the page
+ * says that the imported ones were not used.
+ */
 export async function startRun(experiment: Experiment): Promise<void> {
-  set({ batchCurve: [], liveRunId: null, forecast: null });
-  await startTraining(experiment);
+  set({ batchCurve: [], liveRunId: null, forecast: null, weights: null });
+  const imported = useBuilder.getState().importedModel;
+  if (!imported) {
+    await startTraining(experiment);
+    return;
+  }
+  if (!importedWeightsFit()) {
+    set({ weights: 'dropped' });
+    await startTraining(experiment);
+    return;
+  }
+  const reply = await startTraining(experiment, { initialWeights: { importId: imported.importId } });
+  set({ weights: reply?.initialWeights ?? null });
 }
 
 let wired = false;
@@ -68,7 +100,7 @@ export function wireRuns(): void {
     if (p && p !== prev.training.progress && p.phase === 'training' && p.epoch >= 1) {
       const x = (p.epoch - 1) * p.batches + p.batch;
       const curve = get().liveRunId === p.runId ? get().batchCurve : [];
-      set({ liveRunId: p.runId, batchCurve: [...curve.slice(-5000), [x, p.smoothedLoss]] });
+      set({ liveRunId: p.runId, batchCurve: appendDecimated(curve, [x, p.smoothedLoss]) });
     }
     if (s.training.done && s.training.done !== prev.training.done) {
       void refreshRuns().then(() => {

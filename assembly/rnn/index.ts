@@ -1,0 +1,594 @@
+// Fused recurrent kernels (SimpleRNN, GRU, LSTM) for SeqLab's CPU backends.
+//
+// AssemblyScript, compiled to WebAssembly with SIMD by scripts/build-wasm.mjs. The
+// TypeScript side (main/engine/kernels/rnn/) owns the memory layout: every argument
+// is a byte offset into this module's linear memory holding float32 data.
+//
+// Layouts (all row-major, time-major for sequences, processing order):
+//   xw    [T, B, G*U]  input projection x_t . W + b, one row per (t, b)
+//   rk    [U, G*U]     recurrent kernel; rkT [G*U, U] its transpose
+//   hs    [T+1, B, U]  hidden states; hs[0] is the zero initial state
+//   hds   [T, B, U]    h_{t-1} after recurrent dropout (only when a mask is given)
+//   gates [T, B, G*U]  activations kept for the backward pass
+// Gate order is tfjs's: GRU z, r, h; LSTM i, f, c, o.
+//
+// Activation codes: 0 linear, 1 relu, 2 tanh, 3 sigmoid, 4 hard_sigmoid. Derivatives
+// are taken from the activation's output, as tfjs's gradients compute them.
+
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+// @ts-ignore: decorator
+@inline function at(p: usize, i: i32): usize {
+  return p + (<usize>i << 2);
+}
+
+// ------------------------------------------------------------------ activations
+
+// exp by Cephes' expf polynomial (relative error ~2e-7), four lanes at a time; tanh and
+// sigmoid are built on it. The scalar forms use the same formulas so that every element
+// of a row gets the same arithmetic whatever its lane.
+
+// @ts-ignore: decorator
+@inline function expv(x: v128): v128 {
+  x = f32x4.min(f32x4.max(x, f32x4.splat(-87.3)), f32x4.splat(88.3));
+  const fx = f32x4.floor(f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), f32x4.splat(0.5)));
+  x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(0.693359375)));
+  x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(-2.12194440e-4)));
+  let y = f32x4.splat(1.9875691500e-4);
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.3981999507e-3));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(8.3334519073e-3));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(4.1665795894e-2));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.6666665459e-1));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(5.0000001201e-1));
+  y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(y, x), x), x), f32x4.splat(1));
+  const e = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(fx), i32x4.splat(127)), 23);
+  return f32x4.mul(y, e);
+}
+
+// @ts-ignore: decorator
+@inline function actv(kind: i32, x: v128): v128 {
+  if (kind == 2) {
+    // tanh(x) = sign(x) * (1 - 2 / (exp(2|x|) + 1))
+    const a = f32x4.abs(x);
+    const e = expv(f32x4.add(a, a));
+    const t = f32x4.sub(f32x4.splat(1), f32x4.div(f32x4.splat(2), f32x4.add(e, f32x4.splat(1))));
+    return v128.or(t, v128.and(x, i32x4.splat(0x80000000)));
+  }
+  if (kind == 4) {
+    const y = f32x4.add(f32x4.mul(x, f32x4.splat(0.2)), f32x4.splat(0.5));
+    return f32x4.min(f32x4.max(y, f32x4.splat(0)), f32x4.splat(1));
+  }
+  if (kind == 3) return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), expv(f32x4.neg(x))));
+  if (kind == 1) return f32x4.max(x, f32x4.splat(0));
+  return x;
+}
+
+// @ts-ignore: decorator
+@inline function act(kind: i32, x: f32): f32 {
+  return f32x4.extract_lane(actv(kind, f32x4.splat(x)), 0);
+}
+
+// @ts-ignore: decorator
+@inline function dact(kind: i32, y: f32): f32 {
+  if (kind == 2) return <f32>1 - y * y;
+  if (kind == 4) return y > 0 && y < 1 ? <f32>0.2 : 0;
+  if (kind == 3) return y * (<f32>1 - y);
+  if (kind == 1) return y > 0 ? <f32>1 : 0;
+  return 1;
+}
+
+// @ts-ignore: decorator
+@inline function dactv(kind: i32, y: v128): v128 {
+  if (kind == 2) return f32x4.sub(f32x4.splat(1), f32x4.mul(y, y));
+  if (kind == 4) return v128.and(f32x4.splat(0.2), v128.and(f32x4.gt(y, f32x4.splat(0)), f32x4.lt(y, f32x4.splat(1))));
+  if (kind == 3) return f32x4.mul(y, f32x4.sub(f32x4.splat(1), y));
+  if (kind == 1) return v128.and(f32x4.splat(1), f32x4.gt(y, f32x4.splat(0)));
+  return f32x4.splat(1);
+}
+
+/** In place: p[0..n) = act(p[0..n)). */
+function actRun(kind: i32, p: usize, n: i32): void {
+  if (kind == 0) return;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(at(p, i), actv(kind, v128.load(at(p, i))));
+  for (; i < n; i++) store<f32>(at(p, i), act(kind, load<f32>(at(p, i))));
+}
+
+/** dst[0..n) = src[0..n) (small rows: cheaper than memory.copy's call). */
+// @ts-ignore: decorator
+@inline function copyF(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(at(dst, i), v128.load(at(src, i)));
+  for (; i < n; i++) store<f32>(at(dst, i), load<f32>(at(src, i)));
+}
+
+/** out = a + b over n floats. */
+function addInto(a: usize, b: usize, out: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(at(out, i), f32x4.add(v128.load(at(a, i)), v128.load(at(b, i))));
+  for (; i < n; i++) store<f32>(at(out, i), load<f32>(at(a, i)) + load<f32>(at(b, i)));
+}
+
+// ------------------------------------------------------------------ matrix products
+
+const KC: i32 = 256;
+
+/**
+ * C[M,N] (+)= A[M,K] . B[K,N], with A's element (i, k) at a + 4*(i*sai + k*sak), so
+ * A may be given transposed (sai = 1, sak = lda). f32x4 SIMD over N, 4x8 register
+ * tiles, K processed in blocks of KC so that a block of B stays in cache.
+ */
+export function gemm(a: usize, sai: i32, sak: i32, b: usize, ldb: i32, c: usize, ldc: i32, M: i32, K: i32, N: i32, accumulate: i32): void {
+  gemmBias(a, sai, sak, b, ldb, c, ldc, M, K, N, accumulate, 0);
+}
+
+// @ts-ignore: decorator
+@inline function ldv(c: usize, j: i32, fresh: bool, bias: usize): v128 {
+  return fresh ? (bias ? v128.load(at(bias, j)) : f32x4.splat(0)) : v128.load(at(c, j));
+}
+
+// @ts-ignore: decorator
+@inline function lds(c: usize, j: i32, fresh: bool, bias: usize): f32 {
+  return fresh ? (bias ? load<f32>(at(bias, j)) : 0) : load<f32>(at(c, j));
+}
+
+/** As gemm; without accumulate, C starts from the row vector bias (0: zeros) instead of C. */
+export function gemmBias(a: usize, sai: i32, sak: i32, b: usize, ldb: i32, c: usize, ldc: i32, M: i32, K: i32, N: i32, accumulate: i32, bias: usize): void {
+  if (K == 0 && !accumulate) {
+    for (let i = 0; i < M; i++) {
+      if (bias) memory.copy(at(c, i * ldc), bias, <usize>N << 2);
+      else memory.fill(at(c, i * ldc), 0, <usize>N << 2);
+    }
+    return;
+  }
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const k1 = min(K, k0 + KC);
+    const fresh = k0 == 0 && !accumulate;
+    let i = 0;
+    for (; i + 4 <= M; i += 4) {
+      const a0 = at(a, i * sai);
+      const a1 = at(a, (i + 1) * sai);
+      const a2 = at(a, (i + 2) * sai);
+      const a3 = at(a, (i + 3) * sai);
+      const c0 = at(c, i * ldc);
+      const c1 = at(c, (i + 1) * ldc);
+      const c2 = at(c, (i + 2) * ldc);
+      const c3 = at(c, (i + 3) * ldc);
+      let j = 0;
+      for (; j + 8 <= N; j += 8) {
+        let s00 = ldv(c0, j, fresh, bias), s01 = ldv(c0, j + 4, fresh, bias);
+        let s10 = ldv(c1, j, fresh, bias), s11 = ldv(c1, j + 4, fresh, bias);
+        let s20 = ldv(c2, j, fresh, bias), s21 = ldv(c2, j + 4, fresh, bias);
+        let s30 = ldv(c3, j, fresh, bias), s31 = ldv(c3, j + 4, fresh, bias);
+        for (let k = k0; k < k1; k++) {
+          const bp = at(b, k * ldb + j);
+          const b0 = v128.load(bp), b1 = v128.load(bp, 16);
+          const ko = k * sak;
+          let x = f32x4.splat(load<f32>(at(a0, ko)));
+          s00 = f32x4.add(s00, f32x4.mul(x, b0)); s01 = f32x4.add(s01, f32x4.mul(x, b1));
+          x = f32x4.splat(load<f32>(at(a1, ko)));
+          s10 = f32x4.add(s10, f32x4.mul(x, b0)); s11 = f32x4.add(s11, f32x4.mul(x, b1));
+          x = f32x4.splat(load<f32>(at(a2, ko)));
+          s20 = f32x4.add(s20, f32x4.mul(x, b0)); s21 = f32x4.add(s21, f32x4.mul(x, b1));
+          x = f32x4.splat(load<f32>(at(a3, ko)));
+          s30 = f32x4.add(s30, f32x4.mul(x, b0)); s31 = f32x4.add(s31, f32x4.mul(x, b1));
+        }
+        v128.store(at(c0, j), s00); v128.store(at(c0, j + 4), s01);
+        v128.store(at(c1, j), s10); v128.store(at(c1, j + 4), s11);
+        v128.store(at(c2, j), s20); v128.store(at(c2, j + 4), s21);
+        v128.store(at(c3, j), s30); v128.store(at(c3, j + 4), s31);
+      }
+      for (; j + 4 <= N; j += 4) {
+        let s0 = ldv(c0, j, fresh, bias), s1 = ldv(c1, j, fresh, bias), s2 = ldv(c2, j, fresh, bias), s3 = ldv(c3, j, fresh, bias);
+        for (let k = k0; k < k1; k++) {
+          const b0 = v128.load(at(b, k * ldb + j));
+          const ko = k * sak;
+          s0 = f32x4.add(s0, f32x4.mul(f32x4.splat(load<f32>(at(a0, ko))), b0));
+          s1 = f32x4.add(s1, f32x4.mul(f32x4.splat(load<f32>(at(a1, ko))), b0));
+          s2 = f32x4.add(s2, f32x4.mul(f32x4.splat(load<f32>(at(a2, ko))), b0));
+          s3 = f32x4.add(s3, f32x4.mul(f32x4.splat(load<f32>(at(a3, ko))), b0));
+        }
+        v128.store(at(c0, j), s0); v128.store(at(c1, j), s1); v128.store(at(c2, j), s2); v128.store(at(c3, j), s3);
+      }
+      for (; j < N; j++) {
+        let s0 = lds(c0, j, fresh, bias), s1 = lds(c1, j, fresh, bias), s2 = lds(c2, j, fresh, bias), s3 = lds(c3, j, fresh, bias);
+        for (let k = k0; k < k1; k++) {
+          const bv = load<f32>(at(b, k * ldb + j));
+          const ko = k * sak;
+          s0 += load<f32>(at(a0, ko)) * bv;
+          s1 += load<f32>(at(a1, ko)) * bv;
+          s2 += load<f32>(at(a2, ko)) * bv;
+          s3 += load<f32>(at(a3, ko)) * bv;
+        }
+        store<f32>(at(c0, j), s0); store<f32>(at(c1, j), s1); store<f32>(at(c2, j), s2); store<f32>(at(c3, j), s3);
+      }
+    }
+    for (; i < M; i++) {
+      const a0 = at(a, i * sai);
+      const c0 = at(c, i * ldc);
+      let j = 0;
+      for (; j + 8 <= N; j += 8) {
+        let s0 = ldv(c0, j, fresh, bias), s1 = ldv(c0, j + 4, fresh, bias);
+        for (let k = k0; k < k1; k++) {
+          const bp = at(b, k * ldb + j);
+          const x = f32x4.splat(load<f32>(at(a0, k * sak)));
+          s0 = f32x4.add(s0, f32x4.mul(x, v128.load(bp)));
+          s1 = f32x4.add(s1, f32x4.mul(x, v128.load(bp, 16)));
+        }
+        v128.store(at(c0, j), s0); v128.store(at(c0, j + 4), s1);
+      }
+      for (; j + 4 <= N; j += 4) {
+        let s0 = ldv(c0, j, fresh, bias);
+        for (let k = k0; k < k1; k++) {
+          s0 = f32x4.add(s0, f32x4.mul(f32x4.splat(load<f32>(at(a0, k * sak))), v128.load(at(b, k * ldb + j))));
+        }
+        v128.store(at(c0, j), s0);
+      }
+      for (; j < N; j++) {
+        let s0 = lds(c0, j, fresh, bias);
+        for (let k = k0; k < k1; k++) s0 += load<f32>(at(a0, k * sak)) * load<f32>(at(b, k * ldb + j));
+        store<f32>(at(c0, j), s0);
+      }
+    }
+  }
+}
+
+/** C[M,N] = bias broadcast over rows (before an accumulating gemm). */
+export function fillRows(c: usize, bias: usize, M: i32, N: i32): void {
+  const bytes = <usize>N << 2;
+  for (let i = 0; i < M; i++) memory.copy(at(c, i * N), bias, bytes);
+}
+
+/** out[N] (+)= column sums of A[M,N]. */
+export function colSum(a: usize, out: usize, M: i32, N: i32, accumulate: i32): void {
+  if (!accumulate) memory.fill(out, 0, <usize>N << 2);
+  let j = 0;
+  for (; j + 4 <= N; j += 4) {
+    let s = v128.load(at(out, j));
+    for (let i = 0; i < M; i++) s = f32x4.add(s, v128.load(at(a, i * N + j)));
+    v128.store(at(out, j), s);
+  }
+  for (; j < N; j++) {
+    let s = load<f32>(at(out, j));
+    for (let i = 0; i < M; i++) s += load<f32>(at(a, i * N + j));
+    store<f32>(at(out, j), s);
+  }
+}
+
+/** dst[N, M] = src[M, N]^T */
+export function transpose(src: usize, dst: usize, M: i32, N: i32): void {
+  for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) store<f32>(at(dst, j * M + i), load<f32>(at(src, i * N + j)));
+}
+
+/** out = a * b elementwise over n floats. */
+export function mulInto(a: usize, b: usize, out: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(at(out, i), f32x4.mul(v128.load(at(a, i)), v128.load(at(b, i))));
+  for (; i < n; i++) store<f32>(at(out, i), load<f32>(at(a, i)) * load<f32>(at(b, i)));
+}
+
+// ------------------------------------------------------------------ SimpleRNN
+
+/** h_t = act(xw_t + hd_{t-1} . rk), hd = h * mh (recurrent dropout) when mh != 0. */
+export function rnnForward(T: i32, B: i32, U: i32, xw: usize, rk: usize, mh: usize, kind: i32, hs: usize, hds: usize): void {
+  const BU = B * U;
+  memory.fill(hs, 0, <usize>BU << 2);
+  for (let t = 0; t < T; t++) {
+    const hprev = at(hs, t * BU);
+    const h = at(hs, (t + 1) * BU);
+    let hd = hprev;
+    if (mh) {
+      hd = at(hds, t * BU);
+      mulInto(hprev, mh, hd, BU);
+    }
+    memory.copy(h, at(xw, t * BU), <usize>BU << 2);
+    gemm(hd, U, 1, rk, U, h, U, B, U, U, 1);
+    actRun(kind, h, BU);
+  }
+}
+
+/**
+ * Backward through time. dys: [T, B, U] output gradients (returnSeq) or [B, U] for the
+ * last step only. Writes dxw [T, B, U] (gradient of the pre-activation) and dh0.
+ */
+export function rnnBackward(T: i32, B: i32, U: i32, dys: usize, returnSeq: i32, rkT: usize, mh: usize, kind: i32, hs: usize, dxw: usize, dh: usize): void {
+  const BU = B * U;
+  if (returnSeq) memory.fill(dh, 0, <usize>BU << 2);
+  else memory.copy(dh, dys, <usize>BU << 2);
+  for (let t = T - 1; t >= 0; t--) {
+    const h = at(hs, (t + 1) * BU);
+    const da = at(dxw, t * BU);
+    const dy = at(dys, t * BU);
+    let i = 0;
+    for (; i + 4 <= BU; i += 4) {
+      let g = v128.load(at(dh, i));
+      if (returnSeq) g = f32x4.add(g, v128.load(at(dy, i)));
+      v128.store(at(da, i), f32x4.mul(g, dactv(kind, v128.load(at(h, i)))));
+    }
+    for (; i < BU; i++) {
+      let g = load<f32>(at(dh, i));
+      if (returnSeq) g += load<f32>(at(dy, i));
+      store<f32>(at(da, i), g * dact(kind, load<f32>(at(h, i))));
+    }
+    gemm(da, U, 1, rkT, U, dh, U, B, U, U, 0);
+    if (mh) mulInto(dh, mh, dh, BU);
+  }
+}
+
+// ------------------------------------------------------------------ GRU (reset_after = false)
+
+/**
+ * z = ract(xz + hd.Rz), r = ract(xr + hd.Rr), hh = act(xh + (r*hd).Rh),
+ * h = z*hd + (1-z)*hh  (tfjs uses the dropped-out state in the blend too).
+ * gates [T, B, 3U] keeps z, r, hh. tmp: [B, 2U] + [B, U] scratch.
+ */
+export function gruForward(T: i32, B: i32, U: i32, xw: usize, rk: usize, mh: usize, kind: i32, rkind: i32, hs: usize, hds: usize, gates: usize, tmp: usize): void {
+  const BU = B * U;
+  const G = 3 * U;
+  const U2 = 2 * U;
+  const inner = tmp;
+  const rh = at(tmp, B * U2);
+  memory.fill(hs, 0, <usize>BU << 2);
+  for (let t = 0; t < T; t++) {
+    const hprev = at(hs, t * BU);
+    const h = at(hs, (t + 1) * BU);
+    let hd = hprev;
+    if (mh) {
+      hd = at(hds, t * BU);
+      mulInto(hprev, mh, hd, BU);
+    }
+    const x = at(xw, t * B * G);
+    const g = at(gates, t * B * G);
+    // inner = hd . rk[:, :2U]
+    gemm(hd, U, 1, rk, G, inner, U2, B, U, U2, 0);
+    for (let b = 0; b < B; b++) {
+      const xr = at(x, b * G);
+      const gr = at(g, b * G);
+      const ir = at(inner, b * U2);
+      const hdr = at(hd, b * U);
+      const rhr = at(rh, b * U);
+      addInto(xr, ir, gr, U2);
+      actRun(rkind, gr, U2);
+      mulInto(at(gr, U), hdr, rhr, U);
+      // the candidate's pre-activation starts from xh
+      copyF(at(gr, U2), at(xr, U2), U);
+    }
+    // g[:, 2U:] += (r*hd) . rk[:, 2U:]
+    gemm(rh, U, 1, at(rk, U2), G, at(g, U2), G, B, U, U, 1);
+    for (let b = 0; b < B; b++) {
+      const gr = at(g, b * G);
+      const hdr = at(hd, b * U);
+      const hr = at(h, b * U);
+      actRun(kind, at(gr, U2), U);
+      let j = 0;
+      for (; j + 4 <= U; j += 4) {
+        const z = v128.load(at(gr, j));
+        const hh = v128.load(at(gr, U2 + j));
+        v128.store(at(hr, j), f32x4.add(f32x4.mul(z, v128.load(at(hdr, j))), f32x4.mul(f32x4.sub(f32x4.splat(1), z), hh)));
+      }
+      for (; j < U; j++) {
+        const z = load<f32>(at(gr, j));
+        store<f32>(at(hr, j), z * load<f32>(at(hdr, j)) + (<f32>1 - z) * load<f32>(at(gr, U2 + j)));
+      }
+    }
+  }
+}
+
+/**
+ * GRU backward. Writes dxw [T, B, 3U] (gradients of the three pre-activations), rhs
+ * [T, B, U] (r*hd, for the recurrent kernel's gradient) and dh (gradient of h0).
+ * rkT [3U, U]. tmp: [B, U] (dhd) + [B, U] (drh).
+ */
+export function gruBackward(T: i32, B: i32, U: i32, dys: usize, returnSeq: i32, rkT: usize, mh: usize, kind: i32, rkind: i32, hs: usize, hds: usize, gates: usize, dxw: usize, rhs: usize, dh: usize, tmp: usize): void {
+  const BU = B * U;
+  const G = 3 * U;
+  const U2 = 2 * U;
+  const dhd = tmp;
+  const drh = at(tmp, BU);
+  if (returnSeq) memory.fill(dh, 0, <usize>BU << 2);
+  else memory.copy(dh, dys, <usize>BU << 2);
+  for (let t = T - 1; t >= 0; t--) {
+    const hd = mh ? at(hds, t * BU) : at(hs, t * BU);
+    const g = at(gates, t * B * G);
+    const d = at(dxw, t * B * G);
+    const dy = at(dys, t * BU);
+    const rh = at(rhs, t * BU);
+    for (let b = 0; b < B; b++) {
+      const gr = at(g, b * G);
+      const dr = at(d, b * G);
+      const hdr = at(hd, b * U);
+      const dhr = at(dh, b * U);
+      const dyr = at(dy, b * U);
+      const dhdr = at(dhd, b * U);
+      const rhr = at(rh, b * U);
+      let j = 0;
+      for (; j + 4 <= U; j += 4) {
+        let gh = v128.load(at(dhr, j));
+        if (returnSeq) gh = f32x4.add(gh, v128.load(at(dyr, j)));
+        const z = v128.load(at(gr, j));
+        const r = v128.load(at(gr, U + j));
+        const hh = v128.load(at(gr, U2 + j));
+        const hdv = v128.load(at(hdr, j));
+        v128.store(at(dr, j), f32x4.mul(f32x4.mul(gh, f32x4.sub(hdv, hh)), dactv(rkind, z)));
+        v128.store(at(dr, U2 + j), f32x4.mul(f32x4.mul(gh, f32x4.sub(f32x4.splat(1), z)), dactv(kind, hh)));
+        v128.store(at(dhdr, j), f32x4.mul(gh, z));
+        v128.store(at(rhr, j), f32x4.mul(r, hdv));
+      }
+      for (; j < U; j++) {
+        let gh = load<f32>(at(dhr, j));
+        if (returnSeq) gh += load<f32>(at(dyr, j));
+        const z = load<f32>(at(gr, j));
+        const r = load<f32>(at(gr, U + j));
+        const hh = load<f32>(at(gr, U2 + j));
+        const hdv = load<f32>(at(hdr, j));
+        store<f32>(at(dr, j), gh * (hdv - hh) * dact(rkind, z));
+        store<f32>(at(dr, U2 + j), gh * (<f32>1 - z) * dact(kind, hh));
+        store<f32>(at(dhdr, j), gh * z);
+        store<f32>(at(rhr, j), r * hdv);
+      }
+    }
+    // drh = dah . Rh^T
+    gemm(at(d, U2), G, 1, at(rkT, U2 * U), U, drh, U, B, U, U, 0);
+    for (let b = 0; b < B; b++) {
+      const gr = at(g, b * G);
+      const dr = at(d, b * G);
+      const hdr = at(hd, b * U);
+      const drhr = at(drh, b * U);
+      const dhdr = at(dhd, b * U);
+      let j = 0;
+      for (; j + 4 <= U; j += 4) {
+        const r = v128.load(at(gr, U + j));
+        const v = v128.load(at(drhr, j));
+        v128.store(at(dr, U + j), f32x4.mul(f32x4.mul(v, v128.load(at(hdr, j))), dactv(rkind, r)));
+        v128.store(at(dhdr, j), f32x4.add(v128.load(at(dhdr, j)), f32x4.mul(v, r)));
+      }
+      for (; j < U; j++) {
+        const r = load<f32>(at(gr, U + j));
+        const v = load<f32>(at(drhr, j));
+        store<f32>(at(dr, U + j), v * load<f32>(at(hdr, j)) * dact(rkind, r));
+        store<f32>(at(dhdr, j), load<f32>(at(dhdr, j)) + v * r);
+      }
+    }
+    // dhd += [dz, dr] . [Rz, Rr]^T
+    gemm(d, G, 1, rkT, U, dhd, U, B, U2, U, 1);
+    if (mh) mulInto(dhd, mh, dh, BU);
+    else memory.copy(dh, dhd, <usize>BU << 2);
+  }
+}
+
+// ------------------------------------------------------------------ LSTM
+
+/**
+ * z = x.W + hd.R + b (xw holds x.W + b); i = ract(z0), f = ract(z1), g = act(z2),
+ * o = ract(z3); c = f*c_prev + i*g; h = o*act(c). gates [T, B, 4U] keeps i, f, g, o;
+ * cs [T+1, B, U] the cell states; tcs [T, B, U] act(c).
+ */
+export function lstmForward(T: i32, B: i32, U: i32, xw: usize, rk: usize, mh: usize, kind: i32, rkind: i32, hs: usize, hds: usize, cs: usize, tcs: usize, gates: usize): void {
+  const BU = B * U;
+  const G = 4 * U;
+  memory.fill(hs, 0, <usize>BU << 2);
+  memory.fill(cs, 0, <usize>BU << 2);
+  for (let t = 0; t < T; t++) {
+    const hprev = at(hs, t * BU);
+    let hd = hprev;
+    if (mh) {
+      hd = at(hds, t * BU);
+      mulInto(hprev, mh, hd, BU);
+    }
+    const g = at(gates, t * B * G);
+    memory.copy(g, at(xw, t * B * G), (<usize>B * G) << 2);
+    gemm(hd, U, 1, rk, G, g, G, B, U, G, 1);
+    const cprev = at(cs, t * BU);
+    const c = at(cs, (t + 1) * BU);
+    const tc = at(tcs, t * BU);
+    const h = at(hs, (t + 1) * BU);
+    for (let b = 0; b < B; b++) {
+      const gr = at(g, b * G);
+      actRun(rkind, gr, 2 * U);
+      actRun(kind, at(gr, 2 * U), U);
+      actRun(rkind, at(gr, 3 * U), U);
+      const cp = at(cprev, b * U);
+      const cr = at(c, b * U);
+      const tr = at(tc, b * U);
+      let j = 0;
+      for (; j + 4 <= U; j += 4) {
+        v128.store(at(cr, j), f32x4.add(f32x4.mul(v128.load(at(gr, U + j)), v128.load(at(cp, j))), f32x4.mul(v128.load(at(gr, j)), v128.load(at(gr, 2 * U + j)))));
+      }
+      for (; j < U; j++) {
+        store<f32>(at(cr, j), load<f32>(at(gr, U + j)) * load<f32>(at(cp, j)) + load<f32>(at(gr, j)) * load<f32>(at(gr, 2 * U + j)));
+      }
+      copyF(tr, cr, U);
+      actRun(kind, tr, U);
+      mulInto(at(gr, 3 * U), tr, at(h, b * U), U);
+    }
+  }
+}
+
+/** LSTM backward. dxw [T, B, 4U]; dh, dc: [B, U] carried (gradients of h0, c0 at the end). tmp: [B, U]. */
+export function lstmBackward(T: i32, B: i32, U: i32, dys: usize, returnSeq: i32, rkT: usize, mh: usize, kind: i32, rkind: i32, cs: usize, tcs: usize, gates: usize, dxw: usize, dh: usize, dc: usize, tmp: usize): void {
+  const BU = B * U;
+  const G = 4 * U;
+  if (returnSeq) memory.fill(dh, 0, <usize>BU << 2);
+  else memory.copy(dh, dys, <usize>BU << 2);
+  memory.fill(dc, 0, <usize>BU << 2);
+  for (let t = T - 1; t >= 0; t--) {
+    const g = at(gates, t * B * G);
+    const d = at(dxw, t * B * G);
+    const dy = at(dys, t * BU);
+    const cprev = at(cs, t * BU);
+    const tc = at(tcs, t * BU);
+    for (let b = 0; b < B; b++) {
+      const gr = at(g, b * G);
+      const dr = at(d, b * G);
+      let j = 0;
+      for (; j + 4 <= U; j += 4) {
+        const k = b * U + j;
+        let gh = v128.load(at(dh, k));
+        if (returnSeq) gh = f32x4.add(gh, v128.load(at(dy, k)));
+        const ig = v128.load(at(gr, j));
+        const fg = v128.load(at(gr, U + j));
+        const cg = v128.load(at(gr, 2 * U + j));
+        const og = v128.load(at(gr, 3 * U + j));
+        const tv = v128.load(at(tc, k));
+        const dcv = f32x4.add(v128.load(at(dc, k)), f32x4.mul(f32x4.mul(gh, og), dactv(kind, tv)));
+        v128.store(at(dr, j), f32x4.mul(f32x4.mul(dcv, cg), dactv(rkind, ig)));
+        v128.store(at(dr, U + j), f32x4.mul(f32x4.mul(dcv, v128.load(at(cprev, k))), dactv(rkind, fg)));
+        v128.store(at(dr, 2 * U + j), f32x4.mul(f32x4.mul(dcv, ig), dactv(kind, cg)));
+        v128.store(at(dr, 3 * U + j), f32x4.mul(f32x4.mul(gh, tv), dactv(rkind, og)));
+        v128.store(at(dc, k), f32x4.mul(dcv, fg));
+      }
+      for (; j < U; j++) {
+        const k = b * U + j;
+        let gh = load<f32>(at(dh, k));
+        if (returnSeq) gh += load<f32>(at(dy, k));
+        const ig = load<f32>(at(gr, j));
+        const fg = load<f32>(at(gr, U + j));
+        const cg = load<f32>(at(gr, 2 * U + j));
+        const og = load<f32>(at(gr, 3 * U + j));
+        const tv = load<f32>(at(tc, k));
+        const dcv = load<f32>(at(dc, k)) + gh * og * dact(kind, tv);
+        store<f32>(at(dr, j), dcv * cg * dact(rkind, ig));
+        store<f32>(at(dr, U + j), dcv * load<f32>(at(cprev, k)) * dact(rkind, fg));
+        store<f32>(at(dr, 2 * U + j), dcv * ig * dact(kind, cg));
+        store<f32>(at(dr, 3 * U + j), gh * tv * dact(rkind, og));
+        store<f32>(at(dc, k), dcv * fg);
+      }
+    }
+    gemm(d, G, 1, rkT, U, tmp, U, B, G, U, 0);
+    if (mh) mulInto(tmp, mh, dh, BU);
+    else memory.copy(dh, tmp, <usize>BU << 2);
+  }
+}
+
+// ------------------------------------------------------------------ layout changes
+
+/**
+ * dst[t, b, :] = src[b, t', :] * mask[b, :] with t' = T-1-t when reverse (else t);
+ * mask 0 = none. Batch-major [B, T, F] to time-major [T, B, F].
+ */
+export function toTimeMajor(src: usize, dst: usize, B: i32, T: i32, F: i32, reverse: i32, mask: usize): void {
+  for (let t = 0; t < T; t++) {
+    const tt = reverse ? T - 1 - t : t;
+    for (let b = 0; b < B; b++) {
+      const s = at(src, (b * T + tt) * F);
+      const d = at(dst, (t * B + b) * F);
+      if (mask) mulInto(s, at(mask, b * F), d, F);
+      else copyF(d, s, F);
+    }
+  }
+}
+
+/** The inverse of toTimeMajor: dst[b, t', :] = src[t, b, :] * mask[b, :]. */
+export function toBatchMajor(src: usize, dst: usize, B: i32, T: i32, F: i32, reverse: i32, mask: usize): void {
+  for (let t = 0; t < T; t++) {
+    const tt = reverse ? T - 1 - t : t;
+    for (let b = 0; b < B; b++) {
+      const s = at(src, (t * B + b) * F);
+      const d = at(dst, (b * T + tt) * F);
+      if (mask) mulInto(s, at(mask, b * F), d, F);
+      else copyF(d, s, F);
+    }
+  }
+}

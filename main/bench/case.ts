@@ -1,0 +1,157 @@
+/**
+ * One benchmark case, run inside a worker thread (as the app's engine is): build the
+ * model on the chosen backend, train one warm-up batch, then time N batches of random
+ * data of the lesson's shapes (RMSprop, MAE or categorical cross-entropy).
+ */
+import { initBackend, tf } from '../engine/backend';
+import { mulberry32 } from '../engine/data/random';
+import { seedTopology } from '../engine/train';
+import type { BackendName } from '../../shared/ipc/contract';
+import { BENCH_TIMESTEPS, benchModel } from './models';
+
+export interface CaseRequest {
+  model: string;
+  backend: BackendName;
+  batchSize: number;
+  batches: number;
+  /** Stop timing after this many seconds (at least one timed batch is always run). */
+  capSeconds: number;
+}
+
+export interface CaseResult {
+  model: string;
+  backend: string;
+  ok: boolean;
+  error?: string;
+  /** The backend tfjs really used (the ladder may fall back). */
+  activeBackend?: string;
+  firstBatchMs?: number;
+  msPerBatch?: number;
+  /** Median process CPU time (user + system, all threads) per batch: robust to other programs competing for the cores. */
+  cpuMsPerBatch?: number;
+  msMin?: number;
+  msMax?: number;
+  timedBatches?: number;
+  samplesPerSecond?: number;
+  firstLoss?: number;
+  lastLoss?: number;
+  /** Peak of this worker's V8 heap + external memory (includes the WASM heap), MiB. */
+  peakWorkerMiB?: number;
+  /** Peak bytes held by tfjs tensors, MiB. */
+  peakTensorMiB?: number;
+  /** Peak resident set size of the whole process while this case ran, MiB. */
+  peakRssMiB?: number;
+}
+
+export type CaseMessage = { type: 'batch'; ms: number } | { type: 'result'; result: CaseResult };
+
+const MiB = 1024 * 1024;
+
+function median(a: number[]): number {
+  const s = [...a].sort((x, y) => x - y);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+export async function runCase(req: CaseRequest, post: (m: CaseMessage) => void): Promise<CaseResult> {
+  const base: CaseResult = { model: req.model, backend: req.backend, ok: false };
+  let peakWorker = 0;
+  let peakTensor = 0;
+  let peakRss = 0;
+  const sample = (): void => {
+    const m = process.memoryUsage();
+    peakWorker = Math.max(peakWorker, m.heapUsed + m.external);
+    peakRss = Math.max(peakRss, m.rss);
+    peakTensor = Math.max(peakTensor, tf.memory().numBytes);
+  };
+  try {
+    const report = await initBackend({ prefer: req.backend });
+    if (report.active !== req.backend) {
+      return { ...base, activeBackend: report.active, error: `backend ${req.backend} unavailable (${report.attempts.map((a) => `${a.name}:${a.reason ?? 'ok'}`).join(', ')})` };
+    }
+    const spec = benchModel(req.model);
+    const model = await tf.models.modelFromJSON(seedTopology(spec.spec(), 1) as never);
+    const B = req.batchSize;
+    const rand = mulberry32(1234);
+    const xs = model.inputs.map((inp) => {
+      const shape = inp.shape.map((d, i) => (i === 0 ? B : (d ?? BENCH_TIMESTEPS)));
+      const n = shape.reduce((a, b) => a * b, 1);
+      if (inp.dtype === 'int32') {
+        const ids = new Int32Array(n);
+        for (let i = 0; i < n; i++) ids[i] = Math.floor(rand() * 500);
+        return tf.tensor(ids, shape, 'int32');
+      }
+      const v = new Float32Array(n);
+      for (let i = 0; i < n; i++) v[i] = rand() * 2 - 1;
+      return tf.tensor(v, shape, 'float32');
+    });
+    const outShape = model.outputs[0]!.shape.map((d, i) => (i === 0 ? B : d!));
+    const outN = outShape.reduce((a, b) => a * b, 1);
+    const y = new Float32Array(outN);
+    if (spec.loss === 'mae') {
+      for (let i = 0; i < outN; i++) y[i] = rand() * 2 - 1;
+    } else {
+      const classes = outShape[outShape.length - 1]!;
+      for (let r = 0; r < outN / classes; r++) y[r * classes + Math.floor(rand() * classes)] = 1;
+    }
+    const yt = tf.tensor(y, outShape);
+    const optimizer = tf.train.rmsprop(1e-3);
+    const input = xs.length === 1 ? xs[0]! : xs;
+    const step = (): number =>
+      tf.tidy(() => {
+        const l = optimizer.minimize(() => {
+          const pred = model.apply(input, { training: true }) as tf.Tensor;
+          return (spec.loss === 'mae' ? tf.losses.absoluteDifference(yt, pred) : tf.losses.softmaxCrossEntropy(yt, tf.log(tf.clipByValue(pred, 1e-7, 1)))) as tf.Scalar;
+        }, true);
+        return l!.dataSync()[0]!;
+      });
+    sample();
+    let t0 = performance.now();
+    const firstLoss = step();
+    const firstBatchMs = performance.now() - t0;
+    sample();
+    post({ type: 'batch', ms: firstBatchMs });
+    const times: number[] = [];
+    const cpuTimes: number[] = [];
+    let lastLoss = firstLoss;
+    const started = performance.now();
+    for (let b = 0; b < req.batches; b++) {
+      t0 = performance.now();
+      const c0 = process.cpuUsage();
+      lastLoss = step();
+      const ms = performance.now() - t0;
+      const c = process.cpuUsage(c0);
+      times.push(ms);
+      cpuTimes.push((c.user + c.system) / 1000);
+      sample();
+      post({ type: 'batch', ms });
+      if ((performance.now() - started) / 1000 > req.capSeconds) break;
+      // let the message go out, as the app's loop does between batches
+      await new Promise((r) => setImmediate(r));
+    }
+    const ms = median(times);
+    model.dispose();
+    optimizer.dispose();
+    yt.dispose();
+    xs.forEach((t) => t.dispose());
+    return {
+      ...base,
+      ok: true,
+      activeBackend: report.active,
+      firstBatchMs,
+      msPerBatch: ms,
+      cpuMsPerBatch: median(cpuTimes),
+      msMin: Math.min(...times),
+      msMax: Math.max(...times),
+      timedBatches: times.length,
+      samplesPerSecond: (B * 1000) / ms,
+      firstLoss,
+      lastLoss,
+      peakWorkerMiB: peakWorker / MiB,
+      peakTensorMiB: peakTensor / MiB,
+      peakRssMiB: peakRss / MiB,
+    };
+  } catch (e) {
+    return { ...base, error: (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 200) };
+  }
+}

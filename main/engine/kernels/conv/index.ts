@@ -1,0 +1,204 @@
+/**
+ * Gradient kernels that @tensorflow/tfjs-backend-wasm 4.22 lacks, registered for the
+ * 'wasm' backend so that the lesson presets train there:
+ *   - Conv2DBackpropFilter: Conv1D and Conv2D weights (listings 6.47 and 6.49, the
+ *     per-frame video CNN, ConvLSTM2D, the captioning encoder). im2col in TypeScript
+ *     (transposed: one row per filter tap) straight into the WASM heap, then one (or, for
+ *     big inputs, a few) calls of the backend's own BatchMatMul: dW = patches . dy.
+ *   - UnsortedSegmentSum: the gradient of Gather, i.e. of Embedding (captioning).
+ *
+ * Each kernel reads its inputs from the WASM heap (backend.typedArrayFromHeap) and
+ * writes the output into memory the backend owns (backend.makeOutput), the way the
+ * package's own kernels do. Dilation never reaches Conv2DBackpropFilter: tfjs-core's
+ * conv2d gradient refuses dilation rates above 1 before any kernel runs.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+type TensorInfo = tf.TensorInfo;
+type DataId = TensorInfo['dataId'];
+
+/** The parts of tfjs-backend-wasm's BackendWasm that these kernels use. */
+export interface WasmBackendLike {
+  makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number, values?: ArrayLike<number>): TensorInfo;
+  typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
+  disposeData(dataId: DataId, force?: boolean): boolean;
+}
+
+/** The most floats an im2col chunk may hold (16 MiB). Bigger inputs are processed in batch slices. */
+let chunkFloats = 4 * 1024 * 1024;
+
+/** Sets the im2col slice size in floats (tests use a small one); returns the previous. */
+export function setIm2colChunkFloats(n: number): number {
+  const prev = chunkFloats;
+  chunkFloats = Math.max(1, Math.floor(n));
+  return prev;
+}
+
+function f32(backend: WasmBackendLike, info: TensorInfo): Float32Array {
+  return backend.typedArrayFromHeap(info) as Float32Array;
+}
+
+interface Conv2DBackpropFilterAttrs {
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  filterShape: [number, number, number, number];
+}
+
+export function conv2DBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: unknown }): TensorInfo {
+  const backend = args.backend as WasmBackendLike;
+  const x = args.inputs.x!;
+  const dy = args.inputs.dy!;
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs as Conv2DBackpropFilterAttrs;
+  const format = tf.backend_util.convertConv2DDataFormat(dataFormat);
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, format,
+  );
+  const { batchSize: N, inHeight: IH, inWidth: IW, inChannels: CI, outHeight: OH, outWidth: OW, outChannels: CO } = info;
+  const { filterHeight: FH, filterWidth: FW, strideHeight: SH, strideWidth: SW } = info;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  const last = info.dataFormat === 'channelsLast';
+  const K = FH * FW * CI;
+  const pix = OH * OW;
+  // x strides for [n][h][w][c] whatever the layout
+  const xsN = IH * IW * CI;
+  const xsH = last ? IW * CI : IW;
+  const xsW = last ? CI : 1;
+  const xsC = last ? 1 : IH * IW;
+  const dysN = pix * CO;
+
+  const perImage = pix * Math.max(K, CO);
+  const step = Math.max(1, Math.min(N, Math.floor(chunkFloats / Math.max(1, perImage))));
+  const matMul = tf.getKernel('BatchMatMul', 'wasm');
+  if (!matMul) throw new Error('wasm BatchMatMul kernel missing');
+
+  let acc: Float64Array | null = null;
+  let single: TensorInfo | null = null;
+  for (let n0 = 0; n0 < N; n0 += step) {
+    const nb = Math.min(step, N - n0);
+    const M = nb * pix;
+    const patches = backend.makeOutput([1, K, M], 'float32');
+    const grads = backend.makeOutput([1, M, CO], 'float32');
+    // Views after every allocation: the heap may have grown (and moved) meanwhile.
+    const xv = f32(backend, x);
+    const dyv = f32(backend, dy);
+    const pv = f32(backend, patches);
+    const gv = f32(backend, grads);
+    // Transposed im2col, patches[k][m] with k = (fh, fw, ci) and m = (b, oh, ow): each row
+    // is written front to back, and the product patches . dy needs no transposition
+    // (the wasm BatchMatMul is ten times slower with transposeA).
+    for (let fh = 0; fh < FH; fh++) {
+      for (let fw = 0; fw < FW; fw++) {
+        // output columns whose input column lies inside the image: [owLo, owHi)
+        const off = fw - left;
+        const owLo = Math.min(OW, Math.max(0, Math.ceil(-off / SW)));
+        const owHi = Math.max(owLo, Math.min(OW, Math.floor((IW - 1 - off) / SW) + 1));
+        for (let c = 0; c < CI; c++) {
+          let p = ((fh * FW + fw) * CI + c) * M;
+          for (let b = n0; b < n0 + nb; b++) {
+            const xb = b * xsN + c * xsC;
+            for (let oh = 0; oh < OH; oh++) {
+              const ih = oh * SH - top + fh;
+              if (ih < 0 || ih >= IH) {
+                pv.fill(0, p, p + OW);
+                p += OW;
+                continue;
+              }
+              const xh = xb + ih * xsH + off * xsW;
+              if (owLo > 0) pv.fill(0, p, p + owLo);
+              p += owLo;
+              const sw = SW * xsW;
+              let xi = xh + owLo * sw;
+              for (let ow = owLo; ow < owHi; ow++, xi += sw) pv[p++] = xv[xi]!;
+              if (owHi < OW) pv.fill(0, p, p + OW - owHi);
+              p += OW - owHi;
+            }
+          }
+        }
+      }
+    }
+    if (last) {
+      gv.set(dyv.subarray(n0 * dysN, (n0 + nb) * dysN));
+    } else {
+      // dy is [n][co][oh][ow]: transpose each image to [oh*ow][co]
+      for (let b = 0; b < nb; b++) {
+        const src = (n0 + b) * dysN;
+        const dst = b * dysN;
+        for (let co = 0; co < CO; co++) {
+          const s = src + co * pix;
+          for (let q = 0; q < pix; q++) gv[dst + q * CO + co] = dyv[s + q]!;
+        }
+      }
+    }
+    const res = matMul.kernelFunc({
+      inputs: { a: patches, b: grads },
+      backend: args.backend as tf.KernelBackend,
+      attrs: { transposeA: false, transposeB: false },
+    }) as TensorInfo;
+    backend.disposeData(patches.dataId);
+    backend.disposeData(grads.dataId);
+    if (step >= N) {
+      single = res;
+      break;
+    }
+    const rv = f32(backend, res);
+    if (!acc) acc = new Float64Array(K * CO);
+    for (let i = 0; i < rv.length; i++) acc[i]! += rv[i]!;
+    backend.disposeData(res.dataId);
+  }
+  if (single) {
+    // BatchMatMul's result is [1, K, CO] in the filter's own order [fh][fw][ci][co].
+    return { dataId: single.dataId, shape: [...filterShape], dtype: 'float32' };
+  }
+  const out = backend.makeOutput([...filterShape], 'float32');
+  f32(backend, out).set(acc!);
+  return out;
+}
+
+export function unsortedSegmentSumWasm(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: unknown }): TensorInfo {
+  const backend = args.backend as WasmBackendLike;
+  const x = args.inputs.x!;
+  const ids = args.inputs.segmentIds!;
+  const { numSegments } = args.attrs as { numSegments: number };
+  const count = tf.util.sizeFromShape(ids.shape);
+  const innerShape = x.shape.slice(ids.shape.length);
+  const inner = tf.util.sizeFromShape(innerShape);
+  const out = backend.makeOutput([numSegments, ...innerShape], x.dtype);
+  const ov = backend.typedArrayFromHeap(out);
+  const xv = backend.typedArrayFromHeap(x);
+  const iv = backend.typedArrayFromHeap(ids);
+  ov.fill(0);
+  for (let i = 0; i < count; i++) {
+    const s = iv[i]!;
+    if (s < 0 || s >= numSegments) continue; // TensorFlow drops out-of-range ids
+    const o = s * inner;
+    const xi = i * inner;
+    for (let j = 0; j < inner; j++) ov[o + j]! += xv[xi + j]!;
+  }
+  return out;
+}
+
+const KERNELS: { kernelName: string; kernelFunc: typeof conv2DBackpropFilterWasm }[] = [
+  { kernelName: 'Conv2DBackpropFilter', kernelFunc: conv2DBackpropFilterWasm },
+  { kernelName: 'UnsortedSegmentSum', kernelFunc: unsortedSegmentSumWasm },
+];
+
+/**
+ * Registers the kernels above for 'wasm' where tfjs-backend-wasm has none (a later
+ * version that ships its own keeps it). Safe to call more than once. Returns the names
+ * registered by this call.
+ */
+export function registerWasmGradKernels(): string[] {
+  const added: string[] = [];
+  for (const k of KERNELS) {
+    if (tf.getKernel(k.kernelName, 'wasm')) continue;
+    tf.registerKernel({ kernelName: k.kernelName, backendName: 'wasm', kernelFunc: k.kernelFunc as unknown as tf.KernelFunc });
+    added.push(k.kernelName);
+  }
+  return added;
+}
+
+/** The kernel names this module provides for 'wasm'. */
+export const WASM_GRAD_KERNELS: readonly string[] = KERNELS.map((k) => k.kernelName);

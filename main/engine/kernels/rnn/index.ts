@@ -1,0 +1,159 @@
+/**
+ * Fused recurrent layers for the CPU backends ('wasm' and 'cpu'; never the native
+ * TensorFlow ones, whose own kernels are already fused).
+ *
+ * installFusedRnn(model) replaces the `call` method of each built SimpleRNN, GRU and
+ * LSTM instance (including the two halves of a Bidirectional) with the single fused op
+ * of op.ts. Nothing else changes: the layers keep their classes, configs, weight names
+ * and variables, so model.toJSON(), the exporters and saved weights are exactly those
+ * of the stock layers. A call the kernels do not cover (a mask, an initial state, a
+ * stateful layer, an activation other than linear/relu/tanh/sigmoid/hard_sigmoid)
+ * goes to the stock implementation.
+ *
+ * Dropout follows Keras: in training, one input mask and one recurrent mask per batch
+ * shared by all timesteps, drawn from a PRNG seeded by the run's seed.
+ * SEQLAB_FUSED=0 in the environment turns the whole thing off.
+ */
+import { mulberry32 } from '../../../../shared/random';
+import { tf } from '../../backend';
+import { ACTIVATION_CODES, fusedRnn, type CellKind, type DropoutMasks, type RnnSpec } from './op';
+import { loadRnnWasm, rnnWasm } from './wasm';
+
+export { loadRnnWasm, rnnWasm } from './wasm';
+export { fusedRnn, type DropoutMasks, type RnnSpec } from './op';
+
+interface CellLike {
+  units: number;
+  activation?: { getClassName(): string } | null;
+  recurrentActivation?: { getClassName(): string } | null;
+  useBias?: boolean;
+  dropout: number;
+  recurrentDropout: number;
+  kernel: { read(): tf.Variable };
+  recurrentKernel: { read(): tf.Variable };
+  bias?: { read(): tf.Variable } | null;
+}
+
+export interface RnnLayerLike {
+  name: string;
+  cell: CellLike;
+  returnSequences: boolean;
+  goBackwards: boolean;
+  stateful: boolean;
+  returnState: boolean;
+  getClassName(): string;
+  call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[];
+}
+
+const CELLS = new Set<string>(['SimpleRNN', 'GRU', 'LSTM']);
+
+export interface FusedStatus {
+  /** Whether the fused kernels are switched on and loaded for the current backend. */
+  active: boolean;
+  /** Why not, when they are not. */
+  reason?: 'disabled-by-env' | 'backend' | 'load-failed';
+  /** Layers fused in the most recently built model. */
+  layers: number;
+}
+
+let status: FusedStatus = { active: false, layers: 0 };
+
+export function fusedRnnStatus(): FusedStatus {
+  return status;
+}
+
+/** True when fused kernels should be used with the active backend. */
+export function fusedRnnWanted(): boolean {
+  if (process.env.SEQLAB_FUSED === '0') return false;
+  const b = tf.getBackend();
+  return b === 'wasm' || b === 'cpu';
+}
+
+function activationCode(a: { getClassName(): string } | null | undefined): number | undefined {
+  if (a == null) return 0;
+  return ACTIVATION_CODES[a.getClassName()];
+}
+
+/** What the kernels need to know of a layer, or null when they cannot run it. */
+export function fusedSpec(layer: RnnLayerLike): RnnSpec | null {
+  const cls = layer.getClassName();
+  if (!CELLS.has(cls) || layer.stateful || layer.returnState) return null;
+  const cell = layer.cell;
+  const activation = activationCode(cell.activation);
+  const recurrentActivation = cls === 'SimpleRNN' ? 0 : activationCode(cell.recurrentActivation);
+  if (activation === undefined || recurrentActivation === undefined) return null;
+  return { cell: cls as CellKind, units: cell.units, activation, recurrentActivation, returnSequences: layer.returnSequences, goBackwards: layer.goBackwards };
+}
+
+function mask(rand: () => number, n: number, rate: number): Float32Array {
+  const m = new Float32Array(n);
+  const scale = 1 / (1 - rate);
+  for (let i = 0; i < n; i++) m[i] = rand() >= rate ? scale : 0;
+  return m;
+}
+
+function tapeOn(): boolean {
+  return tf.engine().isTapeOn();
+}
+
+/** Replaces one layer's call with the fused op; returns whether it did. */
+export function fuseLayer(layer: RnnLayerLike, seed: number): boolean {
+  const spec = fusedSpec(layer);
+  if (!spec) return false;
+  const original = layer.call.bind(layer);
+  const rand = mulberry32(seed >>> 0);
+  const cell = layer.cell;
+  const G = spec.cell === 'GRU' ? 3 : spec.cell === 'LSTM' ? 4 : 1;
+  layer.call = (inputs, kwargs) => {
+    const w = rnnWasm();
+    const x = Array.isArray(inputs) ? (inputs.length === 1 ? inputs[0]! : null) : inputs;
+    if (!w || !x || x.rank !== 3 || kwargs?.mask != null || kwargs?.initialState != null || !fusedRnnWanted()) return original(inputs, kwargs);
+    return tf.tidy(() => {
+      const training = kwargs?.training === true;
+      const [B, , I] = x.shape as [number, number, number];
+      const masks: DropoutMasks = { x: null, h: null };
+      if (training && cell.dropout > 0 && cell.dropout < 1) masks.x = mask(rand, B * I, cell.dropout);
+      if (training && cell.recurrentDropout > 0 && cell.recurrentDropout < 1) masks.h = mask(rand, B * spec.units, cell.recurrentDropout);
+      const bias = cell.useBias !== false && cell.bias ? cell.bias.read() : tf.zeros([G * spec.units]);
+      return fusedRnn(w, spec, x.dtype === 'float32' ? x : x.toFloat(), cell.kernel.read(), cell.recurrentKernel.read(), bias, masks, tapeOn());
+    });
+  };
+  return true;
+}
+
+/**
+ * Fuses every supported recurrent layer of a built model when the backend is a CPU one
+ * (and SEQLAB_FUSED is not 0). Never throws: on any problem the stock layers stay.
+ * Returns the number of layers fused.
+ */
+export async function installFusedRnn(model: tf.LayersModel, seed = 0): Promise<number> {
+  if (process.env.SEQLAB_FUSED === '0') {
+    status = { active: false, reason: 'disabled-by-env', layers: 0 };
+    return 0;
+  }
+  if (!fusedRnnWanted()) {
+    status = { active: false, reason: 'backend', layers: 0 };
+    return 0;
+  }
+  try {
+    await loadRnnWasm();
+  } catch {
+    status = { active: false, reason: 'load-failed', layers: 0 };
+    return 0;
+  }
+  let n = 0;
+  let k = 0;
+  const visit = (layer: tf.layers.Layer): void => {
+    const cls = layer.getClassName();
+    if (CELLS.has(cls)) {
+      if (fuseLayer(layer as unknown as RnnLayerLike, seed + 9973 * ++k)) n++;
+    } else if (cls === 'Bidirectional') {
+      const bi = layer as unknown as { forwardLayer: tf.layers.Layer; backwardLayer: tf.layers.Layer };
+      visit(bi.forwardLayer);
+      visit(bi.backwardLayer);
+    }
+  };
+  for (const layer of model.layers) visit(layer);
+  status = { active: true, layers: n };
+  return n;
+}

@@ -1,0 +1,153 @@
+/**
+ * Loads the fused-RNN WebAssembly module (compiled from assembly/rnn/index.ts).
+ *
+ * In the built app the bytes are embedded in the bundle: scripts/build-main.mjs compiles
+ * the AssemblyScript and passes the module to esbuild as the base64 constant
+ * __SEQLAB_RNN_WASM__, so nothing is read from disk (no asar paths). When the sources run
+ * unbundled (Vitest), the module is compiled on demand by scripts/build-wasm.mjs, which
+ * caches it under node_modules/.cache/seqlab/ keyed by a hash of the source and flags.
+ */
+declare const __SEQLAB_RNN_WASM__: string | undefined;
+
+export interface RnnExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  gemm(a: number, sai: number, sak: number, b: number, ldb: number, c: number, ldc: number, M: number, K: number, N: number, accumulate: number): void;
+  gemmBias(a: number, sai: number, sak: number, b: number, ldb: number, c: number, ldc: number, M: number, K: number, N: number, accumulate: number, bias: number): void;
+  fillRows(c: number, bias: number, M: number, N: number): void;
+  colSum(a: number, out: number, M: number, N: number, accumulate: number): void;
+  transpose(src: number, dst: number, M: number, N: number): void;
+  rnnForward(T: number, B: number, U: number, xw: number, rk: number, mh: number, kind: number, hs: number, hds: number): void;
+  rnnBackward(T: number, B: number, U: number, dys: number, returnSeq: number, rkT: number, mh: number, kind: number, hs: number, dxw: number, dh: number): void;
+  gruForward(T: number, B: number, U: number, xw: number, rk: number, mh: number, kind: number, rkind: number, hs: number, hds: number, gates: number, tmp: number): void;
+  gruBackward(T: number, B: number, U: number, dys: number, returnSeq: number, rkT: number, mh: number, kind: number, rkind: number, hs: number, hds: number, gates: number, dxw: number, rhs: number, dh: number, tmp: number): void;
+  lstmForward(T: number, B: number, U: number, xw: number, rk: number, mh: number, kind: number, rkind: number, hs: number, hds: number, cs: number, tcs: number, gates: number): void;
+  toTimeMajor(src: number, dst: number, B: number, T: number, F: number, reverse: number, mask: number): void;
+  toBatchMajor(src: number, dst: number, B: number, T: number, F: number, reverse: number, mask: number): void;
+  lstmBackward(T: number, B: number, U: number, dys: number, returnSeq: number, rkT: number, mh: number, kind: number, rkind: number, cs: number, tcs: number, gates: number, dxw: number, dh: number, dc: number, tmp: number): void;
+}
+
+/** Memory kept between an op's forward and backward pass. */
+export interface Region {
+  start: number;
+  end: number;
+  tape: unknown;
+}
+
+const align = (bytes: number): number => (bytes + 15) & ~15;
+
+/**
+ * The module's memory: a stack of regions that ops keep for their backward pass (tfjs
+ * runs backward passes in the reverse order of the forward passes, so a stack fits),
+ * and above it a scratch area that each op reuses.
+ */
+export class RnnWasm {
+  private top: number;
+  private readonly base: number;
+  private stack: Region[] = [];
+  constructor(readonly k: RnnExports) {
+    this.base = align(k.heapBase());
+    this.top = this.base;
+  }
+  private stackTop(): number {
+    return this.stack.length ? this.stack[this.stack.length - 1]!.end : this.base;
+  }
+  private ensure(end: number): void {
+    const need = end - this.k.memory.buffer.byteLength;
+    if (need > 0) this.k.memory.grow(Math.ceil(need / 65536));
+  }
+  /** Starts an op: scratch allocations begin above the kept regions. */
+  begin(): void {
+    this.top = this.stackTop();
+  }
+  /**
+   * Keeps floats for a backward pass under the gradient tape `tape`. Regions of an earlier
+   * tape (a forward pass whose gradient was never asked for) are dropped first.
+   */
+  keep(floats: number, tape: unknown): Region {
+    if (this.stack.length && this.stack[this.stack.length - 1]!.tape !== tape) this.stack = [];
+    const start = this.stackTop();
+    const r = { start, end: start + align(floats * 4), tape };
+    this.ensure(r.end);
+    this.stack.push(r);
+    this.top = r.end;
+    return r;
+  }
+  /**
+   * Starts a backward pass for region r: drops r and every region above it from the
+   * stack; scratch begins above r so that r stays readable during this pass.
+   */
+  release(r: Region): void {
+    const i = this.stack.indexOf(r);
+    if (i < 0) throw new Error('fused RNN: the forward pass data of this op is gone');
+    this.stack.length = i;
+    this.top = r.end;
+  }
+  /** Reserves n floats of scratch (16-byte aligned); returns the byte offset. */
+  alloc(n: number): number {
+    const p = this.top;
+    this.top = p + align(n * 4);
+    this.ensure(this.top);
+    return p;
+  }
+  /** A fresh view (the buffer changes when memory grows). */
+  view(p: number, n: number): Float32Array {
+    return new Float32Array(this.k.memory.buffer, p, n);
+  }
+  put(src: ArrayLike<number>): number {
+    const p = this.alloc(src.length);
+    this.view(p, src.length).set(src);
+    return p;
+  }
+}
+
+function instantiate(bytes: Uint8Array): RnnWasm {
+  const mod = new WebAssembly.Module(bytes as BufferSource);
+  const inst = new WebAssembly.Instance(mod, {
+    env: {
+      abort: () => {
+        throw new Error('rnn kernel abort');
+      },
+    },
+  });
+  return new RnnWasm(inst.exports as unknown as RnnExports);
+}
+
+let loaded: RnnWasm | null = null;
+let loading: Promise<RnnWasm> | null = null;
+
+function embedded(): string | undefined {
+  return typeof __SEQLAB_RNN_WASM__ === 'string' ? __SEQLAB_RNN_WASM__ : undefined;
+}
+
+async function compileFromSource(): Promise<Uint8Array> {
+  // Development and tests only (the bundle always carries the module): the same
+  // compiler call and cache as the build, scripts/build-wasm.mjs.
+  const path = await import('node:path');
+  const url = await import('node:url');
+  const script = path.join(process.cwd(), 'scripts/build-wasm.mjs');
+  const mod = (await import(/* @vite-ignore */ url.pathToFileURL(script).href)) as { rnnWasmBytes(): Promise<Uint8Array> };
+  return mod.rnnWasmBytes();
+}
+
+/** Loads (once) the kernel module. Rejects when WebAssembly SIMD is unavailable. */
+export function loadRnnWasm(): Promise<RnnWasm> {
+  if (loaded) return Promise.resolve(loaded);
+  if (!loading) {
+    loading = (async () => {
+      const b64 = embedded();
+      const bytes = b64 !== undefined ? new Uint8Array(Buffer.from(b64, 'base64')) : await compileFromSource();
+      loaded = instantiate(bytes);
+      return loaded;
+    })();
+    loading.catch(() => {
+      loading = null;
+    });
+  }
+  return loading;
+}
+
+/** The module if already loaded (layer calls are synchronous). */
+export function rnnWasm(): RnnWasm | null {
+  return loaded;
+}

@@ -1,0 +1,76 @@
+// Compiles the AssemblyScript kernels (assembly/rnn) to WebAssembly with SIMD, using the
+// `assemblyscript` npm package's compiler API (no other toolchain). Called by
+// scripts/build-main.mjs, which embeds the bytes into the bundle (base64 via esbuild's
+// `define`), so the packaged app needs no .wasm file beside it; also written to
+// dist/main/kernels/rnn.wasm for inspection. Run alone: `node scripts/build-wasm.mjs`.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The compiler flags; main/engine/kernels/rnn/wasm.ts uses the same ones when compiling on demand (tests). */
+export const ASC_FLAGS = ['-O3', '--runtime', 'stub', '--enable', 'simd', '--noAssert', '--initialMemory', '1'];
+
+/** Compiles assembly/rnn/index.ts; returns the module bytes. */
+export async function compileRnnWasm() {
+  const asc = (await import('assemblyscript/asc')).default;
+  let binary = null;
+  const errors = [];
+  const { error } = await asc.main(['assembly/rnn/index.ts', '--outFile', 'rnn.wasm', ...ASC_FLAGS], {
+    readFile: async (name, baseDir) => {
+      const { readFile } = await import('node:fs/promises');
+      try {
+        return await readFile(resolve(root, baseDir, name), 'utf8');
+      } catch {
+        return null;
+      }
+    },
+    writeFile: (name, contents) => {
+      if (name.endsWith('.wasm')) binary = contents;
+    },
+    listFiles: () => [],
+    stderr: { write: (s) => { errors.push(String(s)); return true; } },
+    stdout: { write: () => true },
+  });
+  if (error || !binary) throw new Error(`AssemblyScript compilation failed: ${error?.message ?? 'no output'}\n${errors.join('')}`);
+  return binary;
+}
+
+/**
+ * The module bytes, from node_modules/.cache/seqlab when the source and flags are
+ * unchanged since the last compilation (the compiler takes several seconds).
+ */
+export async function rnnWasmBytes() {
+  const { createHash } = await import('node:crypto');
+  const { readFile, rename } = await import('node:fs/promises');
+  const source = await readFile(resolve(root, 'assembly/rnn/index.ts'), 'utf8');
+  const hash = createHash('sha256').update(source).update(JSON.stringify(ASC_FLAGS)).digest('hex').slice(0, 16);
+  const cacheDir = resolve(root, 'node_modules/.cache/seqlab');
+  const cached = resolve(cacheDir, `rnn-${hash}.wasm`);
+  try {
+    return new Uint8Array(await readFile(cached));
+  } catch {
+    // not compiled yet
+  }
+  const bytes = await compileRnnWasm();
+  await mkdir(cacheDir, { recursive: true });
+  const tmp = `${cached}.${process.pid}.tmp`;
+  await writeFile(tmp, bytes);
+  await rename(tmp, cached);
+  return bytes;
+}
+
+/** Builds dist/main/kernels/rnn.wasm and returns its bytes as base64. */
+export async function buildWasm() {
+  const bytes = await rnnWasmBytes();
+  const out = resolve(root, 'dist/main/kernels/rnn.wasm');
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(out, bytes);
+  return Buffer.from(bytes).toString('base64');
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const b64 = await buildWasm();
+  console.log(`built dist/main/kernels/rnn.wasm (${Math.round((b64.length * 3) / 4)} bytes)`);
+}
