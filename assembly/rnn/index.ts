@@ -580,15 +580,24 @@ export function toTimeMajor(src: usize, dst: usize, B: i32, T: i32, F: i32, reve
   }
 }
 
-/** The inverse of toTimeMajor: dst[b, t', :] = src[t, b, :] * mask[b, :]. */
-export function toBatchMajor(src: usize, dst: usize, B: i32, T: i32, F: i32, reverse: i32, mask: usize): void {
+/**
+ * The inverse of toTimeMajor: dst[b, t', :] = src[t, b, :F] * mask[b, :], where src rows
+ * are ld floats apart (ld >= F, so that a product may be computed on padded rows).
+ */
+export function toBatchMajor(src: usize, dst: usize, B: i32, T: i32, F: i32, reverse: i32, mask: usize, ld: i32): void {
   for (let t = 0; t < T; t++) {
     const tt = reverse ? T - 1 - t : t;
     for (let b = 0; b < B; b++) {
-      const s = at(src, (t * B + b) * F);
+      const s = at(src, (t * B + b) * ld);
       const d = at(dst, (b * T + tt) * F);
       if (mask) mulInto(s, at(mask, b * F), d, F);
       else copyF(d, s, F);
     }
   }
+}
+
+/** dst[N, ldd] = src[M, N]^T with ldd >= M; the padding columns are zeroed. */
+export function transposePad(src: usize, dst: usize, M: i32, N: i32, ldd: i32): void {
+  memory.fill(dst, 0, (<usize>N * ldd) << 2);
+  for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) store<f32>(at(dst, j * ldd + i), load<f32>(at(src, i * N + j)));
 }

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { EngineHost } from '../engine/host';
 import { createRouter } from '../engine/router';
 import { pickExportFolder, printReportPdf } from './exportSupport';
+import { openProjectFile, saveProjectFile } from './projectDialogs';
 import { APP_ORIGIN, APP_SCHEME, ELECTRON_CSP, isAppUrl } from './security';
 
 protocol.registerSchemesAsPrivileged([
@@ -92,6 +93,9 @@ async function main(): Promise<void> {
     // Exports: the picked folder stays here (the router turns it into a grant); the report prints to PDF.
     pickFolder: () => pickExportFolder(mainWindow),
     printPdf: printReportPdf,
+    // Project files: native dialogs; the paths stay in this process.
+    openProjectFile: () => openProjectFile(mainWindow),
+    saveProjectFile: (name, text) => saveProjectFile(mainWindow, name, text),
   });
   ipcMain.handle('seqlab:invoke', (event, channel: unknown, payload: unknown) => {
     if (!isAppUrl(event.senderFrame?.url ?? '')) {

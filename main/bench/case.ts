@@ -5,7 +5,9 @@
  */
 import { initBackend, tf } from '../engine/backend';
 import { mulberry32 } from '../engine/data/random';
-import { seedTopology } from '../engine/train';
+import { fusedRnnStatus } from '../engine/kernels/rnn';
+import { buildModel } from '../engine/train';
+import type { Experiment } from '../../shared/experiment';
 import type { BackendName } from '../../shared/ipc/contract';
 import { BENCH_TIMESTEPS, benchModel } from './models';
 
@@ -25,6 +27,8 @@ export interface CaseResult {
   error?: string;
   /** The backend tfjs really used (the ladder may fall back). */
   activeBackend?: string;
+  /** Recurrent layers running as fused kernels (kernels/rnn); 0 = stock tfjs layers. */
+  fusedLayers?: number;
   firstBatchMs?: number;
   msPerBatch?: number;
   /** Median process CPU time (user + system, all threads) per batch: robust to other programs competing for the cores. */
@@ -70,7 +74,10 @@ export async function runCase(req: CaseRequest, post: (m: CaseMessage) => void):
       return { ...base, activeBackend: report.active, error: `backend ${req.backend} unavailable (${report.attempts.map((a) => `${a.name}:${a.reason ?? 'ok'}`).join(', ')})` };
     }
     const spec = benchModel(req.model);
-    const model = await tf.models.modelFromJSON(seedTopology(spec.spec(), 1) as never);
+    // buildModel as training does: seeded initialisers, and the fused recurrent kernels
+    // (main/engine/kernels/rnn) where they apply, unless SEQLAB_FUSED=0.
+    const model = await buildModel({ model: spec.spec(), training: { seed: 1 } } as unknown as Experiment);
+    const fused = fusedRnnStatus();
     const B = req.batchSize;
     const rand = mulberry32(1234);
     const xs = model.inputs.map((inp) => {
@@ -138,6 +145,7 @@ export async function runCase(req: CaseRequest, post: (m: CaseMessage) => void):
       ...base,
       ok: true,
       activeBackend: report.active,
+      fusedLayers: fused.active ? fused.layers : 0,
       firstBatchMs,
       msPerBatch: ms,
       cpuMsPerBatch: median(cpuTimes),

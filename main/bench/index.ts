@@ -350,7 +350,13 @@ async function main(): Promise<void> {
         process.stdout.write(`${backend} ${model} ${mode} `);
         const req: CaseRequest = { model, backend, batchSize: o.batchSize, batches: backend === 'cpu' ? Math.min(o.batches, 2) : o.batches, capSeconds: o.cap };
         const t = await withLoopDelay(() => runCaseInWorker(req, env));
-        const row: Row = { ...t.value, mode, loopP99Ms: t.p99, loopMaxMs: t.max };
+        const fusedLabel = t.value.fusedLayers ? `fused RNN x${t.value.fusedLayers}` : 'stock';
+        const row: Row = { ...t.value, mode: t.value.ok ? fusedLabel : mode, loopP99Ms: t.p99, loopMaxMs: t.max };
+        // --compare-fused: the second run of a model without recurrent layers repeats the first
+        if (o.compareFused && mode === 'fused' && t.value.ok && !t.value.fusedLayers) {
+          console.log(' (no fused layers: not kept)');
+          continue;
+        }
         rows.push(row);
         console.log(row.ok ? ` ${f0(row.msPerBatch)} ms/batch, loop p99 ${f1(t.p99)} ms` : ` FAILED: ${row.error}`);
       }
@@ -421,7 +427,7 @@ function renderMarkdown(r: { o: Options; started: Date; load: number; rows: Row[
   out.push(`Batch ${r.o.batchSize}, ${BENCH_TIMESTEPS} timesteps x 14 features (Jena models), RMSprop; MAE for the regressors, cross-entropy for the video and captioning classifiers. Median of ${r.o.batches} timed batches after one warm-up (pure JS: at most 2, capped at ${r.o.cap} s).`);
   out.push('');
   const hasPeer = r.peer && !('error' in r.peer);
-  const fusedCol = r.rows.some((x) => x.mode !== 'default');
+  const fusedCol = true;
   out.push(`| model | backend |${fusedCol ? ' mode |' : ''} ms/batch | CPU ms/batch | samples/s | first batch ms | peak worker MiB | peak RSS MiB | main loop p99 ms |${hasPeer ? ' PyTorch ms/batch | PyTorch CPU ms | tfjs / PyTorch |' : ''}`);
   out.push(`|---|---|${fusedCol ? '---|' : ''}---:|---:|---:|---:|---:|---:|---:|${hasPeer ? '---:|---:|---:|' : ''}`);
   for (const x of r.rows) {

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName, BackendReport } from '../../shared/ipc/contract';
 import { registerWasmGradKernels } from './kernels/conv';
+import { loadRnnWasm } from './kernels/rnn/wasm';
 
 type Attempt = BackendReport['attempts'][number];
 
@@ -95,7 +96,7 @@ async function climb(opts: LadderOptions): Promise<BackendReport> {
         const ok = await tf.setBackend('wasm');
         if (!ok) throw new Error('setBackend(wasm) returned false');
         await tf.ready();
-        // Gradient kernels the wasm package lacks (Conv2DBackpropFilter, UnsortedSegmentSum).
+        // Gradient kernels the wasm package lacks (Conv2DBackpropFilter and others: kernels/conv).
         registerWasmGradKernels();
         attempts.push({ name, ok: true });
         active = name;
@@ -111,7 +112,13 @@ async function climb(opts: LadderOptions): Promise<BackendReport> {
       break;
     }
   }
-  return { active: active ?? 'cpu', attempts, tfjsVersion: tf.version.tfjs };
+  const rung = active ?? 'cpu';
+  if (rung === 'wasm' || rung === 'cpu') {
+    // The fused recurrent kernels (kernels/rnn) load here once, so the report can say whether they run.
+    const fusedKernels = process.env.SEQLAB_FUSED !== '0' && (await loadRnnWasm().then(() => true, () => false));
+    return { active: rung, attempts, tfjsVersion: tf.version.tfjs, fusedKernels };
+  }
+  return { active: rung, attempts, tfjsVersion: tf.version.tfjs };
 }
 
 /** Initialises the best available backend once; later calls return the same report. */

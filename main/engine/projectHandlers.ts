@@ -15,7 +15,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { AppError } from '../../shared/errors';
 import { ModelSpecSchema } from '../../shared/experiment';
-import type { Channel, Req, Res } from '../../shared/ipc/contract';
+import type { AppChannel, Channel, Req, Res } from '../../shared/ipc/contract';
 import type { ImportedModelInfo } from '../../shared/ipc/project';
 import { projectFileName } from '../../shared/project';
 import type { tf } from './backend';
@@ -23,7 +23,8 @@ import { importModel } from './export';
 import { parseProjectText, projectText, type ProjectService } from './project';
 import { ChunkedUploads, type UploadedFile } from './uploads';
 
-type ProjectChannel = Extract<Channel, `project.${string}` | `model.${string}`>;
+/** The desktop dialogs (project.openDialog / saveDialog) are app channels: the router answers them. */
+type ProjectChannel = Exclude<Extract<Channel, `project.${string}` | `model.${string}`>, AppChannel>;
 export type ProjectHandlers = { [C in ProjectChannel]: (req: Req<C>) => Promise<Res<C>> };
 
 /** Imported models kept in memory at once (older ones are reloaded from disk when needed). */
@@ -147,9 +148,6 @@ export function projectHandlers(context: () => ProjectHandlerContext): ProjectHa
     end: (id: string) => ctx().uploads.end(id),
     discard: (id: string) => ctx().uploads.discard(id),
   };
-  const desktopOnly = (channel: string) => async (): Promise<never> => {
-    throw new AppError('E_UNKNOWN_CHANNEL', { channel });
-  };
   return {
     'project.load': async () => {
       const { project, recovery, problem } = await projects.load();
@@ -173,8 +171,6 @@ export function projectHandlers(context: () => ProjectHandlerContext): ProjectHa
       const p = await projects.project();
       return { fileName: projectFileName(p.name), text: projectText(p) };
     },
-    'project.openDialog': desktopOnly('project.openDialog'),
-    'project.saveDialog': desktopOnly('project.saveDialog'),
     'project.recover': async ({ restore }) => ({ project: await projects.recover(restore) }),
     'model.importBegin': async ({ files }) => ({ uploadId: await uploads.begin(files) }),
     'model.importChunk': async ({ uploadId, file, seq, dataBase64 }) => ({ received: await uploads.chunk(uploadId, file, seq, dataBase64) }),

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { toErrorData } from '../../shared/errors';
 import { channels, MAX_REQUEST_BYTES, type AppInfo, type Envelope, type Req, type Res } from '../../shared/ipc/contract';
 import { validateRequest } from '../../shared/ipc/validate';
+import { PROJECT_CHUNK_BYTES } from '../../shared/ipc/project';
 import { AppError } from '../../shared/errors';
 import type { EngineHost } from './host';
 import type { TrustedExtras } from './protocol';
@@ -20,6 +21,10 @@ export interface RouterContext {
   printPdf?: (html: string) => Promise<Uint8Array>;
   /** Browser mode: makes a finished export's listed files downloadable; returns their address prefix. */
   publishExport?: (folder: string, files: string[]) => string | undefined;
+  /** Desktop: the native open dialog for a project file, read here; null when cancelled. */
+  openProjectFile?: () => Promise<{ name: string; bytes: Uint8Array } | null>;
+  /** Desktop: the native save dialog; writes the project's text, returns the file's name or null. */
+  saveProjectFile?: (suggestedName: string, text: string) => Promise<string | null>;
 }
 
 /** Folder grants: opaque ids for folders the user picked; the paths never leave the main process. */
@@ -56,6 +61,25 @@ export function createRouter(ctx: RouterContext) {
     return download ? { ...res, download } : res;
   }
 
+  /** Desktop "Open project file…": the bytes go to the engine in chunks, as from the browser. */
+  async function openProject(): Promise<Res<'project.openDialog'>> {
+    if (!ctx.openProjectFile) throw new AppError('E_UNKNOWN_CHANNEL', { channel: 'project.openDialog' });
+    const file = await ctx.openProjectFile();
+    if (!file) return { project: null };
+    const { uploadId } = (await ctx.host.request('project.openBegin', { name: file.name, size: file.bytes.length })) as Res<'project.openBegin'>;
+    for (let off = 0, seq = 0; off < file.bytes.length; off += PROJECT_CHUNK_BYTES, seq++) {
+      const dataBase64 = Buffer.from(file.bytes.subarray(off, off + PROJECT_CHUNK_BYTES)).toString('base64');
+      await ctx.host.request('project.openChunk', { uploadId, seq, dataBase64 });
+    }
+    return (await ctx.host.request('project.openEnd', { uploadId })) as Res<'project.openEnd'>;
+  }
+
+  async function saveProject(): Promise<Res<'project.saveDialog'>> {
+    if (!ctx.saveProjectFile) throw new AppError('E_UNKNOWN_CHANNEL', { channel: 'project.saveDialog' });
+    const { fileName, text } = (await ctx.host.request('project.export', {})) as Res<'project.export'>;
+    return { fileName: await ctx.saveProjectFile(fileName, text) };
+  }
+
   return async function route(channel: unknown, payload: unknown): Promise<Envelope<unknown>> {
     try {
       let size: number;
@@ -71,6 +95,8 @@ export function createRouter(ctx: RouterContext) {
       if (v.channel === 'app.info') result = ctx.appInfo();
       else if (v.channel === 'export.pickFolder') result = { grant: ctx.pickFolder ? grant(await ctx.pickFolder()) : null };
       else if (v.channel === 'runs.export') result = await exportRun(v.payload as Req<'runs.export'>);
+      else if (v.channel === 'project.openDialog') result = await openProject();
+      else if (v.channel === 'project.saveDialog') result = await saveProject();
       else result = await ctx.host.request(v.channel, v.payload);
       // Responses are checked too: a contract drift shows up in tests, not in the UI.
       const checked = channels[v.channel].response.safeParse(result);

@@ -50,6 +50,8 @@ export const BackendReportSchema = z.object({
   active: z.enum(BACKEND_NAMES),
   attempts: z.array(BackendAttemptSchema),
   tfjsVersion: z.string(),
+  /** On the CPU backends (wasm, cpu): whether recurrent layers run as fused WebAssembly kernels (off with SEQLAB_FUSED=0). */
+  fusedKernels: z.boolean().optional(),
 });
 export type BackendReport = z.infer<typeof BackendReportSchema>;
 
@@ -93,7 +95,7 @@ export const GrantIdSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
 export const ExportDestinationSchema = z.union([z.literal('downloads'), z.object({ grant: GrantIdSchema }).strict()]);
 
 /** Channels the main process answers itself (router.ts); the engine never sees them. */
-export const APP_CHANNELS = ['app.info', 'export.pickFolder'] as const;
+export const APP_CHANNELS = ['app.info', 'export.pickFolder', 'project.openDialog', 'project.saveDialog'] as const;
 export type AppChannel = (typeof APP_CHANNELS)[number];
 
 export const channels = {

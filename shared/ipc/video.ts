@@ -35,8 +35,8 @@ export interface VideoSize {
  * sized so all three models train in a few minutes on a two-core CPU (see the README).
  */
 export const VIDEO_SIZES: Record<VideoSizeName, VideoSize> = {
-  small: { frames: 8, side: 16, trainClips: 480, testClips: 120, epochs: 4, batchSize: 32, learningRate: 0.003 },
-  default: { frames: 10, side: 32, trainClips: 1200, testClips: 300, epochs: 5, batchSize: 32, learningRate: 0.002 },
+  small: { frames: 8, side: 16, trainClips: 480, testClips: 120, epochs: 10, batchSize: 32, learningRate: 0.005 },
+  default: { frames: 10, side: 32, trainClips: 960, testClips: 240, epochs: 6, batchSize: 32, learningRate: 0.004 },
 };
 
 /** How many test clips per model carry predictions back (for the clip player). */

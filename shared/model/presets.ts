@@ -89,8 +89,8 @@ export const PRESETS: readonly Preset[] = [
     id: 'video-convlstm', lesson: 'convlstm', targetShape: [6],
     name: { fa: 'ConvLSTM برای ویدئو', en: 'ConvLSTM video model' },
     graph: chainGraph('video_convlstm', video, [
-      ['conv_lstm2d', { filters: 8, kernel_size: [3, 3], strides: [2, 2] }],
-      ['batch_normalization'],
+      ['conv_lstm2d', { filters: 16, kernel_size: [3, 3], strides: [2, 2] }],
+      ['max_pooling2d', { pool_size: [3, 3] }],
       ['flatten'],
       ['dense', { units: 6, activation: 'softmax' }],
     ]),

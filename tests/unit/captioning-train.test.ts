@@ -98,5 +98,5 @@ describe('captioning experiment', () => {
     });
     expect(en.truth).toEqual('a red circle to the left of a blue square'.split(' '));
     expect(en.greedy.filter((s) => s.word !== '<end>').every((s) => /^[a-z]+$/.test(s.word))).toBe(true);
-  });
+  }, 600_000);
 });

@@ -1,6 +1,6 @@
 // The one-page run report (main/engine/export/report.ts) and what an export leaves behind when
 // the disk refuses it: E_DISK with the errno, and never a folder that looks complete.
-import { promises as realFs } from 'node:fs';
+import { existsSync, promises as realFs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
@@ -10,6 +10,8 @@ import { STARTER_EXPERIMENT } from '../../shared/experiments';
 import type { RunRecord } from '../../shared/runs';
 import { exportRun, reportHtml, REPORT_CSP, runPlots } from '../../main/engine/export';
 import type { TrainedRun } from '../../main/engine/train';
+import { EngineHost } from '../../main/engine/host';
+import { createRouter } from '../../main/engine/router';
 
 // A full disk, on demand: while `failWrites` names an extension, opening such a file for writing
 // fails with ENOSPC (the other files of the export are written for real before it).
@@ -108,7 +110,7 @@ describe('report.html', () => {
     try {
       const r = record('files');
       const out = await exportRun(noModel(r), r, dir, { report: true, plotsSvg: true, history: true }, { lang: 'en' });
-      expect(out.files.sort()).toEqual(['history.csv', 'history.json', 'plots/loss.svg', 'report.html']);
+      expect(out.files.sort()).toEqual(['history.csv', 'history.json', 'plots/loss.svg', 'plots/metrics.svg', 'report.html']);
       const html = await realFs.readFile(path.join(out.dir, 'report.html'), 'utf8');
       expect(html).toContain('0.2718');
       // A PDF handed in by the desktop app is written beside it.
@@ -180,5 +182,89 @@ describe('a disk that refuses the export', () => {
     const ok = await exportRun(noModel(r), r, out, { history: true, plotsSvg: true, report: true });
     expect(await realFs.readdir(out)).toEqual([path.basename(ok.dir)]);
     expect(ok.files).toContain('report.html');
+  });
+});
+
+// The app-level side: the renderer names no path. A picked folder becomes an opaque grant in the
+// router; the engine (the built worker, as in the app) writes there; the desktop's PDF printer
+// gets the report page and its PDF lands beside report.html.
+const workerPath = path.resolve('dist/main/engine-worker.cjs');
+describe.skipIf(!existsSync(workerPath))('export through the router: folder grants and the PDF', () => {
+  let dataDir: string;
+  let picked: string;
+  let host: EngineHost;
+  const printed: string[] = [];
+  const r = record('grant');
+
+  beforeAll(async () => {
+    dataDir = await realFs.mkdtemp(path.join(tmpdir(), 'seqlab-grant-data-'));
+    picked = await realFs.mkdtemp(path.join(tmpdir(), 'seqlab-grant-picked-'));
+    await realFs.mkdir(path.join(dataDir, 'runs'));
+    await realFs.writeFile(path.join(dataDir, 'runs', `${r.id}.json`), JSON.stringify(r));
+    host = new EngineHost({ dataDir, workerPath });
+    await host.start();
+  });
+  afterAll(async () => {
+    await host?.close();
+    await realFs.rm(dataDir, { recursive: true, force: true });
+    await realFs.rm(picked, { recursive: true, force: true });
+  });
+
+  it('pickFolder gives a grant, not a path; exports go there with report.pdf; paths and unknown grants are refused', async () => {
+    const route = createRouter({
+      host,
+      appInfo: () => ({ version: 'test', mode: 'electron', platform: process.platform }),
+      pickFolder: async () => picked,
+      printPdf: async (html) => {
+        printed.push(html);
+        return new TextEncoder().encode('%PDF-1.7 printed');
+      },
+    });
+    // A path from the renderer is not even a valid request.
+    const withPath = await route('runs.export', { runId: r.id, destination: { path: picked } });
+    expect(withPath).toMatchObject({ ok: false, error: { code: 'E_VALIDATION' } });
+    // A made-up grant names no folder.
+    const guessed = await route('runs.export', { runId: r.id, what: { history: true }, destination: { grant: 'A'.repeat(24) } });
+    expect(guessed).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND', params: { what: 'folder' } } });
+
+    const g = await route('export.pickFolder', {});
+    expect(g.ok).toBe(true);
+    const grant = (g as { result: { grant: string } }).result.grant;
+    expect(grant).toMatch(/^[A-Za-z0-9_-]{16,64}$/);
+    expect(JSON.stringify(g)).not.toContain(picked);
+
+    const res = await route('runs.export', { runId: r.id, what: { report: true, history: true }, lang: 'en', destination: { grant } });
+    expect(res.ok).toBe(true);
+    const out = (res as { result: { folder: string; files: string[]; download?: string } }).result;
+    expect(path.dirname(out.folder)).toBe(picked);
+    expect(out.files.sort()).toEqual(['history.csv', 'history.json', 'report.html', 'report.pdf']);
+    expect(out.download).toBeUndefined();
+    expect(printed).toHaveLength(1);
+    expect(printed[0]).toContain('Run report');
+    expect(printed[0]).toContain('0.2718');
+    expect(await realFs.readFile(path.join(out.folder, 'report.pdf'), 'latin1')).toBe('%PDF-1.7 printed');
+    // Nothing went to the app's own exports folder.
+    expect(existsSync(path.join(dataDir, 'exports'))).toBe(false);
+  });
+
+  it('browser mode: the default destination is the exports folder, published for download', async () => {
+    const published: string[][] = [];
+    const route = createRouter({
+      host,
+      appInfo: () => ({ version: 'test', mode: 'browser', platform: process.platform }),
+      publishExport: (folder, files) => {
+        published.push([folder, ...files]);
+        return '/export-files/key/';
+      },
+    });
+    expect(await route('export.pickFolder', {})).toEqual({ ok: true, result: { grant: null } });
+    const res = await route('runs.export', { runId: r.id, what: { plotsSvg: true }, lang: 'fa' });
+    expect(res.ok).toBe(true);
+    const out = (res as { result: { folder: string; files: string[]; download?: string } }).result;
+    expect(path.dirname(out.folder)).toBe(path.join(dataDir, 'exports'));
+    expect(out.download).toBe('/export-files/key/');
+    expect(published).toEqual([[out.folder, ...out.files]]);
+    const svg = await realFs.readFile(path.join(out.folder, 'plots', 'loss.svg'), 'utf8');
+    expect(svg).toContain('>خطا در هر دوره</text>');
   });
 });

@@ -43,6 +43,30 @@ describe('training memory estimate', () => {
     expect(base.totalBytes / MiB).toBeLessThan(1024);
   });
 
+  it('is close to what tfjs really allocates for one training step (tf.profile peak)', async () => {
+    const tf = await import('@tensorflow/tfjs');
+    await tf.setBackend('cpu');
+    for (const [cls, units, T, B] of [['GRU', 16, 32, 16], ['LSTM', 16, 32, 16], ['SimpleRNN', 32, 32, 16]] as const) {
+      const exp = gru(units, T, B);
+      const layers = (exp.model as { config: { layers: { class_name: string; config: Record<string, unknown> }[] } }).config.layers;
+      layers[0]!.class_name = cls;
+      if (cls !== 'GRU') delete layers[0]!.config.reset_after;
+      const model = await tf.models.modelFromJSON(exp.model as unknown as Parameters<typeof tf.models.modelFromJSON>[0]);
+      const opt = tf.train.rmsprop(0.001);
+      const x = tf.randomNormal([B, T, 3]);
+      const y = tf.randomNormal([B, 1]);
+      const info = await tf.profile(() => {
+        opt.minimize(() => tf.losses.absoluteDifference(y, model.apply(x, { training: true }) as import('@tensorflow/tfjs').Tensor) as import('@tensorflow/tfjs').Scalar);
+      });
+      const est = estimateTrainingMemory(exp)!.totalBytes;
+      expect(est, cls).toBeGreaterThan(0.8 * info.peakBytes);
+      expect(est, cls).toBeLessThan(2.5 * info.peakBytes);
+      model.dispose();
+      opt.dispose();
+      tf.dispose([x, y]);
+    }
+  });
+
   it('refuses a run that needs about 50 GiB, with the numbers and a batch that would fit', () => {
     const huge = gru(1024, 2000, 4096);
     const est = estimateTrainingMemory(huge)!;
@@ -74,7 +98,7 @@ describe('training memory estimate', () => {
     expect(memoryBudget('wasm', 64 * GiB)).toEqual({ bytes: WASM_MAX_BYTES, limitedBy: 'wasm32' });
     expect(memoryBudget('cpu', 64 * GiB).limitedBy).toBe('system');
     // A model that fits on a 64 GiB machine's native backend but not in wasm32's 4 GiB.
-    const mid = gru(256, 2000, 256);
+    const mid = gru(64, 1000, 256);
     const est = estimateTrainingMemory(mid)!;
     expect(est.totalBytes).toBeGreaterThan(WASM_MAX_BYTES);
     expect(est.totalBytes).toBeLessThan(40 * GiB);

@@ -133,6 +133,28 @@ describe('wasm gradient kernels', () => {
     }
   });
 
+  it('depthwise convolution gradients (filter and input) equal cpu for strides, padding and channel multipliers', async () => {
+    const rand = mulberry32(33);
+    const cases: { x: [number, number, number, number]; f: [number, number, number, number]; s: [number, number]; pad: 'same' | 'valid' }[] = [
+      { x: [2, 7, 9, 3], f: [3, 3, 3, 2], s: [1, 1], pad: 'same' },
+      { x: [3, 8, 6, 2], f: [2, 3, 2, 1], s: [2, 2], pad: 'valid' },
+      { x: [1, 10, 10, 4], f: [3, 2, 4, 3], s: [2, 1], pad: 'same' },
+    ];
+    for (const c of cases) {
+      const xData = randomArray(c.x.reduce((a, b) => a * b, 1), rand);
+      const fData = randomArray(c.f.reduce((a, b) => a * b, 1), rand);
+      const loss = (x: tf.Tensor, f: tf.Tensor): tf.Scalar => tf.sum(tf.square(tf.depthwiseConv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.s, c.pad)));
+      const gradX = (): tf.Tensor => tf.grad((x: tf.Tensor) => loss(x, tf.tensor4d(fData, c.f)))(tf.tensor4d(xData, c.x));
+      const gradF = (): tf.Tensor => tf.grad((f: tf.Tensor) => loss(tf.tensor4d(xData, c.x), f))(tf.tensor4d(fData, c.f));
+      for (const g of [gradX, gradF]) {
+        const want = await onBackend('cpu', g);
+        const got = await onBackend('wasm', g);
+        const scale = Math.max(1, ...Array.from(want, Math.abs));
+        expect(maxAbsDiff(got, want) / scale, JSON.stringify(c)).toBeLessThan(1e-4);
+      }
+    }
+  });
+
   it('UnsortedSegmentSum (the Embedding gradient) equals cpu, dropping out-of-range ids', async () => {
     const rand = mulberry32(11);
     const x = randomArray(7 * 3 * 2, rand);

@@ -10,6 +10,7 @@ import { CAPTION_SIZE_FACTS, type CaptionModel, type CaptionSize, type captionin
 import { backendReport, initBackend, tf } from '../backend';
 import { describe as describeScene, generateCaptionData, renderScene, type CaptionSet, type PlacedShape } from './captioning-data';
 import { beamSearch, buildCaptioner, evaluateCaptioner, greedySteps, trainCaptioner, type Captioner } from './captioning-model';
+import type { EventPayload } from '../../../shared/ipc/contract';
 import type { ExperimentContext, HandlersFor } from './jobs';
 
 export interface CaptionPlan {
@@ -24,8 +25,10 @@ export interface CaptionPlan {
 /** The two sizes offered in the app. `small` is what CI trains; `default` takes a few minutes on two CPU cores. */
 export const CAPTION_PLANS: Record<CaptionSize, CaptionPlan> = {
   small: { ...CAPTION_SIZE_FACTS.small, batchSize: 32, learningRate: 0.004, model: DEFAULT_CAPTIONER },
-  default: { ...CAPTION_SIZE_FACTS.default, batchSize: 32, learningRate: 0.003, model: DEFAULT_CAPTIONER },
+  default: { ...CAPTION_SIZE_FACTS.default, batchSize: 32, learningRate: 0.004, model: DEFAULT_CAPTIONER },
 };
+
+type Done = EventPayload<'captioning.done'>;
 
 interface Trained {
   cap: Captioner;
@@ -56,7 +59,8 @@ export function captioningHandlers(ctx: ExperimentContext, opts: CaptioningOptio
 
   const plan = (size: CaptionSize): CaptionPlan => ({ ...CAPTION_PLANS[size], ...(opts.plans?.[size] ?? {}) });
 
-  async function run(runId: string, size: CaptionSize, seed: number, shouldStop: () => boolean): Promise<void> {
+  /** Trains and scores; returns the done event (sent once the slot is free again). */
+  async function run(runId: string, size: CaptionSize, seed: number, shouldStop: () => boolean): Promise<Done> {
     const p = plan(size);
     const started = performance.now();
     const progress = (phase: 'generating' | 'training' | 'evaluating', extra: Partial<{ epoch: number; batch: number; batches: number; loss: number; etaSeconds: number }> = {}) =>
@@ -89,17 +93,16 @@ export function captioningHandlers(ctx: ExperimentContext, opts: CaptioningOptio
       if (result.history.length === 0) {
         // Stopped before one epoch ended: nothing worth keeping.
         cap.dispose();
-        ctx.emit('captioning.done', { runId, status: 'stopped', model: null });
-        return;
+        return { runId, status: 'stopped', model: null };
       }
       trained?.cap.dispose();
       trained = { cap, train, test, summary };
       cap = null;
-      ctx.emit('captioning.done', { runId, status: summary.status, model: summary });
+      return { runId, status: summary.status, model: summary };
     } catch (e) {
       cap?.dispose();
       const err = toErrorData(e);
-      ctx.emit('captioning.done', { runId, status: 'failed', model: null, error: { code: err.code, params: err.params } });
+      return { runId, status: 'failed', model: null, error: { code: err.code, params: err.params } };
     }
   }
 
@@ -112,9 +115,10 @@ export function captioningHandlers(ctx: ExperimentContext, opts: CaptioningOptio
     'captioning.train': async ({ size, seed }) => {
       const job = ctx.claim('caption');
       running = job.runId;
-      void run(job.runId, size, seed ?? 1, () => job.shouldStop()).finally(() => {
+      void run(job.runId, size, seed ?? 1, () => job.shouldStop()).then((done) => {
         running = null;
         job.release();
+        ctx.emit('captioning.done', done);
       });
       return { runId: job.runId };
     },

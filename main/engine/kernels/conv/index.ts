@@ -6,6 +6,8 @@
  *     (transposed: one row per filter tap) straight into the WASM heap, then one (or, for
  *     big inputs, a few) calls of the backend's own BatchMatMul: dW = patches . dy.
  *   - UnsortedSegmentSum: the gradient of Gather, i.e. of Embedding (captioning).
+ *   - DepthwiseConv2dNativeBackpropFilter / Input: depthwise and separable convolutions
+ *     (no preset uses them yet; plain loops over the NHWC layout, dilation 1).
  *
  * Each kernel reads its inputs from the WASM heap (backend.typedArrayFromHeap) and
  * writes the output into memory the backend owns (backend.makeOutput), the way the
@@ -180,9 +182,107 @@ export function unsortedSegmentSumWasm(args: { inputs: tf.NamedTensorInfoMap; ba
   return out;
 }
 
+interface DepthwiseGradAttrs {
+  strides: [number, number] | number;
+  dilations: [number, number] | number;
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  filterShape?: [number, number, number, number];
+  inputShape?: [number, number, number, number];
+}
+
+/** Geometry shared by the two depthwise gradients (NHWC; dilation 1, as tfjs-core's gradient requires). */
+function depthwiseInfo(xShape: number[], filterShape: number[], a: DepthwiseGradAttrs) {
+  if (!tf.backend_util.tupleValuesAreOne(a.dilations)) throw new Error('depthwise conv gradients support dilation 1 only');
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number], filterShape as [number, number, number, number], a.strides, 1, a.pad, a.dimRoundingMode, true,
+  );
+  return {
+    N: info.batchSize, IH: info.inHeight, IW: info.inWidth, CI: info.inChannels, OH: info.outHeight, OW: info.outWidth, CO: info.outChannels,
+    FH: info.filterHeight, FW: info.filterWidth, SH: info.strideHeight, SW: info.strideWidth, top: info.padInfo.top, left: info.padInfo.left,
+    CM: info.outChannels / info.inChannels,
+  };
+}
+
+export function depthwiseConv2dBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: unknown }): TensorInfo {
+  const backend = args.backend as WasmBackendLike;
+  const x = args.inputs.x!;
+  const dy = args.inputs.dy!;
+  const a = args.attrs as DepthwiseGradAttrs;
+  const filterShape = a.filterShape!;
+  const { N, IH, IW, CI, OH, OW, CO, FH, FW, SH, SW, top, left, CM } = depthwiseInfo(x.shape, filterShape, a);
+  const acc = new Float64Array(FH * FW * CO);
+  const xv = f32(backend, x);
+  const dyv = f32(backend, dy);
+  for (let b = 0; b < N; b++) {
+    for (let oh = 0; oh < OH; oh++) {
+      for (let ow = 0; ow < OW; ow++) {
+        const dyOff = ((b * OH + oh) * OW + ow) * CO;
+        for (let fh = 0; fh < FH; fh++) {
+          const ih = oh * SH - top + fh;
+          if (ih < 0 || ih >= IH) continue;
+          for (let fw = 0; fw < FW; fw++) {
+            const iw = ow * SW - left + fw;
+            if (iw < 0 || iw >= IW) continue;
+            const xOff = ((b * IH + ih) * IW + iw) * CI;
+            const wOff = (fh * FW + fw) * CO;
+            // filter [fh][fw][d1][q] and dy's channel d1*CM+q share the index j
+            for (let d1 = 0, j = 0; d1 < CI; d1++) {
+              const xval = xv[xOff + d1]!;
+              for (let q = 0; q < CM; q++, j++) acc[wOff + j]! += xval * dyv[dyOff + j]!;
+            }
+          }
+        }
+      }
+    }
+  }
+  const out = backend.makeOutput([...filterShape], 'float32');
+  f32(backend, out).set(acc);
+  return out;
+}
+
+export function depthwiseConv2dBackpropInputWasm(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: unknown }): TensorInfo {
+  const backend = args.backend as WasmBackendLike;
+  const dy = args.inputs.dy!;
+  const filter = args.inputs.filter!;
+  const a = args.attrs as DepthwiseGradAttrs;
+  const inputShape = a.inputShape!;
+  const { N, IH, IW, CI, OH, OW, CO, FH, FW, SH, SW, top, left, CM } = depthwiseInfo(inputShape, filter.shape, a);
+  const out = backend.makeOutput([...inputShape], 'float32');
+  const dx = f32(backend, out);
+  const dyv = f32(backend, dy);
+  const wv = f32(backend, filter);
+  dx.fill(0);
+  for (let b = 0; b < N; b++) {
+    for (let oh = 0; oh < OH; oh++) {
+      for (let ow = 0; ow < OW; ow++) {
+        const dyOff = ((b * OH + oh) * OW + ow) * CO;
+        for (let fh = 0; fh < FH; fh++) {
+          const ih = oh * SH - top + fh;
+          if (ih < 0 || ih >= IH) continue;
+          for (let fw = 0; fw < FW; fw++) {
+            const iw = ow * SW - left + fw;
+            if (iw < 0 || iw >= IW) continue;
+            const xOff = ((b * IH + ih) * IW + iw) * CI;
+            const wOff = (fh * FW + fw) * CO;
+            for (let d1 = 0, j = 0; d1 < CI; d1++) {
+              let sum = 0;
+              for (let q = 0; q < CM; q++, j++) sum += dyv[dyOff + j]! * wv[wOff + j]!;
+              dx[xOff + d1]! += sum;
+            }
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
 const KERNELS: { kernelName: string; kernelFunc: typeof conv2DBackpropFilterWasm }[] = [
   { kernelName: 'Conv2DBackpropFilter', kernelFunc: conv2DBackpropFilterWasm },
   { kernelName: 'UnsortedSegmentSum', kernelFunc: unsortedSegmentSumWasm },
+  { kernelName: 'DepthwiseConv2dNativeBackpropFilter', kernelFunc: depthwiseConv2dBackpropFilterWasm },
+  { kernelName: 'DepthwiseConv2dNativeBackpropInput', kernelFunc: depthwiseConv2dBackpropInputWasm },
 ];
 
 /**

@@ -108,16 +108,24 @@ export function fuseLayer(layer: RnnLayerLike, seed: number): boolean {
     const w = rnnWasm();
     const x = Array.isArray(inputs) ? (inputs.length === 1 ? inputs[0]! : null) : inputs;
     if (!w || !x || x.rank !== 3 || kwargs?.mask != null || kwargs?.initialState != null || !fusedRnnWanted()) return original(inputs, kwargs);
-    return tf.tidy(() => {
+    try {
+      return fusedCall(x, kwargs);
+    } catch (e) {
+      // e.g. a sequence too big for the module's 32-bit memory: tfjs's own layer still works
+      if (!(e instanceof RangeError)) throw e;
+      return original(inputs, kwargs);
+    }
+  };
+  const fusedCall = (x: tf.Tensor, kwargs: Record<string, unknown>): tf.Tensor =>
+    tf.tidy(() => {
       const training = kwargs?.training === true;
       const [B, , I] = x.shape as [number, number, number];
       const masks: DropoutMasks = { x: null, h: null };
       if (training && cell.dropout > 0 && cell.dropout < 1) masks.x = mask(rand, B * I, cell.dropout);
       if (training && cell.recurrentDropout > 0 && cell.recurrentDropout < 1) masks.h = mask(rand, B * spec.units, cell.recurrentDropout);
       const bias = cell.useBias !== false && cell.bias ? cell.bias.read() : tf.zeros([G * spec.units]);
-      return fusedRnn(w, spec, x.dtype === 'float32' ? x : x.toFloat(), cell.kernel.read(), cell.recurrentKernel.read(), bias, masks, tapeOn());
+      return fusedRnn(rnnWasm()!, spec, x.dtype === 'float32' ? x : x.toFloat(), cell.kernel.read(), cell.recurrentKernel.read(), bias, masks, tapeOn());
     });
-  };
   return true;
 }
 

@@ -94,6 +94,9 @@ function forwardPass(w: RnnWasm, spec: RnnSpec, d: Dims, x: Float32Array, kernel
   const k = w.k;
   w.begin();
   const region = tape !== null ? w.keep(savedFloats(spec, d, masks.h !== null), tape) : null;
+  // the backward pass's scratch (above the region) must fit too: fail now, while the
+  // caller can still fall back to tfjs's own layer, rather than in the middle of backprop
+  if (region) w.reserve(T * B * GU + 3 * T * BU + 2 * T * B * ((I + 3) & ~3) + 3 * GU * (U + I + 4) + 8 * BU);
   const take = region ? carve(region.start) : (n: number) => w.alloc(n);
   const pXt = take(T * B * I);
   const pHs = take((T + 1) * BU);
@@ -122,7 +125,7 @@ function forwardPass(w: RnnWasm, spec: RnnSpec, d: Dims, x: Float32Array, kernel
   let y: Float32Array;
   if (spec.returnSequences) {
     const pY = w.alloc(T * BU);
-    k.toBatchMajor(pHs + BU * 4, pY, B, T, U, 0, 0);
+    k.toBatchMajor(pHs + BU * 4, pY, B, T, U, 0, 0, U);
     y = w.view(pY, T * BU).slice();
   } else {
     y = w.view(pHs + T * BU * 4, BU).slice();
@@ -158,9 +161,11 @@ function backwardPass(w: RnnWasm, spec: RnnSpec, d: Dims, dy: Float32Array, kern
   const pR = w.put(rk);
   const pRT = w.alloc(GU * U);
   k.transpose(pR, pRT, U, GU);
+  // W^T with rows padded to a multiple of 4 floats, so that dx = dxw . W^T runs on full SIMD lanes
+  const Ip = (I + 3) & ~3;
   const pW = w.put(kernel);
-  const pWT = w.alloc(GU * I);
-  k.transpose(pW, pWT, I, GU);
+  const pWT = w.alloc(GU * Ip);
+  k.transposePad(pW, pWT, I, GU, Ip);
   let pDy: number;
   if (spec.returnSequences) {
     const pIn = w.put(dy);
@@ -194,11 +199,11 @@ function backwardPass(w: RnnWasm, spec: RnnSpec, d: Dims, dy: Float32Array, kern
   k.gemm(s.xt, 1, I, pDxw, GU, pDk, GU, I, T * B, GU, 0);
   const pDb = w.alloc(GU);
   k.colSum(pDxw, pDb, T * B, GU, 0);
-  const pDxt = w.alloc(T * B * I);
-  k.gemm(pDxw, GU, 1, pWT, I, pDxt, I, T * B, GU, I, 0);
+  const pDxt = w.alloc(T * B * Ip);
+  k.gemm(pDxw, GU, 1, pWT, Ip, pDxt, Ip, T * B, GU, Ip, 0);
   const pMx = masks.x ? w.put(masks.x) : 0;
   const pDx = w.alloc(T * B * I);
-  k.toBatchMajor(pDxt, pDx, B, T, I, spec.goBackwards ? 1 : 0, pMx);
+  k.toBatchMajor(pDxt, pDx, B, T, I, spec.goBackwards ? 1 : 0, pMx, Ip);
   return { dx: w.view(pDx, T * B * I).slice(), dKernel: w.view(pDk, I * GU).slice(), dRk: w.view(pDrk, U * GU).slice(), dBias: w.view(pDb, GU).slice() };
 }
 

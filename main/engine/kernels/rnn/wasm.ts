@@ -23,7 +23,8 @@ export interface RnnExports {
   gruBackward(T: number, B: number, U: number, dys: number, returnSeq: number, rkT: number, mh: number, kind: number, rkind: number, hs: number, hds: number, gates: number, dxw: number, rhs: number, dh: number, tmp: number): void;
   lstmForward(T: number, B: number, U: number, xw: number, rk: number, mh: number, kind: number, rkind: number, hs: number, hds: number, cs: number, tcs: number, gates: number): void;
   toTimeMajor(src: number, dst: number, B: number, T: number, F: number, reverse: number, mask: number): void;
-  toBatchMajor(src: number, dst: number, B: number, T: number, F: number, reverse: number, mask: number): void;
+  toBatchMajor(src: number, dst: number, B: number, T: number, F: number, reverse: number, mask: number, ld: number): void;
+  transposePad(src: number, dst: number, M: number, N: number, ldd: number): void;
   lstmBackward(T: number, B: number, U: number, dys: number, returnSeq: number, rkT: number, mh: number, kind: number, rkind: number, cs: number, tcs: number, gates: number, dxw: number, dh: number, dc: number, tmp: number): void;
 }
 
@@ -82,6 +83,10 @@ export class RnnWasm {
     if (i < 0) throw new Error('fused RNN: the forward pass data of this op is gone');
     this.stack.length = i;
     this.top = r.end;
+  }
+  /** Makes sure that n more floats above the current scratch top fit (memory.grow throws RangeError if not). */
+  reserve(n: number): void {
+    this.ensure(this.top + n * 4 + 4096);
   }
   /** Reserves n floats of scratch (16-byte aligned); returns the byte offset. */
   alloc(n: number): number {

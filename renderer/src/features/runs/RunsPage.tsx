@@ -17,10 +17,15 @@ import { MemoryEstimate, ResumeRun } from './Hardening';
 import { ExportDialog } from './ExportDialog';
 import './runs.css';
 
+/** Chart labels in the current language; the same object until the language changes (so chart options are not rebuilt on every render). */
 function useChartText(): ChartText {
   const { t, i18n } = useTranslation('runs');
+  return useMemo(() => chartText(t, i18n.language), [t, i18n.language]);
+}
+
+function chartText(t: (k: string) => string, lang: string): ChartText {
   return {
-    lang: i18n.language,
+    lang,
     epoch: t('chart.epoch'),
     batch: t('chart.batch'),
     loss: t('chart.loss'),
@@ -209,6 +214,8 @@ function Forecast({ run }: { run: RunRecord }) {
 }
 
 /** The best validation loss of a run (recorded, or the lowest of its history). */
+const runLabel = (r: RunRecord): string => `${r.experiment.name} · ${r.id.slice(-5)}`;
+
 function bestVal(r: RunRecord): number | null {
   if (r.done.bestValLoss != null) return r.done.bestValLoss;
   const v = r.done.history.map((e) => e.valLoss).filter((x): x is number => x !== null);
@@ -237,17 +244,51 @@ function WeightsNote() {
   );
 }
 
+/** The live progress line: the only text that changes with every progress event. */
+function LiveProgress() {
+  const { t } = useTranslation('runs');
+  const f = useFormat();
+  const progress = useApp((s) => s.training.progress);
+  const busy = useApp((s) => s.training.status !== 'idle');
+  if (!progress || !busy) return null;
+  return (
+    <p data-testid="live-progress">
+      {t('train.progress', {
+        epoch: f.int(progress.epoch),
+        epochs: f.int(progress.epochs),
+        batch: f.int(progress.batch),
+        batches: f.int(progress.batches),
+        loss: f.num(progress.smoothedLoss, 4),
+        speed: f.int(progress.samplesPerSecond),
+        eta: f.int(progress.etaSeconds),
+      })}
+    </p>
+  );
+}
+
+/** The smoothed loss per batch of the run in progress (redrawn at most once a frame, see Chart). */
+function BatchChart() {
+  const { t } = useTranslation('runs');
+  const ct = useChartText();
+  const curve = useRuns((s) => s.batchCurve);
+  const option = useMemo(() => batchChart(ct, curve), [ct, curve]);
+  return <Chart option={option} label={t('chart.batchTitle')} testId="batch-chart" live />;
+}
+
 export function RunsPage() {
   const { t } = useTranslation('runs');
   const f = useFormat();
   const ct = useChartText();
-  const training = useApp((s) => s.training);
+  // Selected parts only: the page does not re-render on every progress event.
+  const trainingStatus = useApp((s) => s.training.status);
+  const trainingEpochs = useApp((s) => s.training.epochs);
+  const trainingDone = useApp((s) => s.training.done);
+  const training = { status: trainingStatus, epochs: trainingEpochs, done: trainingDone };
   const report = useBuilder((s) => s.report);
   const graph = useBuilder((s) => s.graph);
   const dataset = useData((s) => s.dataset);
   const runs = useRuns((s) => s.runs);
   const overlay = useRuns((s) => s.overlay);
-  const curve = useRuns((s) => s.batchCurve);
   const [focus, setFocus] = useState<string | null>(null);
 
   useEffect(() => {
@@ -261,15 +302,15 @@ export function RunsPage() {
 
   const busy = training.status !== 'idle';
   const canTrain = !busy && report.ok && graph.nodes.length > 0;
-  const epochOpt = useMemo(
-    () => epochChart(ct, training.epochs, training.done?.baselineValLoss ?? null, training.done?.bestEpoch ?? null),
-    [ct, training.epochs, training.done],
-  );
-  const batchOpt = useMemo(() => batchChart(ct, curve), [ct, curve]);
-  const label = (r: RunRecord) => `${r.experiment.name} · ${r.id.slice(-5)}`;
-  const overlayRuns = runs.filter((r) => overlay.includes(r.id));
-  const overlayOpt = useMemo(() => overlayChart(ct, overlayRuns, label), [ct, overlayRuns]);
   const focused = runs.find((r) => r.id === (focus ?? training.done?.runId)) ?? null;
+  // The run in progress (or just finished); otherwise the chosen run's recorded history.
+  const shown = training.epochs.length > 0 || !focused ? { history: training.epochs, done: training.done } : { history: focused.done.history, done: focused.done };
+  const epochOpt = useMemo(
+    () => epochChart(ct, shown.history, shown.done?.baselineValLoss ?? null, shown.done?.bestEpoch ?? null),
+    [ct, shown.history, shown.done],
+  );
+  const overlayRuns = useMemo(() => runs.filter((r) => overlay.includes(r.id)), [runs, overlay]);
+  const overlayOpt = useMemo(() => overlayChart(ct, overlayRuns, runLabel), [ct, overlayRuns]);
   const pair = overlayRuns.length === 2 ? diff(overlayRuns[0]!.experiment, overlayRuns[1]!.experiment) : null;
 
   return (
@@ -299,21 +340,9 @@ export function RunsPage() {
           {!report.ok && <span className="warn">{t('train.fixErrors', { count: report.errorCount, value: f.int(report.errorCount) })}</span>}
         </div>
         <WeightsNote />
-        {training.progress && busy && (
-          <p aria-live="polite" data-testid="live-progress">
-            {t('train.progress', {
-              epoch: f.int(training.progress.epoch),
-              epochs: f.int(training.progress.epochs),
-              batch: f.int(training.progress.batch),
-              batches: f.int(training.progress.batches),
-              loss: f.num(training.progress.smoothedLoss, 4),
-              speed: f.int(training.progress.samplesPerSecond),
-              eta: f.int(training.progress.etaSeconds),
-            })}
-          </p>
-        )}
+        <LiveProgress />
         <div className="chart-row">
-          <Chart option={batchOpt} label={t('chart.batchTitle')} testId="batch-chart" />
+          <BatchChart />
           <Chart option={epochOpt} label={t('chart.epochTitle')} testId="epoch-chart" />
         </div>
       </section>
@@ -342,11 +371,11 @@ export function RunsPage() {
               {runs.map((r) => (
                 <tr key={r.id} className={focused?.id === r.id ? 'focused' : ''} data-run={r.id}>
                   <td>
-                    <input type="checkbox" aria-label={t('history.overlayRun', { name: label(r) })} checked={overlay.includes(r.id)} onChange={() => toggleOverlay(r.id)} />
+                    <input type="checkbox" aria-label={t('history.overlayRun', { name: runLabel(r) })} checked={overlay.includes(r.id)} onChange={() => toggleOverlay(r.id)} />
                   </td>
                   <td>
                     <button type="button" className="link-inline" onClick={() => setFocus(r.id)} dir="ltr">
-                      {label(r)}
+                      {runLabel(r)}
                     </button>
                   </td>
                   <td dir="ltr">{r.experiment.dataset.kind === 'builtin' ? r.experiment.dataset.id : (r.experiment.dataset.name ?? r.experiment.dataset.fileId)}</td>
@@ -401,7 +430,7 @@ export function RunsPage() {
       {focused && (
         <section className="card wide" aria-labelledby="focus-title">
           <h2 id="focus-title" dir="auto">
-            {label(focused)}
+            {runLabel(focused)}
           </h2>
           <RunResult run={focused} />
           <ExportDialog run={focused} />

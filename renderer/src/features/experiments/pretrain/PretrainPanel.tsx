@@ -150,8 +150,8 @@ function Reconstructions({ originals, labels, stages }: { originals: number[][];
         <div key={s.stage} className="recon-row" data-testid={`pretrain-stage-${s.stage}`}>
           <span className="recon-head">
             <strong>{t('recon.stage', { stage: f.int(s.stage) })}</strong>
-            <span className="muted" dir="ltr">
-              {t('recon.shape', { input: f.int(s.inputSize), units: f.int(s.units) })}
+            <span className="muted">
+              <bdi dir="ltr">{t('recon.shape', { input: f.int(s.inputSize), units: f.int(s.units) })}</bdi>
             </span>
             <span className="muted">
               {t('recon.loss', { first: f.num(s.losses[0] ?? NaN, 3), last: f.num(s.losses[s.losses.length - 1] ?? NaN, 3) })}
@@ -195,7 +195,7 @@ function AccuracyTable({ result }: { result: PretrainResult }) {
             <tr key={r.id} data-testid={`pretrain-acc-${r.id}`} data-mean={m.mean}>
               <th scope="row">{t(`model.${r.id}`)}</th>
               <td className="num">{pct(m.mean)}</td>
-              <td className="num">{t('plusMinus', { value: pct(m.sd) })}</td>
+              <td className="num">{r.acc.length > 1 ? t('plusMinus', { value: pct(m.sd) }) : '–'}</td>
               <td className="num">{r.acc.map(pct).join(t('listSeparator'))}</td>
             </tr>
           );
@@ -203,7 +203,7 @@ function AccuracyTable({ result }: { result: PretrainResult }) {
         <tr>
           <th scope="row">{t('table.gain')}</th>
           <td className="num">{t('table.points', { value: f.num(gain.mean * 100, 1) })}</td>
-          <td className="num">{t('plusMinus', { value: t('table.points', { value: f.num(gain.sd * 100, 1) }) })}</td>
+          <td className="num">{rows[0]!.acc.length > 1 ? t('plusMinus', { value: t('table.points', { value: f.num(gain.sd * 100, 1) }) }) : '–'}</td>
           <td />
         </tr>
       </tbody>

@@ -52,18 +52,19 @@ export function curveChart(t: PretrainChartText, metric: 'accuracy' | 'loss', pr
 
 /** The code layer of test digits projected on its first two principal components, one colour per digit. */
 export function pcaChart(t: PretrainChartText, view: { x: number[]; y: number[] }, labels: number[]): ChartOption {
-  const fmt = (v: number) => formatNumber(v, t.lang, { maximumFractionDigits: 1 });
+  const fmt = (v: number) => formatNumber(v, t.lang, { maximumSignificantDigits: 2 });
   const byDigit = Array.from({ length: 10 }, (): [number, number][] => []);
   labels.forEach((d, i) => byDigit[d]?.push([view.x[i]!, view.y[i]!]));
   return {
     ...COMMON,
     grid: { ...COMMON.grid, top: 56 },
-    tooltip: { trigger: 'item', formatter: (p: { seriesName: string }) => p.seriesName },
-    legend: { top: 4, itemWidth: 12, itemHeight: 12 },
+    tooltip: { trigger: 'item', formatter: (p: { seriesIndex: number }) => t.digit(p.seriesIndex) },
+    // Legend entries are the digits themselves (in the language's numerals), so ten fit on one line.
+    legend: { top: 4, itemWidth: 12, itemHeight: 12, itemGap: 8 },
     xAxis: { type: 'value', name: t.pc1, nameLocation: 'middle', nameGap: 28, scale: true, axisLabel: { formatter: fmt } },
     yAxis: { type: 'value', name: t.pc2, scale: true, axisLabel: { formatter: fmt } },
     series: byDigit.map((points, d) => ({
-      name: t.digit(d),
+      name: formatNumber(d, t.lang),
       type: 'scatter',
       symbolSize: 5,
       data: points,

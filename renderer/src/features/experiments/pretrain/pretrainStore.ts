@@ -60,6 +60,9 @@ export function wirePretrain(): void {
     } else if (name === 'pretrain.epoch') {
       const e = payload as PretrainEpoch;
       if (e.runId === s.runId) set({ epochs: [...s.epochs, e] });
+    } else if (name === 'engine.status') {
+      // A crashed engine never sends pretrain.done: the run is over.
+      if ((payload as { state: string }).state === 'crashed' && s.status !== 'idle') set({ status: 'idle', progress: null, ended: 'failed' });
     } else if (name === 'pretrain.done') {
       const d = payload as { runId: string; status: 'completed' | 'stopped' | 'failed'; result?: PretrainResult; error?: UiError };
       if (d.runId !== s.runId) return;
