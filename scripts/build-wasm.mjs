@@ -58,6 +58,11 @@ export async function rnnWasmBytes() {
   const tmp = `${cached}.${process.pid}.tmp`;
   await writeFile(tmp, bytes);
   await rename(tmp, cached);
+  // drop the modules of earlier sources
+  const { readdir, rm } = await import('node:fs/promises');
+  for (const f of await readdir(cacheDir)) {
+    if (/^rnn-[0-9a-f]{16}\.wasm$/.test(f) && resolve(cacheDir, f) !== cached) await rm(resolve(cacheDir, f), { force: true });
+  }
   return bytes;
 }
 

@@ -346,7 +346,10 @@ async function main(): Promise<void> {
   for (const backend of o.backends) {
     const models = backend === 'cpu' ? o.models.filter((m) => o.cpuModels.includes(m)) : o.models;
     for (const model of models) {
+      const recurrent = /"class_name":"(GRU|LSTM|SimpleRNN)"/.test(JSON.stringify(BENCH_MODELS.find((m) => m.id === model)!.spec()));
       for (const { mode, env } of modes) {
+        // --compare-fused: a model without recurrent layers runs once
+        if (mode === 'fused' && !recurrent) continue;
         process.stdout.write(`${backend} ${model} ${mode} `);
         const req: CaseRequest = { model, backend, batchSize: o.batchSize, batches: backend === 'cpu' ? Math.min(o.batches, 2) : o.batches, capSeconds: o.cap };
         const t = await withLoopDelay(() => runCaseInWorker(req, env));

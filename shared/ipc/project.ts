@@ -6,8 +6,9 @@
  * atomically. Files reach the engine as bytes in chunks (the renderer never names a
  * path): a project file to open, or the files of a trained model (model.json + its .bin
  * shards, or a Keras .h5). In the desktop app, `project.openDialog` / `project.saveDialog`
- * are answered by the main process with native dialogs; browser mode answers them with
- * E_UNSUPPORTED and the window uses a file input and a download instead.
+ * are app channels (APP_CHANNELS): the router answers them with native dialogs from the
+ * main process; browser mode refuses them (E_UNKNOWN_CHANNEL) and the window uses a file
+ * input and a download instead.
  */
 import { z } from 'zod';
 import { ModelSpecSchema } from '../experiment';

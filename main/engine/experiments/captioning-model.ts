@@ -49,7 +49,9 @@ export async function buildCaptioner(size: CaptionerSize, seed: number): Promise
   const hidden = model.getLayer(L.gru).apply(joined) as tf.SymbolicTensor;
   const words = model.getLayer(L.words).apply(hidden) as tf.SymbolicTensor;
   const decoder = tf.model({ inputs: [featureIn, tokensIn], outputs: words });
-  return { model, encoder, decoder, size, dispose: () => model.dispose() };
+  // The decoder re-applied the caption layers (each holds one more reference): dispose both
+  // models so every weight is freed (the encoder re-applies nothing).
+  return { model, encoder, decoder, size, dispose: () => { decoder.dispose(); model.dispose(); } };
 }
 
 /** Masked sparse categorical cross-entropy: mean over the non-padding targets. */

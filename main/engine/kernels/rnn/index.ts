@@ -97,9 +97,14 @@ function tapeOn(): boolean {
 }
 
 /** Replaces one layer's call with the fused op; returns whether it did. */
+const FUSED = Symbol('seqlab.fusedRnn');
+
 export function fuseLayer(layer: RnnLayerLike, seed: number): boolean {
+  const marked = layer as RnnLayerLike & { [FUSED]?: true };
+  if (marked[FUSED]) return true;
   const spec = fusedSpec(layer);
   if (!spec) return false;
+  marked[FUSED] = true;
   const original = layer.call.bind(layer);
   const rand = mulberry32(seed >>> 0);
   const cell = layer.cell;

@@ -2,9 +2,9 @@ import { useEffect, useRef } from 'react';
 import * as echarts from 'echarts/core';
 import { LineChart, BarChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, MarkLineComponent, MarkPointComponent, TooltipComponent, TitleComponent } from 'echarts/components';
-import { SVGRenderer } from 'echarts/renderers';
+import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
 
-echarts.use([LineChart, BarChart, GridComponent, LegendComponent, MarkLineComponent, MarkPointComponent, TooltipComponent, TitleComponent, SVGRenderer]);
+echarts.use([LineChart, BarChart, GridComponent, LegendComponent, MarkLineComponent, MarkPointComponent, TooltipComponent, TitleComponent, SVGRenderer, CanvasRenderer]);
 
 export type ChartOption = echarts.EChartsCoreOption;
 
@@ -25,6 +25,7 @@ export function Chart({
   testId,
   onReady,
   live = false,
+  liveKey,
 }: {
   option: ChartOption;
   height?: number;
@@ -32,13 +33,17 @@ export function Chart({
   testId?: string;
   onReady?: (c: echarts.ECharts) => void;
   live?: boolean;
+  /** Live charts: when this changes (e.g. the language), the next update rebuilds the chart instead of merging. */
+  liveKey?: unknown;
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
-  const pending = useRef<{ option: ChartOption; frame: number } | null>(null);
+  const pending = useRef<{ option: ChartOption; frame: number; rebuild: boolean } | null>(null);
+  const lastKey = useRef<unknown>(liveKey);
   useEffect(() => {
     if (!ref.current) return;
-    const c = echarts.init(ref.current, undefined, { renderer: 'svg' });
+    // A live chart draws on a canvas: one bitmap per update instead of a changed SVG tree to restyle and lay out.
+    const c = echarts.init(ref.current, undefined, { renderer: live ? 'canvas' : 'svg' });
     chart.current = c;
     onReady?.(c);
     const ro = new ResizeObserver(() => c.resize());
@@ -56,19 +61,25 @@ export function Chart({
       chart.current?.setOption(option, { notMerge: true, lazyUpdate: true });
       return;
     }
+    const rebuild = lastKey.current !== liveKey;
+    lastKey.current = liveKey;
     if (pending.current) {
       pending.current.option = option;
+      pending.current.rebuild ||= rebuild;
       return;
     }
     const p = {
       option,
+      rebuild,
       frame: requestAnimationFrame(() => {
         pending.current = null;
-        chart.current?.setOption(p.option, { notMerge: false, silent: true });
+        chart.current?.setOption(p.option, { notMerge: p.rebuild, silent: true });
+        // How many times the live chart was redrawn (read by the dashboard test).
+        if (ref.current) ref.current.dataset.updates = String(Number(ref.current.dataset.updates ?? 0) + 1);
       }),
     };
     pending.current = p;
-  }, [option, live]);
+  }, [option, live, liveKey]);
   return <div ref={ref} dir="ltr" role="img" aria-label={label} data-testid={testId} className="chart" style={{ blockSize: height, inlineSize: '100%' }} />;
 }
 

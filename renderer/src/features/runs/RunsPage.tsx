@@ -272,7 +272,7 @@ function BatchChart() {
   const ct = useChartText();
   const curve = useRuns((s) => s.batchCurve);
   const option = useMemo(() => batchChart(ct, curve), [ct, curve]);
-  return <Chart option={option} label={t('chart.batchTitle')} testId="batch-chart" live />;
+  return <Chart option={option} label={t('chart.batchTitle')} testId="batch-chart" live liveKey={ct} />;
 }
 
 export function RunsPage() {

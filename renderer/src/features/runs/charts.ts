@@ -96,7 +96,20 @@ export function overlayChart(t: ChartText, runs: RunRecord[], label: (r: RunReco
         data: r.done.history.filter((e) => e.valLoss !== null).map((e) => [e.epoch, e.valLoss]),
       })),
       ...(baselines.length
-        ? [{ name: t.baseline, type: 'line', data: [], markLine: { symbol: 'none', lineStyle: { type: 'dashed', color: '#a15c00' }, data: [{ yAxis: baselines[0] }] } }]
+        ? [
+            {
+              name: t.baseline,
+              type: 'line',
+              data: [],
+              markLine: {
+                symbol: 'none',
+                lineStyle: { type: 'dashed', color: '#a15c00' },
+                // Inside the plot, so the label is never cut off at the edge.
+                label: { formatter: `${t.baseline} ${b.numFmt(baselines[0]!)}`, position: 'insideEndTop' },
+                data: [{ yAxis: baselines[0] }],
+              },
+            },
+          ]
         : []),
     ],
   };

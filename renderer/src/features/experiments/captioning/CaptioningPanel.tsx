@@ -5,7 +5,7 @@
  * candidates; the scores on held-out images against the most-frequent-caption baseline.
  * Captions follow the UI language (Persian right to left); images and the grid are never mirrored.
  */
-import { useEffect, useRef } from 'react';
+import { Fragment, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { COLOURS, SHAPES, type ColourName, type ShapeName } from '../../../../../shared/captioning';
 import { CAPTION_SIZES, CAPTION_SIZE_FACTS, type CaptionScoresData } from '../../../../../shared/ipc/captioning';
@@ -170,9 +170,12 @@ function CaptionView({ result }: { result: CaptionResult }) {
         <h4>{t('greedyTitle')}</h4>
         <p className="cap-words" dir={dir} data-testid="captioning-greedy">
           {steps.map((s, i) => (
-            <span key={i} className={s.word === '<end>' ? 'cap-word cap-end' : 'cap-word'} title={num(s.prob, 3)}>
-              {word(s.word)}
-            </span>
+            <Fragment key={i}>
+              {i > 0 && ' '}
+              <span className={s.word === '<end>' ? 'cap-word cap-end' : 'cap-word'} title={num(s.prob, 3)}>
+                {word(s.word)}
+              </span>
+            </Fragment>
           ))}
         </p>
         {finished && result.truth && (
