@@ -48,6 +48,7 @@ export async function printReportPdf(html: string): Promise<Uint8Array> {
       webSecurity: true,
       allowRunningInsecureContent: false,
       experimentalFeatures: false,
+      disableBlinkFeatures: 'Auxclick',
       webviewTag: false,
       spellcheck: false,
       navigateOnDragDrop: false,

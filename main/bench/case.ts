@@ -85,7 +85,8 @@ export async function runCase(req: CaseRequest, post: (m: CaseMessage) => void):
       const n = shape.reduce((a, b) => a * b, 1);
       if (inp.dtype === 'int32') {
         const ids = new Int32Array(n);
-        for (let i = 0; i < n; i++) ids[i] = Math.floor(rand() * 500);
+        const vocab = Number((model.layers.find((l) => l.getClassName() === 'Embedding')?.getConfig() as { inputDim?: number } | undefined)?.inputDim ?? 2);
+        for (let i = 0; i < n; i++) ids[i] = Math.floor(rand() * vocab);
         return tf.tensor(ids, shape, 'int32');
       }
       const v = new Float32Array(n);

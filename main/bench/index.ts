@@ -169,8 +169,16 @@ interface PeerOut {
   results: { model: string; ok: boolean; msPerBatch?: number; cpuMsPerBatch?: number; samplesPerSecond?: number; error?: string }[];
 }
 
+/** Vocabulary and caption length of the captioning preset, for its PyTorch twin. */
+function captionerDims(): { vocab?: number; steps?: number } {
+  const spec = JSON.stringify(BENCH_MODELS.find((m) => m.id === 'captioning')?.spec() ?? {});
+  const vocab = /"class_name":"Embedding","config":\{[^}]*"input_dim":(\d+)/.exec(spec)?.[1];
+  const steps = /"class_name":"RepeatVector","config":\{[^}]*"n":(\d+)/.exec(spec)?.[1];
+  return { ...(vocab ? { vocab: Number(vocab) } : {}), ...(steps ? { steps: Number(steps) } : {}) };
+}
+
 function runPeer(models: string[], o: Options): PeerOut | { error: string } {
-  const arg = JSON.stringify({ models, batches: o.batches, batchSize: o.batchSize, timesteps: BENCH_TIMESTEPS, threads: Math.min(2, os.cpus().length) });
+  const arg = JSON.stringify({ models, batches: o.batches, batchSize: o.batchSize, timesteps: BENCH_TIMESTEPS, threads: Math.min(2, os.cpus().length), ...captionerDims() });
   const r = spawnSync(python(), [peerScript(), arg], {
     encoding: 'utf8',
     env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? '2' },

@@ -153,22 +153,27 @@ class VideoConvLstm(nn.Module):
 
 
 class Captioner(nn.Module):
-    def __init__(self):
+    """shared/captioning.ts captionerGraph with DEFAULT_CAPTIONER (image 32, conv 16 and 32, feature 64, embed 32, GRU 96)."""
+
+    def __init__(self, vocab):
         super().__init__()
         self.conv = nn.Conv2d(3, 16, 3)
-        self.feat = nn.Linear(16 * 15 * 15, 64)
-        self.embed = nn.Embedding(500, 64)
-        self.rnn = nn.GRU(128, 128, batch_first=True)
-        self.words = nn.Linear(128, 500)
+        self.conv2 = nn.Conv2d(16, 32, 3)
+        self.feat = nn.Linear(32 * 6 * 6, 64)
+        self.embed = nn.Embedding(vocab, 32)
+        self.rnn = nn.GRU(32 + 64, 96, batch_first=True)
+        self.words = nn.Linear(96, vocab)
 
     def forward(self, image, tokens):
-        f = F.relu(self.feat(F.max_pool2d(F.relu(self.conv(image)), 2).flatten(1)))
+        x = F.max_pool2d(F.relu(self.conv(image)), 2)
+        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+        f = F.relu(self.feat(x.flatten(1)))
         seq = torch.cat([self.embed(tokens), f.unsqueeze(1).expand(-1, tokens.shape[1], -1)], dim=2)
         out, _ = self.rnn(seq)
         return self.words(out)
 
 
-def make(model_id, B, T):
+def make(model_id, B, T, vocab, steps):
     """(module, inputs, target, loss_fn) for one bench model."""
     jena = torch.randn(B, T, 14)
     reg = torch.randn(B, 1)
@@ -193,8 +198,8 @@ def make(model_id, B, T):
     if model_id == "video-convlstm":
         return VideoConvLstm(), (torch.randn(B, 8, 1, 16, 16),), torch.randint(0, 5, (B,)), ce
     if model_id == "captioning":
-        target = torch.randint(0, 500, (B, 12))
-        return Captioner(), (torch.randn(B, 3, 32, 32), torch.randint(0, 500, (B, 12))), target, ce
+        target = torch.randint(0, vocab, (B, steps))
+        return Captioner(vocab), (torch.randn(B, 3, 32, 32), torch.randint(0, vocab, (B, steps))), target, ce
     return None
 
 
@@ -225,7 +230,7 @@ def main():
     B, T, N = int(args["batchSize"]), int(args["timesteps"]), int(args["batches"])
     results = []
     for model_id in args["models"]:
-        made = make(model_id, B, T)
+        made = make(model_id, B, T, int(args.get("vocab", 33)), int(args.get("steps", 12)))
         if made is None:
             results.append({"model": model_id, "ok": False, "error": "no PyTorch twin"})
             continue
@@ -237,7 +242,7 @@ def main():
             opt.zero_grad()
             out = model(*inputs)
             if model_id == "captioning":
-                loss = loss_fn(out.reshape(-1, 500), target.reshape(-1))
+                loss = loss_fn(out.reshape(-1, out.shape[-1]), target.reshape(-1))
             else:
                 loss = loss_fn(out, target)
             loss.backward()

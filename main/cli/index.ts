@@ -19,7 +19,8 @@ const USAGE = `Usage:
   seqlab summary <model.json>  Keras-style summary of a Keras topology or tfjs model.json
   seqlab data generate-jena [--rows N] [--seed S] --out file.csv   synthetic Jena-format CSV
   seqlab data inspect file.csv   columns, statistics and problems of a CSV file
-  seqlab export <experiment.json> --out DIR [--tfjs] [--h5] [--python]   train, then export model/code/history
+  seqlab export <experiment.json> --out DIR [--tfjs] [--h5] [--python] [--plots svg,png] [--scale 1-4] [--report] [--lang fa|en]
+                                          train, then export model/code/history (and charts, report)
   seqlab import <model.json|model.h5>   summary of a tfjs or Keras HDF5 model
 `;
 

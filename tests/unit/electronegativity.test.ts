@@ -24,11 +24,6 @@ const ALLOWED: Record<string, string> = {
   // "A preload script is used: review it." It is reviewed: it exposes exactly two functions
   // (invoke one contract channel, listen to engine events); every request is validated in main.
   PRELOAD_JS_CHECK: 'reviewed preload',
-  // The hidden window that prints the run report to PDF is never shown (no mouse input can reach
-  // it), runs with JavaScript off in its own session that cancels every request, and denies new
-  // windows: middle-click (Auxclick) cannot open anything there. (Adding
-  // `disableBlinkFeatures: 'Auxclick'` to its webPreferences would clear this finding too.)
-  'AUXCLICK_JS_CHECK@main/app/exportSupport.ts': 'hidden PDF window, JavaScript off',
 };
 const allowed = (i: Finding, input: string): boolean => i.id in ALLOWED || `${i.id}@${path.relative(input, i.file).replaceAll('\\', '/')}` in ALLOWED;
 

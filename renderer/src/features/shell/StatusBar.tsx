@@ -12,6 +12,12 @@ export function StatusBar() {
       <span className="status-item" data-testid="backend-status">
         {t('backend.label')}:{' '}
         {backend ? <strong data-backend={backend.active}>{t(`backend.names.${backend.active}`)}</strong> : t('backend.loading')}
+        {backend?.fusedKernels && (
+          <span className="muted" data-testid="fused-kernels" title={t('backend.fusedHint')}>
+            {' '}
+            · {t('backend.fused')}
+          </span>
+        )}
       </span>
       {failed.length > 0 && (
         <details className="status-item backend-why">
