@@ -15,6 +15,7 @@ import {
 import { getPreset, toKerasSpec, type KerasModelJSON } from '../../../shared/model';
 import { mulberry32 } from '../../../shared/random';
 import { tf } from '../backend';
+import { installFusedRnn } from '../kernels/rnn';
 import { seedTopology } from '../train';
 import { CLASS_COUNT, VideoDataset, type VideoSplit } from './video-data';
 import { installFastUnpack } from './video-kernels';
@@ -119,6 +120,8 @@ async function trainOne(modelId: VideoModelId, c: TrainContext): Promise<VideoMo
       if (e instanceof AppError) throw e;
       throw new AppError('E_MODEL_INVALID', { detail: (e instanceof Error ? e.message : String(e)).slice(0, 300) });
     }
+    // On the CPU backends the LSTM of the CNN+LSTM model runs as one fused op.
+    await installFusedRnn(model, c.seed);
     result.params = model.countParams();
     optimizer = tf.train.adam(s.learningRate);
     const rand = mulberry32(c.seed ^ 0x5eed);
