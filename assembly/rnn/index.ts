@@ -8,7 +8,8 @@
 //   xw    [T, B, G*U]  input projection x_t . W + b, one row per (t, b)
 //   rk    [U, G*U]     recurrent kernel; rkT [G*U, U] its transpose
 //   hs    [T+1, B, U]  hidden states; hs[0] is the zero initial state
-//   hds   [T, B, U]    h_{t-1} after recurrent dropout (only when a mask is given)
+//   hds   [T, B, U]    h_{t-1} after recurrent dropout (only when a mask is given); it
+//                      enters the recurrent products only (Keras), never GRU's blend
 //   gates [T, B, G*U]  activations kept for the backward pass
 // Gate order is tfjs's: GRU z, r, h; LSTM i, f, c, o.
 //
@@ -321,7 +322,10 @@ export function rnnBackward(T: i32, B: i32, U: i32, dys: usize, returnSeq: i32, 
 
 /**
  * z = ract(xz + hd.Rz), r = ract(xr + hd.Rr), hh = act(xh + (r*hd).Rh),
- * h = z*hd + (1-z)*hh  (tfjs uses the dropped-out state in the blend too).
+ * h = z*h_{t-1} + (1-z)*hh. Keras semantics: recurrent dropout reaches only the copies
+ * of h_{t-1} that multiply the recurrent kernel; the blend uses the un-dropped state.
+ * (tfjs 4.22's GRUCell blends with hd, which lets the state double at every step with
+ * recurrent_dropout 0.5; see main/engine/kernels/rnn/gru-keras.ts.)
  * gates [T, B, 3U] keeps z, r, hh. tmp: [B, 2U] + [B, U] scratch.
  */
 export function gruForward(T: i32, B: i32, U: i32, xw: usize, rk: usize, mh: usize, kind: i32, rkind: i32, hs: usize, hds: usize, gates: usize, tmp: usize): void {
@@ -359,18 +363,19 @@ export function gruForward(T: i32, B: i32, U: i32, xw: usize, rk: usize, mh: usi
     gemm(rh, U, 1, at(rk, U2), G, at(g, U2), G, B, U, U, 1);
     for (let b = 0; b < B; b++) {
       const gr = at(g, b * G);
-      const hdr = at(hd, b * U);
+      // the blend takes h_{t-1} itself, never the dropped-out copy
+      const hpr = at(hprev, b * U);
       const hr = at(h, b * U);
       actRun(kind, at(gr, U2), U);
       let j = 0;
       for (; j + 4 <= U; j += 4) {
         const z = v128.load(at(gr, j));
         const hh = v128.load(at(gr, U2 + j));
-        v128.store(at(hr, j), f32x4.add(f32x4.mul(z, v128.load(at(hdr, j))), f32x4.mul(f32x4.sub(f32x4.splat(1), z), hh)));
+        v128.store(at(hr, j), f32x4.add(f32x4.mul(z, v128.load(at(hpr, j))), f32x4.mul(f32x4.sub(f32x4.splat(1), z), hh)));
       }
       for (; j < U; j++) {
         const z = load<f32>(at(gr, j));
-        store<f32>(at(hr, j), z * load<f32>(at(hdr, j)) + (<f32>1 - z) * load<f32>(at(gr, U2 + j)));
+        store<f32>(at(hr, j), z * load<f32>(at(hpr, j)) + (<f32>1 - z) * load<f32>(at(gr, U2 + j)));
       }
     }
   }
@@ -379,7 +384,10 @@ export function gruForward(T: i32, B: i32, U: i32, xw: usize, rk: usize, mh: usi
 /**
  * GRU backward. Writes dxw [T, B, 3U] (gradients of the three pre-activations), rhs
  * [T, B, U] (r*hd, for the recurrent kernel's gradient) and dh (gradient of h0).
- * rkT [3U, U]. tmp: [B, U] (dhd) + [B, U] (drh).
+ * rkT [3U, U]. tmp: [B, U] (dhd) + [B, U] (drh) + [B, U] (dhz).
+ * h_{t-1} reaches h_t two ways: through the blend z*h_{t-1} (gradient gh*z, no mask) and
+ * through hd = h_{t-1}*mask into the three recurrent products (gradient dhd, times the
+ * mask): dh_{t-1} = gh*z + mask*dhd.
  */
 export function gruBackward(T: i32, B: i32, U: i32, dys: usize, returnSeq: i32, rkT: usize, mh: usize, kind: i32, rkind: i32, hs: usize, hds: usize, gates: usize, dxw: usize, rhs: usize, dh: usize, tmp: usize): void {
   const BU = B * U;
@@ -387,10 +395,14 @@ export function gruBackward(T: i32, B: i32, U: i32, dys: usize, returnSeq: i32, 
   const U2 = 2 * U;
   const dhd = tmp;
   const drh = at(tmp, BU);
+  // with a mask, the blend's share gh*z is kept apart (it is not masked); without one,
+  // hd = h_{t-1} and both shares add up in dhd
+  const dhz = mh ? at(tmp, 2 * BU) : dhd;
   if (returnSeq) memory.fill(dh, 0, <usize>BU << 2);
   else memory.copy(dh, dys, <usize>BU << 2);
   for (let t = T - 1; t >= 0; t--) {
-    const hd = mh ? at(hds, t * BU) : at(hs, t * BU);
+    const hp = at(hs, t * BU);
+    const hd = mh ? at(hds, t * BU) : hp;
     const g = at(gates, t * B * G);
     const d = at(dxw, t * B * G);
     const dy = at(dys, t * BU);
@@ -399,9 +411,10 @@ export function gruBackward(T: i32, B: i32, U: i32, dys: usize, returnSeq: i32, 
       const gr = at(g, b * G);
       const dr = at(d, b * G);
       const hdr = at(hd, b * U);
+      const hpr = at(hp, b * U);
       const dhr = at(dh, b * U);
       const dyr = at(dy, b * U);
-      const dhdr = at(dhd, b * U);
+      const dhzr = at(dhz, b * U);
       const rhr = at(rh, b * U);
       let j = 0;
       for (; j + 4 <= U; j += 4) {
@@ -410,11 +423,10 @@ export function gruBackward(T: i32, B: i32, U: i32, dys: usize, returnSeq: i32, 
         const z = v128.load(at(gr, j));
         const r = v128.load(at(gr, U + j));
         const hh = v128.load(at(gr, U2 + j));
-        const hdv = v128.load(at(hdr, j));
-        v128.store(at(dr, j), f32x4.mul(f32x4.mul(gh, f32x4.sub(hdv, hh)), dactv(rkind, z)));
+        v128.store(at(dr, j), f32x4.mul(f32x4.mul(gh, f32x4.sub(v128.load(at(hpr, j)), hh)), dactv(rkind, z)));
         v128.store(at(dr, U2 + j), f32x4.mul(f32x4.mul(gh, f32x4.sub(f32x4.splat(1), z)), dactv(kind, hh)));
-        v128.store(at(dhdr, j), f32x4.mul(gh, z));
-        v128.store(at(rhr, j), f32x4.mul(r, hdv));
+        v128.store(at(dhzr, j), f32x4.mul(gh, z));
+        v128.store(at(rhr, j), f32x4.mul(r, v128.load(at(hdr, j))));
       }
       for (; j < U; j++) {
         let gh = load<f32>(at(dhr, j));
@@ -422,11 +434,10 @@ export function gruBackward(T: i32, B: i32, U: i32, dys: usize, returnSeq: i32, 
         const z = load<f32>(at(gr, j));
         const r = load<f32>(at(gr, U + j));
         const hh = load<f32>(at(gr, U2 + j));
-        const hdv = load<f32>(at(hdr, j));
-        store<f32>(at(dr, j), gh * (hdv - hh) * dact(rkind, z));
+        store<f32>(at(dr, j), gh * (load<f32>(at(hpr, j)) - hh) * dact(rkind, z));
         store<f32>(at(dr, U2 + j), gh * (<f32>1 - z) * dact(kind, hh));
-        store<f32>(at(dhdr, j), gh * z);
-        store<f32>(at(rhr, j), r * hdv);
+        store<f32>(at(dhzr, j), gh * z);
+        store<f32>(at(rhr, j), r * load<f32>(at(hdr, j)));
       }
     }
     // drh = dah . Rh^T
@@ -438,23 +449,42 @@ export function gruBackward(T: i32, B: i32, U: i32, dys: usize, returnSeq: i32, 
       const drhr = at(drh, b * U);
       const dhdr = at(dhd, b * U);
       let j = 0;
-      for (; j + 4 <= U; j += 4) {
-        const r = v128.load(at(gr, U + j));
-        const v = v128.load(at(drhr, j));
-        v128.store(at(dr, U + j), f32x4.mul(f32x4.mul(v, v128.load(at(hdr, j))), dactv(rkind, r)));
-        v128.store(at(dhdr, j), f32x4.add(v128.load(at(dhdr, j)), f32x4.mul(v, r)));
-      }
-      for (; j < U; j++) {
-        const r = load<f32>(at(gr, U + j));
-        const v = load<f32>(at(drhr, j));
-        store<f32>(at(dr, U + j), v * load<f32>(at(hdr, j)) * dact(rkind, r));
-        store<f32>(at(dhdr, j), load<f32>(at(dhdr, j)) + v * r);
+      if (mh) {
+        // dhd starts here (the blend's share waits in dhz)
+        for (; j + 4 <= U; j += 4) {
+          const r = v128.load(at(gr, U + j));
+          const v = v128.load(at(drhr, j));
+          v128.store(at(dr, U + j), f32x4.mul(f32x4.mul(v, v128.load(at(hdr, j))), dactv(rkind, r)));
+          v128.store(at(dhdr, j), f32x4.mul(v, r));
+        }
+        for (; j < U; j++) {
+          const r = load<f32>(at(gr, U + j));
+          const v = load<f32>(at(drhr, j));
+          store<f32>(at(dr, U + j), v * load<f32>(at(hdr, j)) * dact(rkind, r));
+          store<f32>(at(dhdr, j), v * r);
+        }
+      } else {
+        for (; j + 4 <= U; j += 4) {
+          const r = v128.load(at(gr, U + j));
+          const v = v128.load(at(drhr, j));
+          v128.store(at(dr, U + j), f32x4.mul(f32x4.mul(v, v128.load(at(hdr, j))), dactv(rkind, r)));
+          v128.store(at(dhdr, j), f32x4.add(v128.load(at(dhdr, j)), f32x4.mul(v, r)));
+        }
+        for (; j < U; j++) {
+          const r = load<f32>(at(gr, U + j));
+          const v = load<f32>(at(drhr, j));
+          store<f32>(at(dr, U + j), v * load<f32>(at(hdr, j)) * dact(rkind, r));
+          store<f32>(at(dhdr, j), load<f32>(at(dhdr, j)) + v * r);
+        }
       }
     }
     // dhd += [dz, dr] . [Rz, Rr]^T
     gemm(d, G, 1, rkT, U, dhd, U, B, U2, U, 1);
-    if (mh) mulInto(dhd, mh, dh, BU);
-    else memory.copy(dh, dhd, <usize>BU << 2);
+    if (mh) {
+      // dh_{t-1} = dhd * mask + gh * z
+      mulInto(dhd, mh, dh, BU);
+      addInto(dh, dhz, dh, BU);
+    } else memory.copy(dh, dhd, <usize>BU << 2);
   }
 }
 

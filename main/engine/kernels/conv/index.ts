@@ -8,6 +8,9 @@
  *   - UnsortedSegmentSum: the gradient of Gather, i.e. of Embedding (captioning).
  *   - DepthwiseConv2dNativeBackpropFilter / Input: depthwise and separable convolutions
  *     (no preset uses them yet; plain loops over the NHWC layout, dilation 1).
+ * and replaces three the package has but gets wrong (conv3d.ts): Conv3DBackpropInputV2,
+ * Conv3DBackpropFilterV2 and MaxPool3DGrad. It also installs the faster Unpack and
+ * Transpose of ../wasm-ops.ts.
  *
  * Each kernel reads its inputs from the WASM heap (backend.typedArrayFromHeap) and
  * writes the output into memory the backend owns (backend.makeOutput), the way the
@@ -15,6 +18,8 @@
  * conv2d gradient refuses dilation rates above 1 before any kernel runs.
  */
 import * as tf from '@tensorflow/tfjs';
+import { CONV3D_REPLACEMENTS } from './conv3d';
+import { installFastWasmOps } from '../wasm-ops';
 
 type TensorInfo = tf.TensorInfo;
 type DataId = TensorInfo['dataId'];
@@ -297,8 +302,20 @@ export function registerWasmGradKernels(): string[] {
     tf.registerKernel({ kernelName: k.kernelName, backendName: 'wasm', kernelFunc: k.kernelFunc as unknown as tf.KernelFunc });
     added.push(k.kernelName);
   }
+  // Kernels the wasm package has but computes wrongly (conv3d.ts): replaced, keeping
+  // the stock setup function, unless the replacement is already in place.
+  for (const k of CONV3D_REPLACEMENTS) {
+    const stock = tf.getKernel(k.kernelName, 'wasm');
+    const kernelFunc = k.kernelFunc as unknown as tf.KernelFunc;
+    if (stock?.kernelFunc === kernelFunc) continue;
+    if (stock) tf.unregisterKernel(k.kernelName, 'wasm');
+    tf.registerKernel({ ...stock, kernelName: k.kernelName, backendName: 'wasm', kernelFunc });
+    added.push(k.kernelName);
+  }
+  // Faster Unpack and leading-axes Transpose (block copies), for every model on wasm.
+  installFastWasmOps();
   return added;
 }
 
-/** The kernel names this module provides for 'wasm'. */
-export const WASM_GRAD_KERNELS: readonly string[] = KERNELS.map((k) => k.kernelName);
+/** The kernel names this module provides (or replaces) for 'wasm'. */
+export const WASM_GRAD_KERNELS: readonly string[] = [...KERNELS, ...CONV3D_REPLACEMENTS].map((k) => k.kernelName);

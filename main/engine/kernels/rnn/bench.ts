@@ -4,7 +4,7 @@
  * Run with `node scripts/bench-rnn.mjs [--backend wasm|cpu] [--batches N] [--only gru,lstm,bigru,stacked]`.
  */
 import { initBackend, tf } from '../../backend';
-import { fuseLayer, loadRnnWasm } from './index';
+import { fuseLayer, loadRnnWasm, patchGruCells } from './index';
 import { opTimes } from './op';
 
 type Case = 'gru' | 'lstm' | 'bigru' | 'stacked';
@@ -77,6 +77,8 @@ export async function benchRnn(opts: { backend: 'wasm' | 'cpu'; batches: number;
     let line = `${c.padEnd(8)} fused ${tf_.toFixed(1)} ms (cpu ${median(f.cpu).toFixed(1)} ms, of which fused ops: forward ${median(f.fwd).toFixed(1)}, backward ${median(f.bwd).toFixed(1)})`;
     if (opts.stock) {
       const stock = model(c, T, F);
+      // what the app runs when not fused: GRU cells with recurrent dropout get Keras's step
+      patchGruCells(stock);
       const st = timeBatches(stock, x, y, Math.max(2, Math.min(3, opts.batches)));
       const ts = median(st.wall);
       line += `   stock ${ts.toFixed(0)} ms (cpu ${median(st.cpu).toFixed(0)} ms)   speed-up ${(ts / tf_).toFixed(1)}x`;

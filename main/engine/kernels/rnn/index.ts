@@ -11,16 +11,20 @@
  * goes to the stock implementation.
  *
  * Dropout follows Keras: in training, one input mask and one recurrent mask per batch
- * shared by all timesteps, drawn from a PRNG seeded by the run's seed.
+ * shared by all timesteps, drawn from a PRNG seeded by the run's seed; the recurrent mask
+ * reaches only the recurrent products (GRU blends with the un-dropped state). GRU layers
+ * that stay stock get the same semantics from gru-keras.ts (tfjs's own GRUCell differs).
  * SEQLAB_FUSED=0 in the environment turns the whole thing off.
  */
 import { mulberry32 } from '../../../../shared/random';
 import { tf } from '../../backend';
+import { patchGruCells } from './gru-keras';
 import { ACTIVATION_CODES, fusedRnn, type CellKind, type DropoutMasks, type RnnSpec } from './op';
 import { loadRnnWasm, rnnWasm } from './wasm';
 
 export { loadRnnWasm, rnnWasm } from './wasm';
 export { fusedRnn, type DropoutMasks, type RnnSpec } from './op';
+export { kerasGruStep, patchGruCell, patchGruCells } from './gru-keras';
 
 interface CellLike {
   units: number;
@@ -140,6 +144,10 @@ export function fuseLayer(layer: RnnLayerLike, seed: number): boolean {
  * Returns the number of layers fused.
  */
 export async function installFusedRnn(model: tf.LayersModel, seed = 0): Promise<number> {
+  // First, on every backend: GRU cells with recurrent dropout get Keras's step instead of
+  // tfjs's (whose blend uses the dropped-out state and diverges; see gru-keras.ts). It is
+  // what runs wherever a GRU is not fused: native backends, SEQLAB_FUSED=0, fallbacks.
+  patchGruCells(model);
   if (process.env.SEQLAB_FUSED === '0') {
     status = { active: false, reason: 'disabled-by-env', layers: 0 };
     return 0;

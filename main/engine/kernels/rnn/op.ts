@@ -5,9 +5,11 @@
  * timestep. The arithmetic is tfjs's own (tfjs-layers 4.22 recurrent.js):
  *   SimpleRNN  h = act(x.W + b + hd.R)
  *   GRU        z = ract(xz + hd.Rz), r = ract(xr + hd.Rr), hh = act(xh + (r*hd).Rh),
- *              h = z*hd + (1-z)*hh            (reset_after = false; tfjs blends with hd)
+ *              h = z*h' + (1-z)*hh            (reset_after = false; h' = h_{t-1})
  *   LSTM       i, f, o = ract(..), g = act(..), c = f*c' + i*g, h = o*act(c)
- * where hd is h_{t-1} times the recurrent-dropout mask (Keras: one mask per sequence).
+ * where hd is h_{t-1} times the recurrent-dropout mask (one mask per sequence). As in
+ * Keras, hd feeds only the recurrent products: GRU blends with the un-dropped h_{t-1},
+ * unlike tfjs 4.22's GRUCell (see gru-keras.ts), and LSTM's c path never sees the mask.
  * The input-dropout mask multiplies x once for all timesteps, likewise.
  */
 import { tf } from '../../backend';
@@ -185,7 +187,7 @@ function backwardPass(w: RnnWasm, spec: RnnSpec, d: Dims, dy: Float32Array, kern
     k.gemm(pHd, 1, U, pDxw, GU, pDrk, GU, U, T * B, GU, 0);
   } else if (spec.cell === 'GRU') {
     const pRhs = w.alloc(T * BU);
-    const pTmp = w.alloc(2 * BU);
+    const pTmp = w.alloc(3 * BU);
     k.gruBackward(T, B, U, pDy, rs, pRT, pMh, spec.activation, spec.recurrentActivation, s.hs, s.hds, s.gates, pDxw, pRhs, pDh, pTmp);
     k.gemm(pHd, 1, U, pDxw, GU, pDrk, GU, U, T * B, 2 * U, 0);
     k.gemm(pRhs, 1, U, pDxw + 8 * U, GU, pDrk + 8 * U, GU, U, T * B, U, 0);

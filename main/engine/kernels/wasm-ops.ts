@@ -1,0 +1,119 @@
+/**
+ * A faster `Unpack` (tf.unstack) and leading-axes `Transpose` for the wasm backend,
+ * installed at wasm init (registerWasmGradKernels in kernels/conv) so every model gets them.
+ *
+ * tfjs-layers runs TimeDistributed and every recurrent layer through one loop that
+ * unstacks the time axis, and the gradient of its final stack is an unstack along
+ * axis 1 of a 5-D tensor ([batch, frames, height, width, channels] for the per-frame
+ * CNN). tfjs-backend-wasm 4.22 implements Unpack as one Slice per output, and a Slice
+ * that is not contiguous in a rank-5 tensor falls back to a per-element loop: about
+ * three quarters of a CNN+LSTM training step went there (measured by the video
+ * experiment: 3.7 s of CPU per batch of 32 clips of 10x32x32, 0.9 s with this kernel).
+ *
+ * This kernel copies contiguous blocks instead: for axis a, each output is
+ * outer x inner floats, with outer = prod(shape[:a]) and inner = prod(shape[a+1:]).
+ * Results are identical to the stock kernel (tests/unit/video-train.test.ts checks).
+ */
+import * as tf from '@tensorflow/tfjs';
+
+interface WasmBackendLike {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
+}
+
+type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: unknown };
+
+function unpackBlocks(args: KernelArgs): tf.TensorInfo[] {
+  const backend = args.backend as WasmBackendLike;
+  const value = args.inputs.value!;
+  let axis = (args.attrs as { axis: number }).axis;
+  const shape = value.shape;
+  if (axis < 0) axis += shape.length;
+  const n = shape[axis]!;
+  const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
+  const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const outShape = shape.filter((_, i) => i !== axis);
+  const outs: tf.TensorInfo[] = [];
+  for (let i = 0; i < n; i++) outs.push(backend.makeOutput(outShape, value.dtype));
+  // Read the heap views after allocating: a heap growth detaches earlier views.
+  const source = backend.typedArrayFromHeap(value);
+  for (let i = 0; i < n; i++) {
+    const dst = backend.typedArrayFromHeap(outs[i]!);
+    if (outer === 1) {
+      dst.set(source.subarray(i * inner, (i + 1) * inner));
+      continue;
+    }
+    for (let o = 0; o < outer; o++) {
+      const from = (o * n + i) * inner;
+      dst.set(source.subarray(from, from + inner), o * inner);
+    }
+  }
+  return outs;
+}
+
+/**
+ * Transpose that swaps the first two axes of a tensor ([A, B, ...rest] -> [B, A, ...rest],
+ * what the recurrent loop does to go time-major and back) by copying contiguous blocks
+ * of prod(rest) values; any other permutation goes to the stock kernel.
+ */
+function swapLeadingAxes(value: tf.TensorInfo, backend: WasmBackendLike): tf.TensorInfo {
+  const [a, b, ...rest] = value.shape as number[];
+  const inner = rest.reduce((p, q) => p * q, 1);
+  const out = backend.makeOutput([b!, a!, ...rest], value.dtype);
+  const src = backend.typedArrayFromHeap(value);
+  const dst = backend.typedArrayFromHeap(out);
+  for (let i = 0; i < a!; i++) {
+    for (let j = 0; j < b!; j++) {
+      const from = (i * b! + j) * inner;
+      dst.set(src.subarray(from, from + inner), (j * a! + i) * inner);
+    }
+  }
+  return out;
+}
+
+function isLeadingSwap(perm: number[]): boolean {
+  if (perm.length < 3 || perm[0] !== 1 || perm[1] !== 0) return false;
+  for (let i = 2; i < perm.length; i++) if (perm[i] !== i) return false;
+  return true;
+}
+
+/** The kernel functions this module registered (so that a second call changes nothing). */
+const ours = new WeakSet<object>();
+
+/** Wraps the stock wasm kernel `name`, keeping its setup function; false if there is none. */
+function wrapStock(name: string, make: (stock: tf.KernelFunc) => tf.KernelFunc): boolean {
+  const stock = tf.getKernel(name, 'wasm');
+  if (!stock) return false;
+  if (ours.has(stock.kernelFunc)) return true;
+  const kernelFunc = make(stock.kernelFunc);
+  ours.add(kernelFunc);
+  tf.unregisterKernel(name, 'wasm');
+  tf.registerKernel({ ...stock, kernelFunc });
+  return true;
+}
+
+/**
+ * Replaces the wasm backend's Unpack and Transpose with the block-copy versions above
+ * (string tensors and other permutations keep the stock path). Safe to call more than
+ * once and before or after the wasm backend is active. Returns whether Unpack is installed.
+ */
+export function installFastWasmOps(): boolean {
+  const unpack = wrapStock('Unpack', (stockFunc) => ((args: KernelArgs) =>
+    args.inputs.value!.dtype === 'string' ? stockFunc(args as never) : unpackBlocks(args)) as unknown as tf.KernelFunc);
+  wrapStock('Transpose', (stockFunc) => ((args: KernelArgs) => {
+    const x = args.inputs.x!;
+    const perm = (args.attrs as { perm: number[] }).perm;
+    // Large blocks only: for small trailing blocks the stock C++ loop is as fast.
+    if (x.dtype !== 'string' && isLeadingSwap(perm) && x.shape.slice(2).reduce((p, q) => p * q, 1) >= 64) {
+      return swapLeadingAxes(x, args.backend as WasmBackendLike);
+    }
+    return stockFunc(args as never);
+  }) as unknown as tf.KernelFunc);
+  return unpack;
+}
+
+/** Whether the wasm backend's Unpack is the block-copy kernel of this module. */
+export function fastWasmOpsInstalled(): boolean {
+  const k = tf.getKernel('Unpack', 'wasm');
+  return !!k && ours.has(k.kernelFunc);
+}
