@@ -101,6 +101,10 @@ export function overlayChart(t: ChartText, runs: RunRecord[], label: (r: RunReco
               name: t.baseline,
               type: 'line',
               data: [],
+              // The legend shows the baseline as the dashed line it is drawn with.
+              color: '#a15c00',
+              symbol: 'none',
+              lineStyle: { type: 'dashed', color: '#a15c00' },
               markLine: {
                 symbol: 'none',
                 lineStyle: { type: 'dashed', color: '#a15c00' },
