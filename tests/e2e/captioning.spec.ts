@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { startBrowserMode, type BrowserModeApp } from './helpers';
 
@@ -56,4 +57,7 @@ test('train the small captioner, caption a held-out image and a placed scene in 
   const left = await page.getByTestId('captioning-cell-0-1').boundingBox();
   const right = await page.getByTestId('captioning-cell-2-1').boundingBox();
   expect(left!.x).toBeLessThan(right!.x);
+  // For review: the captioning tab in Persian after a caption.
+  mkdirSync('test-results/screenshots', { recursive: true });
+  await page.screenshot({ path: 'test-results/screenshots/captioning-fa.png', fullPage: true });
 });

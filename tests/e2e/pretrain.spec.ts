@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { startBrowserMode, type BrowserModeApp } from './helpers';
 
@@ -64,4 +65,7 @@ test('pretrain the small stack, fine-tune with 100 labels, compare with random i
   await expect(panel).toHaveAttribute('data-status', 'idle');
   // The finished run's results stay on screen.
   await expect(table).toBeVisible();
+  // For review: the pretraining tab with its results.
+  mkdirSync('test-results/screenshots', { recursive: true });
+  await page.screenshot({ path: 'test-results/screenshots/pretrain.png', fullPage: true });
 });

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 /**
  * The video experiment end to end: Experiments -> Video, train the three models at the
  * small size against the real engine, read the comparison table from the page (three rows,
@@ -85,4 +86,7 @@ test('the video comparison at its smallest size fills the table and the clip pla
   await expect(page.locator('html')).toHaveAttribute('lang', 'fa');
   await expect(page.getByTestId('video-params-video-conv3d')).toHaveText(/^[۰-۹٬]+$/);
   await expect(page.getByTestId('video-strip')).toHaveCSS('direction', 'ltr');
+  // For review: the video comparison in Persian.
+  mkdirSync('test-results/screenshots', { recursive: true });
+  await page.screenshot({ path: 'test-results/screenshots/video-fa.png', fullPage: true });
 });
