@@ -33,7 +33,7 @@ export const BENCH_MODELS: readonly BenchModel[] = [
   { id: 'bidirectional-gru', label: 'Bidirectional(GRU(32))', loss: 'mae', peer: true, spec: preset('bidirectional-gru') },
   { id: 'stacked-gru', label: 'GRU(32) -> GRU(64) stacked', loss: 'mae', peer: true, spec: preset('stacked-gru') },
   { id: 'video-cnn-lstm', label: 'Video: TimeDistributed CNN -> LSTM', loss: 'categorical_crossentropy', peer: true, spec: preset('video-cnn-lstm') },
-  { id: 'video-conv3d', label: 'Video: Conv3D x2', loss: 'categorical_crossentropy', peer: true, spec: preset('video-conv3d') },
+  { id: 'video-conv3d', label: 'Video: Conv3D', loss: 'categorical_crossentropy', peer: true, spec: preset('video-conv3d') },
   { id: 'video-convlstm', label: 'Video: ConvLSTM2D', loss: 'categorical_crossentropy', peer: true, spec: preset('video-convlstm') },
   { id: 'captioning', label: 'Captioning: CNN + Embedding -> GRU(128)', loss: 'categorical_crossentropy', peer: true, spec: preset('captioning') },
 ];

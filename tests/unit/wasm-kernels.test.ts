@@ -1,7 +1,10 @@
 /**
  * The gradient kernels SeqLab registers for the wasm backend (main/engine/kernels/conv)
  * give the same numbers as tfjs's own cpu kernels, and the lesson's Conv1D model
- * (listing 6.47) trains on wasm, which tfjs-backend-wasm alone cannot do.
+ * (listing 6.47) trains on wasm, which tfjs-backend-wasm alone cannot do. The 3-D kernels
+ * the wasm package gets wrong (Conv3D's input and filter gradients, MaxPool3D and its
+ * gradient) are replaced: they match cpu (or, where cpu's own MaxPool3DGrad is wrong,
+ * plain index arithmetic), and a model with two Conv3D layers trains on wasm.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../../main/engine/backend';
@@ -9,6 +12,7 @@ import { seedTopology } from '../../main/engine/train';
 import { WASM_GRAD_KERNELS, registerWasmGradKernels, setIm2colChunkFloats } from '../../main/engine/kernels/conv';
 import { mulberry32 } from '../../main/engine/data/random';
 import { PRESETS, toKerasSpec } from '../../shared/model';
+import { maxPool3DGradWasm, setConv3dSliceFloats } from '../../main/engine/kernels/conv/conv3d';
 
 beforeAll(async () => {
   const report = await initBackend({ prefer: 'wasm' });
@@ -50,8 +54,9 @@ interface ConvCase {
 }
 
 describe('wasm gradient kernels', () => {
-  it('registers only what the wasm package lacks, once', () => {
+  it('registers what the wasm package lacks or gets wrong, once', () => {
     expect(WASM_GRAD_KERNELS).toContain('Conv2DBackpropFilter');
+    expect(WASM_GRAD_KERNELS).toContain('Conv3DBackpropInputV2');
     for (const name of WASM_GRAD_KERNELS) expect(tf.getKernel(name, 'wasm')).toBeDefined();
     expect(registerWasmGradKernels()).toEqual([]); // already there: nothing added twice
   });
@@ -166,6 +171,168 @@ describe('wasm gradient kernels', () => {
     // segment 4 is rows 1 + 2; segments 1 and 3 receive nothing
     expect(got[4 * 6]).toBeCloseTo(x[6]! + x[12]!, 5);
     expect(Array.from(got.slice(6, 12))).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
+  it('Conv3D input and filter gradients equal cpu (strides 1 and 2, same and valid, random shapes)', async () => {
+    const rand = mulberry32(303);
+    const int = (lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));
+    type Case = { x: number[]; f: number[]; s: number | [number, number, number]; pad: 'same' | 'valid' };
+    const cases: Case[] = [
+      { x: [2, 4, 5, 6, 2], f: [2, 2, 2, 2, 3], s: 1, pad: 'valid' },
+      { x: [2, 4, 5, 6, 2], f: [2, 3, 3, 2, 3], s: 1, pad: 'same' },
+      { x: [2, 5, 6, 7, 3], f: [3, 3, 3, 3, 2], s: 2, pad: 'same' },
+      { x: [1, 6, 7, 5, 2], f: [2, 2, 3, 2, 4], s: 2, pad: 'valid' },
+      { x: [2, 4, 8, 8, 1], f: [3, 3, 3, 1, 4], s: [1, 2, 2], pad: 'same' },
+    ];
+    for (let i = 0; i < 4; i++) {
+      const f = [int(1, 3), int(1, 3), int(1, 3)];
+      const ci = int(1, 3);
+      cases.push({ x: [int(1, 2), int(f[0]!, 7), int(f[1]!, 7), int(f[2]!, 7), ci], f: [...f, ci, int(1, 4)], s: [int(1, 2), int(1, 2), int(1, 2)], pad: rand() < 0.5 ? 'same' : 'valid' });
+    }
+    for (const c of cases) {
+      const xData = randomArray(c.x.reduce((a, b) => a * b, 1), rand);
+      const fData = randomArray(c.f.reduce((a, b) => a * b, 1), rand);
+      const loss = (x: tf.Tensor, f: tf.Tensor): tf.Scalar => tf.sum(tf.square(tf.conv3d(x as tf.Tensor5D, f as tf.Tensor5D, c.s, c.pad)));
+      const gradX = (): tf.Tensor => tf.grad((x: tf.Tensor) => loss(x, tf.tensor(fData, c.f)))(tf.tensor(xData, c.x));
+      const gradF = (): tf.Tensor => tf.grad((f: tf.Tensor) => loss(tf.tensor(xData, c.x), f))(tf.tensor(fData, c.f));
+      for (const [name, g] of [['dx', gradX], ['dw', gradF]] as const) {
+        const want = await onBackend('cpu', g);
+        const got = await onBackend('wasm', g);
+        const scale = Math.max(1, ...Array.from(want, Math.abs));
+        expect(maxAbsDiff(got, want) / scale, `${name} ${JSON.stringify(c)}`).toBeLessThan(1e-4);
+        // the same in batch slices of one image (as big batches are processed)
+        const prev = setConv3dSliceFloats(1);
+        try {
+          expect(maxAbsDiff(await onBackend('wasm', g), want) / scale, `${name} sliced ${JSON.stringify(c)}`).toBeLessThan(1e-4);
+        } finally {
+          setConv3dSliceFloats(prev);
+        }
+      }
+    }
+  });
+
+  /** MaxPool3DGrad by index arithmetic: dy goes to the last maximum of each window. */
+  function maxPool3dGradReference(x: Float32Array, xShape: number[], dy: Float32Array, info: tf.backend_util.Conv3DInfo): Float32Array {
+    const [N, D, H, W, C] = xShape as [number, number, number, number, number];
+    const dx = new Float32Array(x.length);
+    let k = 0;
+    for (let b = 0; b < N; b++) for (let od = 0; od < info.outDepth; od++) for (let oh = 0; oh < info.outHeight; oh++) for (let ow = 0; ow < info.outWidth; ow++) for (let c = 0; c < C; c++) {
+      let best = -Infinity;
+      let at = -1;
+      for (let fd = 0; fd < info.filterDepth; fd++) for (let fh = 0; fh < info.filterHeight; fh++) for (let fw = 0; fw < info.filterWidth; fw++) {
+        const d = od * info.strideDepth - info.padInfo.front + fd;
+        const h = oh * info.strideHeight - info.padInfo.top + fh;
+        const w = ow * info.strideWidth - info.padInfo.left + fw;
+        if (d < 0 || h < 0 || w < 0 || d >= D || h >= H || w >= W) continue;
+        const i = (((b * D + d) * H + h) * W + w) * C + c;
+        if (x[i]! >= best) {
+          best = x[i]!;
+          at = i;
+        }
+      }
+      dx[at]! += dy[k++]!;
+    }
+    return dx;
+  }
+
+  it('3-D pooling and its gradients equal cpu; MaxPool3DGrad also equals index arithmetic for any window', async () => {
+    const rand = mulberry32(91);
+    type Case = { x: number[]; f: number | [number, number, number]; s: number | [number, number, number]; pad: 'same' | 'valid' };
+    const cases: Case[] = [
+      { x: [2, 4, 5, 6, 2], f: 2, s: 1, pad: 'valid' },
+      { x: [1, 4, 5, 6, 1], f: 2, s: 1, pad: 'same' },
+      { x: [2, 5, 6, 7, 3], f: 3, s: 2, pad: 'same' },
+      { x: [3, 6, 5, 4, 2], f: 2, s: 2, pad: 'valid' },
+      // windows that are not cubes: tfjs's cpu MaxPool3DGrad is wrong for these too
+      { x: [2, 4, 5, 6, 2], f: [2, 3, 2], s: 1, pad: 'same' },
+      { x: [3, 6, 5, 4, 1], f: [2, 2, 3], s: 2, pad: 'valid' },
+      { x: [2, 4, 8, 8, 3], f: [1, 2, 2], s: [1, 2, 2], pad: 'valid' },
+    ];
+    for (const c of cases) {
+      const cubic = typeof c.f === 'number';
+      const xData = randomArray(c.x.reduce((a, b) => a * b, 1), rand);
+      const info = tf.backend_util.computePool3DInfo(c.x as [number, number, number, number, number], c.f, c.s, 1, c.pad);
+      const dyData = randomArray(tf.util.sizeFromShape(info.outShape), rand);
+      const label = JSON.stringify(c);
+      for (const kind of ['max', 'avg'] as const) {
+        const pool = (x: tf.Tensor): tf.Tensor5D => (kind === 'max' ? tf.maxPool3d(x as tf.Tensor5D, c.f, c.s, c.pad) : tf.avgPool3d(x as tf.Tensor5D, c.f, c.s, c.pad));
+        const forward = (): tf.Tensor => pool(tf.tensor(xData, c.x));
+        // gradient of sum(pool(x) * dy): the kernel's dy is the random dyData
+        const grad = (): tf.Tensor => tf.grad((x: tf.Tensor) => tf.sum(tf.mul(pool(x), tf.tensor(dyData, info.outShape))))(tf.tensor(xData, c.x));
+        expect(maxAbsDiff(await onBackend('wasm', forward), await onBackend('cpu', forward)), `${kind} forward ${label}`).toBeLessThan(1e-6);
+        const got = await onBackend('wasm', grad);
+        if (kind === 'max') expect(maxAbsDiff(got, maxPool3dGradReference(xData, c.x, dyData, info)), `max grad ${label}`).toBeLessThan(1e-5);
+        if (kind === 'avg' || cubic) expect(maxAbsDiff(got, await onBackend('cpu', grad)), `${kind} grad ${label}`).toBeLessThan(1e-5);
+      }
+    }
+    // the replacement is what the wasm backend runs
+    expect(tf.getKernel('MaxPool3DGrad', 'wasm')!.kernelFunc).toBe(maxPool3DGradWasm);
+  });
+
+  it('a Conv3D -> Conv3D -> Flatten -> Dense model: wasm gradients equal cpu for every weight, and it trains on wasm', async () => {
+    const rand = mulberry32(5150);
+    // clips of 4 frames of 6x6: the class is whether a bright dot moves right or left
+    const B = 16;
+    const [T, S] = [4, 6];
+    const x = new Float32Array(B * T * S * S);
+    const y = new Float32Array(B * 2);
+    for (let b = 0; b < B; b++) {
+      const right = b % 2 === 0;
+      const row = Math.floor(rand() * S);
+      for (let t = 0; t < T; t++) {
+        const col = right ? t + 1 : S - 2 - t;
+        x[((b * T + t) * S + row) * S + col] = 1;
+      }
+      for (let i = b * T * S * S; i < (b + 1) * T * S * S; i++) x[i]! += 0.1 * (rand() - 0.5);
+      y[b * 2 + (right ? 0 : 1)] = 1;
+    }
+    const build = (): tf.Sequential => {
+      const m = tf.sequential();
+      m.add(tf.layers.conv3d({ inputShape: [T, S, S, 1], filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }));
+      m.add(tf.layers.conv3d({ filters: 4, kernelSize: [2, 3, 3], strides: [1, 2, 2], activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }));
+      m.add(tf.layers.flatten());
+      m.add(tf.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }));
+      return m;
+    };
+    const model = build();
+    const weights = model.getWeights().map((w) => ({ data: w.dataSync().slice(), shape: w.shape }));
+    // the same forward pass with plain ops, so that each backend computes it from scratch
+    const gradsOn = async (backend: 'cpu' | 'wasm'): Promise<Float32Array[]> => {
+      const out: Float32Array[] = [];
+      for (let i = 0; i < weights.length; i++) {
+        out.push(await onBackend(backend, () => {
+          const ws = weights.map((w) => tf.tensor(w.data, w.shape));
+          const lossOf = (wi: tf.Tensor): tf.Scalar => {
+            const all = ws.map((w, j) => (j === i ? wi : w));
+            let h: tf.Tensor = tf.relu(tf.add(tf.conv3d(tf.tensor5d(x, [B, T, S, S, 1]), all[0] as tf.Tensor5D, 1, 'same'), all[1]!));
+            h = tf.relu(tf.add(tf.conv3d(h as tf.Tensor5D, all[2] as tf.Tensor5D, [1, 2, 2], 'valid'), all[3]!));
+            const logits = tf.add(tf.matMul(tf.reshape(h, [B, -1]), all[4] as tf.Tensor2D), all[5]!);
+            return tf.losses.softmaxCrossEntropy(tf.tensor2d(y, [B, 2]), logits) as tf.Scalar;
+          };
+          return tf.grad(lossOf)(ws[i]!);
+        }));
+      }
+      return out;
+    };
+    const want = await gradsOn('cpu');
+    const got = await gradsOn('wasm');
+    for (let i = 0; i < want.length; i++) {
+      const scale = Math.max(1e-3, ...Array.from(want[i]!, Math.abs));
+      expect(maxAbsDiff(got[i]!, want[i]!) / scale, `weight ${i}`).toBeLessThan(1e-4);
+    }
+    // training on wasm: the loss falls
+    expect(tf.getBackend()).toBe('wasm');
+    model.compile({ optimizer: tf.train.adam(0.02), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    const xt = tf.tensor5d(x, [B, T, S, S, 1]);
+    const yt = tf.tensor2d(y, [B, 2]);
+    const h = await model.fit(xt, yt, { epochs: 25, batchSize: B, verbose: 0 });
+    const losses = h.history.loss as number[];
+    for (const l of losses) expect(Number.isFinite(l)).toBe(true);
+    expect(losses.at(-1)!).toBeLessThan(0.5 * losses[0]!);
+    expect((h.history.acc as number[]).at(-1)!).toBe(1);
+    xt.dispose();
+    yt.dispose();
+    model.dispose();
   });
 
   it('listing 6.47 (three Conv1D layers) trains on wasm: the loss falls on a learnable target', async () => {

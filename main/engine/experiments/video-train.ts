@@ -18,7 +18,7 @@ import { tf } from '../backend';
 import { installFusedRnn } from '../kernels/rnn';
 import { seedTopology } from '../train';
 import { CLASS_COUNT, VideoDataset, type VideoSplit } from './video-data';
-import { installFastUnpack } from './video-kernels';
+import { installFastWasmOps } from '../kernels/wasm-ops';
 
 /**
  * The Keras topology of a model for clips of `frames` x `side` x `side` x 1: the builder
@@ -232,7 +232,7 @@ export async function runVideoJob(opts: VideoJobOptions): Promise<VideoDone> {
   const started = performance.now();
   const s: VideoSize = { ...VIDEO_SIZES[opts.size], ...(opts.settings ?? {}) };
   const seed = opts.seed ?? 1;
-  installFastUnpack();
+  installFastWasmOps(); // already done at wasm init; harmless again
   const ds = new VideoDataset({ frames: s.frames, side: s.side, trainClips: s.trainClips, testClips: s.testClips, seed });
   const train = generate(ds, 'train');
   const test = generate(ds, 'test');

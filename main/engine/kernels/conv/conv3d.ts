@@ -11,11 +11,12 @@
  *     0.24 to 3.2); right for non-overlapping 'valid' windows.
  * AvgPool3DGrad and the forward Conv3D / MaxPool3D / AvgPool3D agree with cpu and are kept.
  *
- * Plain loops over the NDHWC layout (filters [fd][fh][fw][ci][co]), dilation 1 (tfjs-core's
- * gradients refuse other dilations before any kernel runs). The innermost loops run over
- * contiguous channel rows of x / dy and the filter's contiguous [ci][co] block; sums are
- * kept in float64 like the cpu kernels do. Inputs are read from the WASM heap and the
- * output is written into memory the backend owns (backend.makeOutput).
+ * NDHWC layout (filters [fd][fh][fw][ci][co]), dilation 1 (tfjs-core's gradients refuse
+ * other dilations before any kernel runs). The two convolution gradients are im2col /
+ * col2im in TypeScript around the backend's own BatchMatMul, in batch slices of at most
+ * 16 MiB; the pooling kernels are plain loops. Sums across slices and taps are kept in
+ * float64. Inputs are read from the WASM heap and the output is written into memory the
+ * backend owns (backend.makeOutput).
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -24,6 +25,7 @@ type TensorInfo = tf.TensorInfo;
 interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
   typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
+  disposeData(dataId: TensorInfo['dataId']): boolean;
 }
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: unknown };
@@ -89,49 +91,140 @@ interface Conv3DGradAttrs {
   filterShape?: Shape5;
 }
 
-/** dx[b, id, ih, iw, ci] = sum over taps and co of dy[b, od, oh, ow, co] * w[fd, fh, fw, ci, co]. */
+/** The most floats one im2col / col2im slice may hold (16 MiB); bigger batches go in slices. */
+let sliceFloats = 4 * 1024 * 1024;
+
+/** Sets the slice size in floats (tests use a small one); returns the previous. */
+export function setConv3dSliceFloats(n: number): number {
+  const prev = sliceFloats;
+  sliceFloats = Math.max(1, Math.floor(n));
+  return prev;
+}
+
+/** a[1, m, k] . b[1, k, n] with the wasm backend's own BatchMatMul (no transposed operand). */
+function matMul(backend: unknown, a: TensorInfo, b: TensorInfo): TensorInfo {
+  const kernel = tf.getKernel('BatchMatMul', 'wasm');
+  if (!kernel) throw new Error('wasm BatchMatMul kernel missing');
+  return kernel.kernelFunc({ inputs: { a, b }, backend: backend as tf.KernelBackend, attrs: { transposeA: false, transposeB: false } }) as TensorInfo;
+}
+
+/** Images per slice so that a slice's (positions x max(taps, channels)) floats fit. */
+function imagesPerSlice(g: Geometry, width: number): number {
+  const perImage = g.OD * g.OH * g.OW * Math.max(1, width);
+  return Math.max(1, Math.min(g.N, Math.floor(sliceFloats / perImage)));
+}
+
+/**
+ * dx[b, id, ih, iw, ci] = sum over taps and co of dy[b, od, oh, ow, co] * w[fd, fh, fw, ci, co].
+ * Per batch slice: cols[m][k] = dy[m][:] . w[k][:] with one BatchMatMul (w transposed here
+ * once, it is small), then col2im adds each column back to its input position.
+ */
 export function conv3DBackpropInputWasm(args: KernelArgs): TensorInfo {
   const backend = args.backend as WasmBackendLike;
   const dy = args.inputs.dy!;
   const filter = args.inputs.filter!;
   const { strides, pad, inputShape } = args.attrs as Conv3DGradAttrs;
   const g = geometry(tf.backend_util.computeConv3DInfo(inputShape!, filter.shape as Shape5, strides, 1, pad));
-  const { CI, CO } = g;
+  const { N, CI, CO, FD, FH, FW } = g;
+  const K = FD * FH * FW * CI;
+  const pix = g.OD * g.OH * g.OW;
+  const xsN = g.ID * g.IH * g.IW * CI;
   const acc = new Float64Array(tf.util.sizeFromShape(inputShape!));
-  const dyv = f32(backend, dy);
-  const wv = f32(backend, filter);
-  forEachTap(g, (xOff, dyOff, wOff) => {
-    for (let ci = 0; ci < CI; ci++) {
-      const w0 = wOff + ci * CO;
-      let sum = 0;
-      for (let co = 0; co < CO; co++) sum += dyv[dyOff + co]! * wv[w0 + co]!;
-      acc[xOff + ci]! += sum;
-    }
-  });
+  const wT = backend.makeOutput([1, CO, K], 'float32');
+  {
+    const wv = f32(backend, filter);
+    const tv = f32(backend, wT);
+    for (let k = 0; k < K; k++) for (let co = 0; co < CO; co++) tv[co * K + k] = wv[k * CO + co]!;
+  }
+  const step = imagesPerSlice(g, Math.max(K, CO));
+  for (let n0 = 0; n0 < N; n0 += step) {
+    const nb = Math.min(step, N - n0);
+    const M = nb * pix;
+    const dySlice = backend.makeOutput([1, M, CO], 'float32');
+    f32(backend, dySlice).set(f32(backend, dy).subarray(n0 * pix * CO, (n0 + nb) * pix * CO));
+    const cols = matMul(args.backend, dySlice, wT);
+    backend.disposeData(dySlice.dataId);
+    const cv = f32(backend, cols);
+    // col2im over this slice: its images are numbered from 0, dx offsets shift by n0 images
+    const shift = n0 * xsN;
+    forEachTap({ ...g, N: nb }, (xOff, dyOff, wOff) => {
+      const c0 = (dyOff / CO) * K + wOff / CO;
+      const x0 = shift + xOff;
+      for (let ci = 0; ci < CI; ci++) acc[x0 + ci]! += cv[c0 + ci]!;
+    });
+    backend.disposeData(cols.dataId);
+  }
+  backend.disposeData(wT.dataId);
   const out = backend.makeOutput([...inputShape!], 'float32');
   f32(backend, out).set(acc);
   return out;
 }
 
-/** dw[fd, fh, fw, ci, co] = sum over batch and output positions of x[...] * dy[...]. */
+/**
+ * dw[fd, fh, fw, ci, co] = sum over batch and output positions of x[...] * dy[...]. Per batch
+ * slice: a transposed im2col patches[k][m] (k = tap and input channel, m = output position),
+ * then dw += patches . dy with the backend's BatchMatMul.
+ */
 export function conv3DBackpropFilterWasm(args: KernelArgs): TensorInfo {
   const backend = args.backend as WasmBackendLike;
   const x = args.inputs.x!;
   const dy = args.inputs.dy!;
   const { strides, pad, filterShape } = args.attrs as Conv3DGradAttrs;
   const g = geometry(tf.backend_util.computeConv3DInfo(x.shape as Shape5, filterShape!, strides, 1, pad));
-  const { CI, CO } = g;
-  const acc = new Float64Array(tf.util.sizeFromShape(filterShape!));
-  const xv = f32(backend, x);
-  const dyv = f32(backend, dy);
-  forEachTap(g, (xOff, dyOff, wOff) => {
-    for (let ci = 0; ci < CI; ci++) {
-      const xval = xv[xOff + ci]!;
-      if (xval === 0) continue;
-      const w0 = wOff + ci * CO;
-      for (let co = 0; co < CO; co++) acc[w0 + co]! += xval * dyv[dyOff + co]!;
+  const { N, ID, IH, IW, CI, OD, OH, OW, CO, FD, FH, FW, SD, SH, SW, front, top, left } = g;
+  const K = FD * FH * FW * CI;
+  const pix = OD * OH * OW;
+  const acc = new Float64Array(K * CO);
+  const step = imagesPerSlice(g, Math.max(K, CO));
+  for (let n0 = 0; n0 < N; n0 += step) {
+    const nb = Math.min(step, N - n0);
+    const M = nb * pix;
+    const patches = backend.makeOutput([1, K, M], 'float32');
+    const grads = backend.makeOutput([1, M, CO], 'float32');
+    // Views after every allocation: the heap may have grown (and moved) meanwhile.
+    const xv = f32(backend, x);
+    const pv = f32(backend, patches);
+    f32(backend, grads).set(f32(backend, dy).subarray(n0 * pix * CO, (n0 + nb) * pix * CO));
+    for (let fd = 0; fd < FD; fd++) {
+      for (let fh = 0; fh < FH; fh++) {
+        for (let fw = 0; fw < FW; fw++) {
+          // output columns whose input column lies inside the volume: [owLo, owHi)
+          const off = fw - left;
+          const owLo = Math.min(OW, Math.max(0, Math.ceil(-off / SW)));
+          const owHi = Math.max(owLo, Math.min(OW, Math.floor((IW - 1 - off) / SW) + 1));
+          for (let c = 0; c < CI; c++) {
+            let p = (((fd * FH + fh) * FW + fw) * CI + c) * M;
+            for (let b = n0; b < n0 + nb; b++) {
+              for (let od = 0; od < OD; od++) {
+                const id = od * SD - front + fd;
+                for (let oh = 0; oh < OH; oh++) {
+                  const ih = oh * SH - top + fh;
+                  if (id < 0 || id >= ID || ih < 0 || ih >= IH) {
+                    pv.fill(0, p, p + OW);
+                    p += OW;
+                    continue;
+                  }
+                  if (owLo > 0) pv.fill(0, p, p + owLo);
+                  p += owLo;
+                  let xi = (((b * ID + id) * IH + ih) * IW + off + owLo * SW) * CI + c;
+                  const sx = SW * CI;
+                  for (let ow = owLo; ow < owHi; ow++, xi += sx) pv[p++] = xv[xi]!;
+                  if (owHi < OW) pv.fill(0, p, p + OW - owHi);
+                  p += OW - owHi;
+                }
+              }
+            }
+          }
+        }
+      }
     }
-  });
+    const res = matMul(args.backend, patches, grads);
+    backend.disposeData(patches.dataId);
+    backend.disposeData(grads.dataId);
+    const rv = f32(backend, res);
+    for (let i = 0; i < rv.length; i++) acc[i]! += rv[i]!;
+    backend.disposeData(res.dataId);
+  }
   const out = backend.makeOutput([...filterShape!], 'float32');
   f32(backend, out).set(acc);
   return out;
