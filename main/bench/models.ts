@@ -35,7 +35,7 @@ export const BENCH_MODELS: readonly BenchModel[] = [
   { id: 'video-cnn-lstm', label: 'Video: TimeDistributed CNN -> LSTM', loss: 'categorical_crossentropy', peer: true, spec: preset('video-cnn-lstm') },
   { id: 'video-conv3d', label: 'Video: Conv3D', loss: 'categorical_crossentropy', peer: true, spec: preset('video-conv3d') },
   { id: 'video-convlstm', label: 'Video: ConvLSTM2D', loss: 'categorical_crossentropy', peer: true, spec: preset('video-convlstm') },
-  { id: 'captioning', label: 'Captioning: CNN + Embedding -> GRU(128)', loss: 'categorical_crossentropy', peer: true, spec: preset('captioning') },
+  { id: 'captioning', label: 'Captioning: CNN + Embedding -> GRU(96)', loss: 'categorical_crossentropy', peer: true, spec: preset('captioning') },
 ];
 
 export function benchModel(id: string): BenchModel {
