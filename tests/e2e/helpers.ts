@@ -9,7 +9,8 @@ export interface BrowserModeApp {
   token: string;
   dataDir: string;
   output: () => string;
-  stop: () => Promise<void>;
+  /** Ends the host: SIGTERM is a clean exit, SIGKILL a crash. */
+  stop: (signal?: NodeJS.Signals) => Promise<void>;
 }
 
 /** Starts the real browser-mode host (dist/main/web.cjs) and waits for its address. */
@@ -39,11 +40,11 @@ export async function startBrowserMode(dataDir = mkdtempSync(path.join(tmpdir(),
     token: u.searchParams.get('token') ?? '',
     dataDir,
     output: () => out,
-    stop: () =>
+    stop: (signal: NodeJS.Signals = 'SIGTERM') =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
-        child.kill('SIGTERM');
+        child.kill(signal);
       }),
   };
 }

@@ -3,7 +3,8 @@
 // download, refusal of a broken file in both languages, a trained model imported into the
 // builder, and the restore offer after the app was killed.
 import { expect, test, type Page } from '@playwright/test';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { startBrowserMode, type BrowserModeApp } from './helpers';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -11,34 +12,8 @@ import { STARTER_EXPERIMENT } from '../../shared/experiments';
 
 const FIXTURE = path.resolve('tests/fixtures/three-runs.seqlab.json');
 
-/** The browser-mode host, killable with SIGKILL (a crash) or SIGTERM (a clean exit). */
-async function startHost(dataDir: string): Promise<{ url: string; child: ChildProcess; stop(signal?: NodeJS.Signals): Promise<void> }> {
-  const child = spawn(process.execPath, ['dist/main/web.cjs', '--no-open', '--reason', 'no-electron-binary', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`browser mode did not start:\n${out}`)), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /SEQLAB_URL (\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`browser mode exited with ${code}:\n${out}`)));
-  });
-  return {
-    url,
-    child,
-    stop: (signal: NodeJS.Signals = 'SIGTERM') =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill(signal);
-      }),
-  };
-}
+/** The browser-mode host; `stop('SIGKILL')` is a crash, `stop()` a clean exit. */
+const startHost = (dataDir: string): Promise<BrowserModeApp> => startBrowserMode(dataDir);
 
 async function openInEnglish(page: Page, url: string): Promise<void> {
   await page.goto(url);
