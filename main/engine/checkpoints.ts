@@ -187,6 +187,11 @@ export class Checkpoints {
       const cp = await this.read(name).catch(() => null);
       if (!cp || cp.run.owner === this.owner) continue;
       found++;
+      // A write cut short by the crash leaves its temp file (the complete files were never
+      // touched: writes are atomic). Those leftovers are removed.
+      for (const f of await fs.readdir(this.dir(name)).catch(() => [] as string[])) {
+        if (f.endsWith('.tmp')) await fs.rm(path.join(this.dir(name), f), { force: true }).catch(() => undefined);
+      }
       if (cp.run.status === 'running') {
         await writeFileAtomic(path.join(this.dir(name), 'run.json'), JSON.stringify({ ...cp.run, status: 'interrupted' } satisfies RunFile)).catch(() => undefined);
       }
