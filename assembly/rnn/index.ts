@@ -158,23 +158,34 @@ export function gemmBias(a: usize, sai: i32, sak: i32, b: usize, ldb: i32, c: us
       const c2 = at(c, (i + 2) * ldc);
       const c3 = at(c, (i + 3) * ldc);
       let j = 0;
+      const sa = <usize>sak << 2;
+      const sb = <usize>ldb << 2;
+      const d1 = <usize>sai << 2;
+      const d2 = d1 + d1;
+      const d3 = d2 + d1;
+      const pa0 = at(a0, k0 * sak);
+      const pb0 = at(b, k0 * ldb);
       for (; j + 8 <= N; j += 8) {
         let s00 = ldv(c0, j, fresh, bias), s01 = ldv(c0, j + 4, fresh, bias);
         let s10 = ldv(c1, j, fresh, bias), s11 = ldv(c1, j + 4, fresh, bias);
         let s20 = ldv(c2, j, fresh, bias), s21 = ldv(c2, j + 4, fresh, bias);
         let s30 = ldv(c3, j, fresh, bias), s31 = ldv(c3, j + 4, fresh, bias);
+        // running pointers and v128.load32_splat (a broadcast load): no index arithmetic
+        // in the inner loop, and the broadcasts use load ports, not the shuffle unit
+        let pa = pa0;
+        let pb = at(pb0, j);
         for (let k = k0; k < k1; k++) {
-          const bp = at(b, k * ldb + j);
-          const b0 = v128.load(bp), b1 = v128.load(bp, 16);
-          const ko = k * sak;
-          let x = f32x4.splat(load<f32>(at(a0, ko)));
+          const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+          let x = v128.load32_splat(pa);
           s00 = f32x4.add(s00, f32x4.mul(x, b0)); s01 = f32x4.add(s01, f32x4.mul(x, b1));
-          x = f32x4.splat(load<f32>(at(a1, ko)));
+          x = v128.load32_splat(pa + d1);
           s10 = f32x4.add(s10, f32x4.mul(x, b0)); s11 = f32x4.add(s11, f32x4.mul(x, b1));
-          x = f32x4.splat(load<f32>(at(a2, ko)));
+          x = v128.load32_splat(pa + d2);
           s20 = f32x4.add(s20, f32x4.mul(x, b0)); s21 = f32x4.add(s21, f32x4.mul(x, b1));
-          x = f32x4.splat(load<f32>(at(a3, ko)));
+          x = v128.load32_splat(pa + d3);
           s30 = f32x4.add(s30, f32x4.mul(x, b0)); s31 = f32x4.add(s31, f32x4.mul(x, b1));
+          pa += sa;
+          pb += sb;
         }
         v128.store(at(c0, j), s00); v128.store(at(c0, j + 4), s01);
         v128.store(at(c1, j), s10); v128.store(at(c1, j + 4), s11);
@@ -630,4 +641,126 @@ export function toBatchMajor(src: usize, dst: usize, B: i32, T: i32, F: i32, rev
 export function transposePad(src: usize, dst: usize, M: i32, N: i32, ldd: i32): void {
   memory.fill(dst, 0, (<usize>N * ldd) << 2);
   for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) store<f32>(at(dst, j * ldd + i), load<f32>(at(src, i * N + j)));
+}
+
+// ------------------------------------------------------------------ Conv1D (channels last)
+//
+// The sequence convolutions of listings 6.47 and 6.49 as whole-batch kernels. The
+// TypeScript side (main/engine/kernels/conv1d.ts) pads the input once, so every kernel
+// here sees a 'valid' convolution with dilation 1 and stride s:
+//   x  [B, Tp, C]   padded input       w  [k*C, N]  the Keras kernel [k, C, N], flat
+//   y  [B, To, N]   To = (Tp - k) / s + 1
+// Window t of image b is the contiguous run x[b, t*s .. t*s+k, :] (k*C floats), so the
+// im2col matrix is never built: it is x itself read with row stride s*C.
+
+/** y = act(x * w + bias) for the whole batch. bias 0: none. */
+export function conv1dForward(B: i32, Tp: i32, C: i32, To: i32, s: i32, kC: i32, N: i32, x: usize, w: usize, bias: usize, y: usize, kind: i32): void {
+  for (let b = 0; b < B; b++) gemmBias(at(x, b * Tp * C), s * C, 1, w, N, at(y, b * To * N), N, To, kC, N, 0, bias);
+  actRun(kind, y, B * To * N);
+}
+
+/** In place: dz[i] = dy[i] * act'(y[i]) (the derivative taken from the output y). */
+export function dactMul(kind: i32, y: usize, dz: usize, n: i32): void {
+  if (kind == 0) return;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(at(dz, i), f32x4.mul(v128.load(at(dz, i)), dactv(kind, v128.load(at(y, i)))));
+  for (; i < n; i++) store<f32>(at(dz, i), load<f32>(at(dz, i)) * dact(kind, load<f32>(at(y, i))));
+}
+
+/** dw[k*C, N] = sum over the batch of (windows of x)^T . dz: no im2col, x read transposed. */
+export function conv1dFilterGrad(B: i32, Tp: i32, C: i32, To: i32, s: i32, kC: i32, N: i32, x: usize, dz: usize, dw: usize): void {
+  for (let b = 0; b < B; b++) gemm(at(x, b * Tp * C), 1, s * C, at(dz, b * To * N), N, dw, N, kC, To, N, b > 0 ? 1 : 0);
+  if (B == 0) memory.fill(dw, 0, <usize>(kC * N) << 2);
+}
+
+/**
+ * dx[B, Tp, C] = the windows' gradients dz . w^T, each (k*C floats) added back onto the
+ * input run it was read from. wT [N, k*C]; cols: scratch of To*k*C floats.
+ */
+export function conv1dInputGrad(B: i32, Tp: i32, C: i32, To: i32, s: i32, kC: i32, N: i32, dz: usize, wT: usize, cols: usize, dx: usize): void {
+  memory.fill(dx, 0, <usize>(B * Tp * C) << 2);
+  for (let b = 0; b < B; b++) {
+    gemm(at(dz, b * To * N), N, 1, wT, kC, cols, kC, To, N, kC, 0);
+    const xb = at(dx, b * Tp * C);
+    for (let t = 0; t < To; t++) {
+      const row = at(xb, t * s * C);
+      addInto(row, at(cols, t * kC), row, kC);
+    }
+  }
+}
+
+/** dst[B, Tp, C] = src[B, T, C] with padL rows of zeros before and Tp-T-padL after each sequence. */
+export function padSeq(src: usize, dst: usize, B: i32, T: i32, C: i32, padL: i32, Tp: i32): void {
+  for (let b = 0; b < B; b++) {
+    const d = at(dst, b * Tp * C);
+    if (padL > 0) memory.fill(d, 0, <usize>(padL * C) << 2);
+    memory.copy(at(d, padL * C), at(src, b * T * C), <usize>(T * C) << 2);
+    const tail = Tp - T - padL;
+    if (tail > 0) memory.fill(at(d, (padL + T) * C), 0, <usize>(tail * C) << 2);
+  }
+}
+
+/** dst[B, T, C] = rows padL .. padL+T of each sequence of src[B, Tp, C]. */
+export function cropSeq(src: usize, dst: usize, B: i32, Tp: i32, C: i32, padL: i32, T: i32): void {
+  for (let b = 0; b < B; b++) memory.copy(at(dst, b * T * C), at(src, (b * Tp + padL) * C), <usize>(T * C) << 2);
+}
+
+// ------------------------------------------------------------------ MaxPooling1D
+
+/**
+ * y[b, t, c] = max of x[b, t*s - padL + j, c] over j < p inside 0..T; idx keeps the time
+ * index of the (first) maximum for the backward pass (i32). GlobalMaxPooling1D is the case
+ * p = T, To = 1. A window entirely in the padding gives -Infinity, as tfjs does.
+ */
+export function maxPool1dForward(B: i32, T: i32, C: i32, To: i32, p: i32, s: i32, padL: i32, x: usize, y: usize, idx: usize): void {
+  for (let b = 0; b < B; b++) {
+    const xb = at(x, b * T * C);
+    for (let t = 0; t < To; t++) {
+      const j0 = max(0, t * s - padL);
+      const j1 = min(T, t * s - padL + p);
+      const yo = at(y, (b * To + t) * C);
+      const io = at(idx, (b * To + t) * C);
+      let c = 0;
+      for (; c + 4 <= C; c += 4) {
+        let best = f32x4.splat(-Infinity);
+        let bi = i32x4.splat(j0 < j1 ? j0 : 0);
+        for (let j = j0; j < j1; j++) {
+          const v = v128.load(at(xb, j * C + c));
+          const m = f32x4.gt(v, best);
+          best = v128.bitselect(v, best, m);
+          bi = v128.bitselect(i32x4.splat(j), bi, m);
+        }
+        v128.store(at(yo, c), best);
+        v128.store(at(io, c), bi);
+      }
+      for (; c < C; c++) {
+        let best: f32 = -Infinity;
+        let bi = j0 < j1 ? j0 : 0;
+        for (let j = j0; j < j1; j++) {
+          const v = load<f32>(at(xb, j * C + c));
+          if (v > best) {
+            best = v;
+            bi = j;
+          }
+        }
+        store<f32>(at(yo, c), best);
+        store<i32>(at(io, c), bi);
+      }
+    }
+  }
+}
+
+/** dx[B, T, C] = dy[B, To, C] routed to the positions idx kept by the forward pass. */
+export function maxPool1dBackward(B: i32, T: i32, C: i32, To: i32, dy: usize, idx: usize, dx: usize): void {
+  memory.fill(dx, 0, <usize>(B * T * C) << 2);
+  for (let b = 0; b < B; b++) {
+    const xb = at(dx, b * T * C);
+    for (let t = 0; t < To; t++) {
+      const o = (b * To + t) * C;
+      for (let c = 0; c < C; c++) {
+        const q = at(xb, load<i32>(at(idx, o + c)) * C + c);
+        store<f32>(q, load<f32>(q) + load<f32>(at(dy, o + c)));
+      }
+    }
+  }
 }

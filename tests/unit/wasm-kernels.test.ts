@@ -13,6 +13,7 @@ import { WASM_GRAD_KERNELS, registerWasmGradKernels, setIm2colChunkFloats } from
 import { mulberry32 } from '../../main/engine/data/random';
 import { PRESETS, toKerasSpec } from '../../shared/model';
 import { maxPool3DGradWasm, setConv3dSliceFloats } from '../../main/engine/kernels/conv/conv3d';
+import { maxPoolGradWasm } from '../../main/engine/kernels/conv/pool2d';
 
 beforeAll(async () => {
   const report = await initBackend({ prefer: 'wasm' });
@@ -234,6 +235,31 @@ describe('wasm gradient kernels', () => {
     }
     return dx;
   }
+
+  it('2-D max pooling and its gradient equal cpu for several channels (the wasm package keeps channel 0 only)', async () => {
+    const rand = mulberry32(17);
+    type Case = { x: [number, number, number, number]; f: number | [number, number]; s: number | [number, number]; pad: 'same' | 'valid' };
+    const cases: Case[] = [
+      // a MaxPooling1D as tfjs-layers runs it: [B, 1, T, C] with a [1, p] window
+      { x: [3, 1, 9, 5], f: [1, 3], s: [1, 3], pad: 'valid' },
+      { x: [1, 1, 4, 2], f: 1, s: 1, pad: 'valid' },
+      { x: [2, 6, 7, 3], f: 2, s: 2, pad: 'valid' },
+      { x: [2, 5, 5, 4], f: 3, s: 2, pad: 'same' },
+      { x: [1, 6, 6, 8], f: [2, 3], s: 1, pad: 'same' },
+    ];
+    for (const c of cases) {
+      const xData = randomArray(c.x.reduce((a, b) => a * b, 1), rand);
+      const info = tf.backend_util.computePool2DInfo(c.x, c.f, c.s, 1, c.pad);
+      const dyData = randomArray(tf.util.sizeFromShape(info.outShape), rand);
+      const pool = (x: tf.Tensor): tf.Tensor4D => tf.maxPool(x as tf.Tensor4D, c.f, c.s, c.pad);
+      const forward = (): tf.Tensor => pool(tf.tensor(xData, c.x));
+      const grad = (): tf.Tensor => tf.grad((x: tf.Tensor) => tf.sum(tf.mul(pool(x), tf.tensor(dyData, info.outShape))))(tf.tensor(xData, c.x));
+      const label = JSON.stringify(c);
+      expect(maxAbsDiff(await onBackend('wasm', forward), await onBackend('cpu', forward)), `forward ${label}`).toBeLessThan(1e-6);
+      expect(maxAbsDiff(await onBackend('wasm', grad), await onBackend('cpu', grad)), `grad ${label}`).toBeLessThan(1e-5);
+    }
+    expect(tf.getKernel('MaxPoolGrad', 'wasm')!.kernelFunc).toBe(maxPoolGradWasm);
+  });
 
   it('3-D pooling and its gradients equal cpu; MaxPool3DGrad also equals index arithmetic for any window', async () => {
     const rand = mulberry32(91);

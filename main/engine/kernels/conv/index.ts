@@ -8,8 +8,9 @@
  *   - UnsortedSegmentSum: the gradient of Gather, i.e. of Embedding (captioning).
  *   - DepthwiseConv2dNativeBackpropFilter / Input: depthwise and separable convolutions
  *     (no preset uses them yet; plain loops over the NHWC layout, dilation 1).
- * and replaces three the package has but gets wrong (conv3d.ts): Conv3DBackpropInputV2,
- * Conv3DBackpropFilterV2 and MaxPool3DGrad. It also installs the faster Unpack and
+ * and replaces those the package has but gets wrong: Conv3DBackpropInputV2,
+ * Conv3DBackpropFilterV2, MaxPool3D and MaxPool3DGrad (conv3d.ts), MaxPoolGrad (pool2d.ts).
+ * It also installs the faster Unpack and
  * Transpose of ../wasm-ops.ts.
  *
  * Each kernel reads its inputs from the WASM heap (backend.typedArrayFromHeap) and
@@ -19,6 +20,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { CONV3D_REPLACEMENTS } from './conv3d';
+import { POOL2D_REPLACEMENTS } from './pool2d';
 import { installFastWasmOps } from '../wasm-ops';
 
 type TensorInfo = tf.TensorInfo;
@@ -302,9 +304,9 @@ export function registerWasmGradKernels(): string[] {
     tf.registerKernel({ kernelName: k.kernelName, backendName: 'wasm', kernelFunc: k.kernelFunc as unknown as tf.KernelFunc });
     added.push(k.kernelName);
   }
-  // Kernels the wasm package has but computes wrongly (conv3d.ts): replaced, keeping
-  // the stock setup function, unless the replacement is already in place.
-  for (const k of CONV3D_REPLACEMENTS) {
+  // Kernels the wasm package has but computes wrongly (conv3d.ts, pool2d.ts): replaced,
+  // keeping the stock setup function, unless the replacement is already in place.
+  for (const k of [...CONV3D_REPLACEMENTS, ...POOL2D_REPLACEMENTS]) {
     const stock = tf.getKernel(k.kernelName, 'wasm');
     const kernelFunc = k.kernelFunc as unknown as tf.KernelFunc;
     if (stock?.kernelFunc === kernelFunc) continue;
@@ -318,4 +320,4 @@ export function registerWasmGradKernels(): string[] {
 }
 
 /** The kernel names this module provides (or replaces) for 'wasm'. */
-export const WASM_GRAD_KERNELS: readonly string[] = [...KERNELS, ...CONV3D_REPLACEMENTS].map((k) => k.kernelName);
+export const WASM_GRAD_KERNELS: readonly string[] = [...KERNELS, ...CONV3D_REPLACEMENTS, ...POOL2D_REPLACEMENTS].map((k) => k.kernelName);

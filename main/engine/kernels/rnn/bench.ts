@@ -38,6 +38,7 @@ function timeBatches(m: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, n: number): 
   const cpu: number[] = [];
   const fwd: number[] = [];
   const bwd: number[] = [];
+  opTimes.enabled = true;
   for (let i = 0; i < n + 1; i++) {
     const t0 = performance.now();
     const c0 = process.cpuUsage();

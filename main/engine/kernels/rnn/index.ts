@@ -21,6 +21,7 @@ import { tf } from '../../backend';
 import { patchGruCells } from './gru-keras';
 import { ACTIVATION_CODES, fusedRnn, type CellKind, type DropoutMasks, type RnnSpec } from './op';
 import { loadRnnWasm, rnnWasm } from './wasm';
+import { installFusedConv } from '../conv1d';
 
 export { loadRnnWasm, rnnWasm } from './wasm';
 export { fusedRnn, type DropoutMasks, type RnnSpec } from './op';
@@ -141,7 +142,8 @@ export function fuseLayer(layer: RnnLayerLike, seed: number): boolean {
 /**
  * Fuses every supported recurrent layer of a built model when the backend is a CPU one
  * (and SEQLAB_FUSED is not 0). Never throws: on any problem the stock layers stay.
- * Returns the number of layers fused.
+ * Returns the number of recurrent layers fused; Conv1D and 1-D max-pooling layers are fused
+ * too (../conv1d, counted by fusedConvStatus()).
  */
 export async function installFusedRnn(model: tf.LayersModel, seed = 0): Promise<number> {
   // First, on every backend: GRU cells with recurrent dropout get Keras's step instead of
@@ -150,18 +152,23 @@ export async function installFusedRnn(model: tf.LayersModel, seed = 0): Promise<
   patchGruCells(model);
   if (process.env.SEQLAB_FUSED === '0') {
     status = { active: false, reason: 'disabled-by-env', layers: 0 };
+    installFusedConv(model);
     return 0;
   }
   if (!fusedRnnWanted()) {
     status = { active: false, reason: 'backend', layers: 0 };
+    installFusedConv(model);
     return 0;
   }
   try {
     await loadRnnWasm();
   } catch {
     status = { active: false, reason: 'load-failed', layers: 0 };
+    installFusedConv(model);
     return 0;
   }
+  // the sequence convolutions and poolings share the module (../conv1d)
+  installFusedConv(model);
   let n = 0;
   let k = 0;
   const visit = (layer: tf.layers.Layer): void => {

@@ -13,7 +13,7 @@
  * The input-dropout mask multiplies x once for all timesteps, likewise.
  */
 import { tf } from '../../backend';
-import type { Region, RnnWasm } from './wasm';
+import { copyOf, type Region, type RnnWasm } from './wasm';
 
 export type CellKind = 'SimpleRNN' | 'GRU' | 'LSTM';
 
@@ -38,8 +38,11 @@ export interface DropoutMasks {
 
 const GATES: Record<CellKind, number> = { SimpleRNN: 1, GRU: 3, LSTM: 4 };
 
-/** CPU milliseconds spent in fused forward and backward passes since start (for the benchmark). */
-export const opTimes = { forward: 0, backward: 0 };
+/**
+ * CPU milliseconds spent in fused forward and backward passes since `enabled` was set
+ * (the kernel benchmark sets it; off otherwise, as the clock is a system call).
+ */
+export const opTimes = { enabled: false, forward: 0, backward: 0 };
 
 interface Dims {
   B: number;
@@ -80,6 +83,7 @@ function savedFloats(spec: RnnSpec, d: Dims, recurrentMask: boolean): number {
 }
 
 function forward(w: RnnWasm, spec: RnnSpec, d: Dims, x: Float32Array, kernel: Float32Array, rk: Float32Array, bias: Float32Array, masks: DropoutMasks, tape: unknown): { y: Float32Array; saved: Saved | null } {
+  if (!opTimes.enabled) return forwardPass(w, spec, d, x, kernel, rk, bias, masks, tape);
   const t0 = process.cpuUsage();
   try {
     return forwardPass(w, spec, d, x, kernel, rk, bias, masks, tape);
@@ -128,9 +132,9 @@ function forwardPass(w: RnnWasm, spec: RnnSpec, d: Dims, x: Float32Array, kernel
   if (spec.returnSequences) {
     const pY = w.alloc(T * BU);
     k.toBatchMajor(pHs + BU * 4, pY, B, T, U, 0, 0, U);
-    y = w.view(pY, T * BU).slice();
+    y = w.view(pY, T * BU);
   } else {
-    y = w.view(pHs + T * BU * 4, BU).slice();
+    y = w.view(pHs + T * BU * 4, BU);
   }
   if (!region) return { y, saved: null };
   return { y, saved: { region, xt: pXt, hs: pHs, hds: pHds, gates: pGates, cs: pCs, tcs: pTcs } };
@@ -144,6 +148,7 @@ interface Grads {
 }
 
 function backward(w: RnnWasm, spec: RnnSpec, d: Dims, dy: Float32Array, kernel: Float32Array, rk: Float32Array, masks: DropoutMasks, s: Saved): Grads {
+  if (!opTimes.enabled) return backwardPass(w, spec, d, dy, kernel, rk, masks, s);
   const t0 = process.cpuUsage();
   try {
     return backwardPass(w, spec, d, dy, kernel, rk, masks, s);
@@ -206,7 +211,8 @@ function backwardPass(w: RnnWasm, spec: RnnSpec, d: Dims, dy: Float32Array, kern
   const pMx = masks.x ? w.put(masks.x) : 0;
   const pDx = w.alloc(T * B * I);
   k.toBatchMajor(pDxt, pDx, B, T, I, spec.goBackwards ? 1 : 0, pMx, Ip);
-  return { dx: w.view(pDx, T * B * I).slice(), dKernel: w.view(pDk, I * GU).slice(), dRk: w.view(pDrk, U * GU).slice(), dBias: w.view(pDb, GU).slice() };
+  // views of the module's memory: turned into tensors (tensorFrom) before the module runs again
+  return { dx: w.view(pDx, T * B * I), dKernel: w.view(pDk, I * GU), dRk: w.view(pDrk, U * GU), dBias: w.view(pDb, GU) };
 }
 
 /**
@@ -219,6 +225,17 @@ function read(t: tf.Tensor): Float32Array {
     return backend.typedArrayFromHeap({ dataId: t.dataId, shape: t.shape, dtype: t.dtype });
   }
   return t.dataSync() as Float32Array;
+}
+
+/**
+ * A float32 tensor holding the values of v, a view of the kernels' memory. tfjs-backend-wasm
+ * copies the values into its own heap at once (BackendWasm.move), so the view goes in
+ * as it is: a JS-side copy would cost more than the kernels (fresh pages fault in one by
+ * one: ~9 ms for 4 MB on the 2-core test machine). Other backends keep the array they are
+ * given, so they get a copy.
+ */
+export function tensorFrom(v: Float32Array, shape: number[]): tf.Tensor {
+  return tf.tensor(tf.getBackend() === 'wasm' ? v : copyOf(v), shape, 'float32');
 }
 
 function dims(spec: RnnSpec, x: tf.Tensor): Dims {
@@ -239,24 +256,24 @@ export function fusedRnn(w: RnnWasm, spec: RnnSpec, x: tf.Tensor, kernel: tf.Ten
   const d = dims(spec, x);
   if (!grad) {
     const { y } = forward(w, spec, d, read(x), read(kernel), read(rk), read(bias), masks, null);
-    return tf.tensor(y, outShape(spec, d), 'float32');
+    return tensorFrom(y, outShape(spec, d));
   }
   // the gradient tape this forward pass is recorded on (kept regions are tied to it)
   const tape = (tf.engine() as unknown as { state: { activeTape: unknown } }).state.activeTape ?? {};
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xa, ka, ra, ba] = args as tf.Tensor[];
-    const kCopy = read(ka!).slice();
-    const rCopy = read(ra!).slice();
+    const kCopy = copyOf(read(ka!));
+    const rCopy = copyOf(read(ra!));
     const { y, saved } = forward(w, spec, d, read(xa!), kCopy, rCopy, read(ba!), masks, tape);
     return {
-      value: tf.tensor(y, outShape(spec, d), 'float32'),
+      value: tensorFrom(y, outShape(spec, d)),
       gradFunc: (dy: tf.Tensor) => {
         const g = backward(w, spec, d, read(dy), kCopy, rCopy, masks, saved!);
         return [
-          tf.tensor(g.dx, [d.B, d.T, d.I], 'float32'),
-          tf.tensor(g.dKernel, ka!.shape, 'float32'),
-          tf.tensor(g.dRk, ra!.shape, 'float32'),
-          tf.tensor(g.dBias, ba!.shape, 'float32'),
+          tensorFrom(g.dx, [d.B, d.T, d.I]),
+          tensorFrom(g.dKernel, ka!.shape),
+          tensorFrom(g.dRk, ra!.shape),
+          tensorFrom(g.dBias, ba!.shape),
         ];
       },
     };

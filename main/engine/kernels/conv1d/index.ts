@@ -1,0 +1,158 @@
+/**
+ * Fused sequence convolutions for the CPU backends ('wasm' and 'cpu'), installed like the
+ * fused recurrent layers (../rnn): the `call` of each built Conv1D, MaxPooling1D and
+ * GlobalMaxPooling1D instance is replaced by the whole-batch ops of op.ts. Classes,
+ * configs, weights and exports stay those of the stock layers. A call the kernels do not
+ * cover (channels first, dilation above 1, an input that is not [B, T, C] float32, a
+ * sequence too big for the module's memory) goes to the stock implementation.
+ * SEQLAB_FUSED=0 turns this off together with the recurrent kernels.
+ */
+import { tf } from '../../backend';
+import { ACTIVATION_CODES } from '../rnn/op';
+import { rnnWasm } from '../rnn/wasm';
+import { fusedConv1d, fusedMaxPool1d, type Conv1dSpec, type Pool1dSpec } from './op';
+
+export { convGeometry, convOpTimes, fusedConv1d, fusedMaxPool1d, poolGeometry, type Conv1dSpec, type Pool1dSpec } from './op';
+
+type Call = (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => tf.Tensor | tf.Tensor[];
+
+interface LayerLike {
+  name: string;
+  getClassName(): string;
+  call: Call;
+  invokeCallHook?: (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => void;
+}
+
+export interface Conv1DLayerLike extends LayerLike {
+  filters: number;
+  kernelSize: number[];
+  strides: number[];
+  padding: string;
+  dataFormat: string;
+  dilationRate: number | number[];
+  activation?: { getClassName(): string; apply(t: tf.Tensor): tf.Tensor } | null;
+  useBias: boolean;
+  kernel: { read(): tf.Variable };
+  bias?: { read(): tf.Variable } | null;
+}
+
+export interface Pool1DLayerLike extends LayerLike {
+  poolSize: number[];
+  strides: number[];
+  padding: string;
+}
+
+const FUSED = Symbol('seqlab.fusedConv');
+
+function wanted(): boolean {
+  if (process.env.SEQLAB_FUSED === '0') return false;
+  const b = tf.getBackend();
+  return b === 'wasm' || b === 'cpu';
+}
+
+function single(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor | null {
+  const x = Array.isArray(inputs) ? (inputs.length === 1 ? inputs[0]! : null) : inputs;
+  return x && x.rank === 3 && x.dtype === 'float32' ? x : null;
+}
+
+/** What the kernels need of a Conv1D layer, or null when they cannot run it. */
+export function conv1dSpec(layer: Conv1DLayerLike): (Conv1dSpec & { activationAfter: boolean }) | null {
+  if (layer.getClassName() !== 'Conv1D' || layer.dataFormat !== 'channelsLast') return null;
+  const d = Array.isArray(layer.dilationRate) ? layer.dilationRate[0] : layer.dilationRate;
+  if ((d ?? 1) !== 1) return null;
+  const padding = layer.padding;
+  // 'causal': tfjs's conv1d refuses it, and so must the fused layer (same model, same result on every backend)
+  if (padding !== 'valid' && padding !== 'same') return null;
+  const name = layer.activation ? layer.activation.getClassName() : 'linear';
+  const code = ACTIVATION_CODES[name];
+  return {
+    kernelSize: layer.kernelSize[0]!,
+    stride: layer.strides[0]!,
+    padding,
+    filters: layer.filters,
+    activation: code ?? 0,
+    // activations the kernels lack (elu, selu, softplus, ...) run as tfjs ops afterwards
+    activationAfter: code === undefined,
+  };
+}
+
+function fuse(layer: LayerLike, run: (x: tf.Tensor, kwargs: Record<string, unknown>) => tf.Tensor): void {
+  const marked = layer as LayerLike & { [FUSED]?: true };
+  marked[FUSED] = true;
+  const original = layer.call.bind(layer);
+  layer.call = (inputs, kwargs) => {
+    const x = single(inputs);
+    const w = rnnWasm();
+    if (!x || !w || !wanted()) return original(inputs, kwargs);
+    layer.invokeCallHook?.(inputs, kwargs);
+    try {
+      return tf.tidy(() => run(x, kwargs));
+    } catch (e) {
+      // e.g. a batch too big for the module's 32-bit memory: tfjs's own layer still works
+      if (!(e instanceof RangeError)) throw e;
+      return original(inputs, kwargs);
+    }
+  };
+}
+
+/** Replaces one Conv1D layer's call; returns whether it did. */
+export function fuseConv1dLayer(layer: Conv1DLayerLike): boolean {
+  if ((layer as LayerLike & { [FUSED]?: true })[FUSED]) return true;
+  const spec = conv1dSpec(layer);
+  if (!spec) return false;
+  fuse(layer, (x) => {
+    const bias = layer.useBias && layer.bias ? layer.bias.read() : tf.zeros([spec.filters]);
+    const y = fusedConv1d(rnnWasm()!, spec, x, layer.kernel.read(), bias, tf.engine().isTapeOn());
+    return spec.activationAfter && layer.activation ? layer.activation.apply(y) : y;
+  });
+  return true;
+}
+
+/** Replaces one MaxPooling1D or GlobalMaxPooling1D layer's call; returns whether it did. */
+export function fusePool1dLayer(layer: Pool1DLayerLike | LayerLike): boolean {
+  if ((layer as LayerLike & { [FUSED]?: true })[FUSED]) return true;
+  const cls = layer.getClassName();
+  let spec: Pool1dSpec | 'global';
+  if (cls === 'GlobalMaxPooling1D') spec = 'global';
+  else if (cls === 'MaxPooling1D') {
+    const l = layer as Pool1DLayerLike;
+    if (l.padding !== 'valid' && l.padding !== 'same') return false;
+    spec = { poolSize: l.poolSize[0]!, stride: l.strides[0]!, padding: l.padding };
+  } else return false;
+  fuse(layer, (x) => fusedMaxPool1d(rnnWasm()!, spec, x, tf.engine().isTapeOn()));
+  return true;
+}
+
+export interface FusedConvStatus {
+  /** Layers fused in the most recently built model. */
+  layers: number;
+}
+
+let status: FusedConvStatus = { layers: 0 };
+
+export function fusedConvStatus(): FusedConvStatus {
+  return status;
+}
+
+/**
+ * Fuses every supported Conv1D / MaxPooling1D / GlobalMaxPooling1D layer of a built model
+ * (the kernel module must be loaded: ../rnn installFusedRnn does it). Returns the count.
+ */
+export function installFusedConv(model: tf.LayersModel): number {
+  let n = 0;
+  if (wanted() && rnnWasm()) {
+    const visit = (layer: tf.layers.Layer): void => {
+      const cls = layer.getClassName();
+      if (cls === 'Conv1D') {
+        if (fuseConv1dLayer(layer as unknown as Conv1DLayerLike)) n++;
+      } else if (cls === 'MaxPooling1D' || cls === 'GlobalMaxPooling1D') {
+        if (fusePool1dLayer(layer as unknown as LayerLike)) n++;
+      } else if (cls === 'Sequential' || cls === 'Functional' || cls === 'Model') {
+        for (const l of (layer as unknown as tf.LayersModel).layers) visit(l);
+      }
+    };
+    for (const layer of model.layers) visit(layer);
+  }
+  status = { layers: n };
+  return n;
+}

@@ -1,0 +1,259 @@
+/**
+ * Conv1D (+ bias + activation) and 1-D max pooling over a whole batch as single tfjs ops
+ * with their own backward passes, run in the WebAssembly module of ../rnn/wasm.ts (the
+ * same module and memory as the fused recurrent layers, so a Conv1D -> GRU model keeps
+ * one stack of saved regions).
+ *
+ * Why: on tfjs-backend-wasm 4.22 a Conv1D is a Conv2D on [B, 1, T, C] whose input
+ * gradient (Conv2DBackpropInput) and the pooling gradient (MaxPoolGrad) are slow generic
+ * kernels; in listing 6.47 they took about 60 of the 110 ms of a training batch. Here a
+ * window of a sequence is a contiguous run of memory, so the products need no im2col.
+ *
+ * The ops are registered through the engine's runKernelFunc (what tf.customGrad uses),
+ * but with a lazy gradient per input: tfjs asks only for the gradients on a path to the
+ * trained variables, so the first layer's input gradient (the data) is never computed.
+ */
+import { tf } from '../../backend';
+import { tensorFrom } from '../rnn/op';
+import { copyOf, type Region, type RnnWasm } from '../rnn/wasm';
+
+/** A convolution the kernels run: channels last, dilation 1. */
+export interface Conv1dSpec {
+  kernelSize: number;
+  stride: number;
+  /** 'valid' or 'same' ('causal' stays with tfjs, which refuses it, as on every backend). */
+  padding: 'valid' | 'same';
+  filters: number;
+  /** Activation code (../rnn/op.ts ACTIVATION_CODES); 0 = linear. */
+  activation: number;
+}
+
+export interface Pool1dSpec {
+  poolSize: number;
+  stride: number;
+  padding: 'valid' | 'same';
+}
+
+/** CPU milliseconds spent in these ops while `enabled` (benchmarks only: the clock is a system call). */
+export const convOpTimes = { enabled: false, forward: 0, backward: 0 };
+
+function cpuMs<T>(key: 'forward' | 'backward', f: () => T): T {
+  if (!convOpTimes.enabled) return f();
+  const t0 = process.cpuUsage();
+  try {
+    return f();
+  } finally {
+    const t = process.cpuUsage(t0);
+    convOpTimes[key] += (t.user + t.system) / 1000;
+  }
+}
+
+/** Padding before and after a sequence of length T, and the output length (tfjs's rules). */
+export function convGeometry(T: number, k: number, s: number, padding: 'valid' | 'same'): { padL: number; Tp: number; To: number } {
+  if (padding === 'same') {
+    const To = Math.ceil(T / s);
+    const total = Math.max(0, (To - 1) * s + k - T);
+    return { padL: Math.floor(total / 2), Tp: T + total, To };
+  }
+  return { padL: 0, Tp: T, To: Math.floor((T - k) / s) + 1 };
+}
+
+/**
+ * A tensor's values without a copy where the backend allows it (tfjs-backend-wasm keeps
+ * them on its heap); the caller copies them at once into the kernels' memory.
+ */
+function read(t: tf.Tensor): Float32Array {
+  const backend = tf.backend() as unknown as { typedArrayFromHeap?: (info: tf.TensorInfo) => Float32Array };
+  if (tf.getBackend() === 'wasm' && typeof backend.typedArrayFromHeap === 'function' && t.dtype === 'float32') {
+    return backend.typedArrayFromHeap({ dataId: t.dataId, shape: t.shape, dtype: t.dtype });
+  }
+  return t.dataSync() as Float32Array;
+}
+
+type LazyGrads = Record<string, () => tf.Tensor>;
+
+interface KernelFuncParams {
+  forwardFunc: (backend: unknown, save: (tensors: tf.Tensor[]) => void) => tf.Tensor;
+  backwardsFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => LazyGrads;
+  inputs: Record<string, tf.Tensor>;
+}
+
+/** An op with a gradient function per input, computed only when tfjs asks for it. */
+function runOp(params: KernelFuncParams): tf.Tensor {
+  const engine = tf.engine() as unknown as { runKernelFunc(p: KernelFuncParams): tf.Tensor };
+  return engine.runKernelFunc(params);
+}
+
+function activeTape(): unknown {
+  return (tf.engine() as unknown as { state: { activeTape: unknown } }).state.activeTape ?? {};
+}
+
+/**
+ * y = act(conv1d(x, kernel) + bias) for x [B, T, C], kernel [k, C, N], bias [N] (zeros
+ * when the layer has none). With `grad` the op carries its backward pass.
+ */
+export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor, grad: boolean): tf.Tensor {
+  const [B, T, C] = x.shape as [number, number, number];
+  const k = spec.kernelSize;
+  const s = spec.stride;
+  const N = spec.filters;
+  const kC = k * C;
+  const { padL, Tp, To } = convGeometry(T, k, s, spec.padding);
+  if (To < 1) throw new RangeError('fused Conv1D: sequence shorter than the kernel');
+  const outShape = [B, To, N];
+
+  const forward = (xs: Float32Array, ks: Float32Array, bs: Float32Array, tape: unknown): { y: Float32Array; region: Region | null; px: number; py: number } =>
+    cpuMs('forward', () => {
+      const m = w.k;
+      w.begin();
+      const region = tape !== null ? w.keep(B * Tp * C + B * To * N + 8, tape) : null;
+      // the backward pass's scratch must fit as well: fail now (stock layer takes over), not in backprop
+      if (region) w.reserve(B * To * N + kC * N * 2 + N + To * kC + 2 * B * Tp * C + 64);
+      let px: number;
+      let py: number;
+      if (region) {
+        px = region.start;
+        py = px + ((B * Tp * C * 4 + 15) & ~15);
+      } else {
+        px = w.alloc(B * Tp * C);
+        py = w.alloc(B * To * N);
+      }
+      if (padL === 0 && Tp === T) {
+        w.view(px, B * T * C).set(xs);
+      } else {
+        const raw = w.put(xs);
+        m.padSeq(raw, px, B, T, C, padL, Tp);
+      }
+      const pw = w.put(ks);
+      const pb = w.put(bs);
+      m.conv1dForward(B, Tp, C, To, s, kC, N, px, pw, pb, py, spec.activation);
+      // a view: made a tensor (tensorFrom) before the module runs again
+      return { y: w.view(py, B * To * N), region, px, py };
+    });
+
+  if (!grad) {
+    return tensorFrom(forward(read(x), read(kernel), read(bias), null).y, outShape);
+  }
+  const tape = activeTape();
+  let saved: { region: Region | null; px: number; py: number } | null = null;
+  let kCopy: Float32Array | null = null;
+  return runOp({
+    inputs: { x, kernel, bias },
+    forwardFunc: () => {
+      kCopy = copyOf(read(kernel));
+      const r = forward(read(x), kCopy, read(bias), tape);
+      saved = r;
+      return tensorFrom(r.y, outShape);
+    },
+    backwardsFunc: (dy) => {
+      // dz = dy * act'(y), computed once, on the first gradient tfjs asks for
+      let pdz = -1;
+      const dz = (): number => {
+        if (pdz >= 0) return pdz;
+        const sv = saved!;
+        cpuMs('backward', () => {
+          w.release(sv.region!);
+          pdz = w.put(read(dy));
+          w.k.dactMul(spec.activation, sv.py, pdz, B * To * N);
+        });
+        return pdz;
+      };
+      return {
+        x: () => {
+          const p = dz();
+          const out = cpuMs('backward', () => {
+            const m = w.k;
+            const pw = w.put(kCopy!);
+            const pwT = w.alloc(N * kC);
+            m.transpose(pw, pwT, kC, N);
+            const cols = w.alloc(To * kC);
+            const pdx = w.alloc(B * Tp * C);
+            m.conv1dInputGrad(B, Tp, C, To, s, kC, N, p, pwT, cols, pdx);
+            if (padL === 0 && Tp === T) return w.view(pdx, B * T * C);
+            const pc = w.alloc(B * T * C);
+            m.cropSeq(pdx, pc, B, Tp, C, padL, T);
+            return w.view(pc, B * T * C);
+          });
+          return tensorFrom(out, [B, T, C]);
+        },
+        kernel: () => {
+          const p = dz();
+          const out = cpuMs('backward', () => {
+            const pdw = w.alloc(kC * N);
+            w.k.conv1dFilterGrad(B, Tp, C, To, s, kC, N, saved!.px, p, pdw);
+            return w.view(pdw, kC * N);
+          });
+          return tensorFrom(out, kernel.shape);
+        },
+        bias: () => {
+          const p = dz();
+          const out = cpuMs('backward', () => {
+            const pdb = w.alloc(N);
+            w.k.colSum(p, pdb, B * To, N, 0);
+            return w.view(pdb, N);
+          });
+          return tensorFrom(out, bias.shape);
+        },
+      };
+    },
+  });
+}
+
+/** Output length and left padding of a 1-D pooling (tfjs's rules). */
+export function poolGeometry(T: number, p: number, s: number, padding: 'valid' | 'same'): { padL: number; To: number } {
+  if (padding === 'same') {
+    const To = Math.ceil(T / s);
+    return { padL: Math.floor(Math.max(0, (To - 1) * s + p - T) / 2), To };
+  }
+  return { padL: 0, To: Math.floor((T - p) / s) + 1 };
+}
+
+/**
+ * Max pooling over time of x [B, T, C]: MaxPooling1D (-> [B, To, C]) or, with
+ * `global`, GlobalMaxPooling1D (-> [B, C]).
+ */
+export function fusedMaxPool1d(w: RnnWasm, spec: Pool1dSpec | 'global', x: tf.Tensor, grad: boolean): tf.Tensor {
+  const [B, T, C] = x.shape as [number, number, number];
+  const p = spec === 'global' ? T : spec.poolSize;
+  const s = spec === 'global' ? 1 : spec.stride;
+  const { padL, To } = spec === 'global' ? { padL: 0, To: 1 } : poolGeometry(T, p, s, spec.padding);
+  if (To < 1) throw new RangeError('fused MaxPooling1D: sequence shorter than the pool');
+  const outShape = spec === 'global' ? [B, C] : [B, To, C];
+
+  const forward = (xs: Float32Array, tape: unknown): { y: Float32Array; region: Region | null; pidx: number } =>
+    cpuMs('forward', () => {
+      w.begin();
+      const region = tape !== null ? w.keep(B * To * C, tape) : null;
+      if (region) w.reserve(B * To * C + B * T * C + 16);
+      const pidx = region ? region.start : w.alloc(B * To * C);
+      const px = w.put(xs);
+      const py = w.alloc(B * To * C);
+      w.k.maxPool1dForward(B, T, C, To, p, s, padL, px, py, pidx);
+      return { y: w.view(py, B * To * C), region, pidx };
+    });
+
+  if (!grad) return tensorFrom(forward(read(x), null).y, outShape);
+  const tape = activeTape();
+  let saved: { region: Region | null; pidx: number } | null = null;
+  return runOp({
+    inputs: { x },
+    forwardFunc: () => {
+      const r = forward(read(x), tape);
+      saved = r;
+      return tensorFrom(r.y, outShape);
+    },
+    backwardsFunc: (dy) => ({
+      x: () => {
+        const out = cpuMs('backward', () => {
+          const sv = saved!;
+          w.release(sv.region!);
+          const pdy = w.put(read(dy));
+          const pdx = w.alloc(B * T * C);
+          w.k.maxPool1dBackward(B, T, C, To, pdy, sv.pidx, pdx);
+          return w.view(pdx, B * T * C);
+        });
+        return tensorFrom(out, [B, T, C]);
+      },
+    }),
+  });
+}

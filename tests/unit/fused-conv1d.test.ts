@@ -1,0 +1,286 @@
+/**
+ * The fused sequence convolutions (main/engine/kernels/conv1d) against tfjs's own Conv1D,
+ * MaxPooling1D and GlobalMaxPooling1D layers on the wasm backend: forward outputs within
+ * 1e-5 and gradients within 1e-4 on random shapes, paddings, strides and activations;
+ * the input gradient when it is asked for (and only then); the lesson presets fused
+ * with the stock predictions; and a training run of listing 6.47's layer stack whose
+ * loss curve must match the stock layers'.
+ */
+import fc from 'fast-check';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { toKerasSpec } from '../../shared/model/graph';
+import { PRESETS } from '../../shared/model/presets';
+import { mulberry32 } from '../../shared/random';
+import { initBackend, tf } from '../../main/engine/backend';
+import { convGeometry, fuseConv1dLayer, fusedConvStatus, fusePool1dLayer, poolGeometry, type Conv1DLayerLike, type Pool1DLayerLike } from '../../main/engine/kernels/conv1d';
+import { installFusedRnn, loadRnnWasm } from '../../main/engine/kernels/rnn';
+
+interface Case {
+  B: number;
+  T: number;
+  C: number;
+  filters: number;
+  kernelSize: number;
+  stride: number;
+  padding: 'valid' | 'same';
+  activation: string;
+  useBias: boolean;
+  pool: 'none' | 'max' | 'global';
+  poolSize: number;
+  poolStride: number;
+  poolPadding: 'valid' | 'same';
+  seed: number;
+}
+
+/**
+ * Runs f on tfjs's pure-JS cpu backend: the reference. (tfjs-backend-wasm 4.22 is not one:
+ * its Conv2D is wrong for 'same' padding with a stride above the kernel size, e.g. k=2,
+ * s=3, and writes out of bounds there; its MaxPoolGrad drops all channels but the first.)
+ */
+async function onCpu<T>(f: () => T): Promise<T> {
+  await tf.setBackend('cpu');
+  try {
+    return f();
+  } finally {
+    await tf.setBackend('wasm');
+  }
+}
+
+function maxRelDiff(a: tf.Tensor, b: tf.Tensor): number {
+  return tf.tidy(() => tf.max(tf.div(tf.abs(tf.sub(a, b)), tf.maximum(1, tf.abs(a)))).dataSync()[0]!);
+}
+
+/** A Conv1D (and pooling) model, stock and fused with the same weights. */
+function pair(c: Case): { stock: tf.Sequential; fused: tf.Sequential } {
+  const make = (): tf.Sequential => {
+    const m = tf.sequential();
+    m.add(tf.layers.inputLayer({ inputShape: [c.T, c.C] }));
+    m.add(
+      tf.layers.conv1d({
+        filters: c.filters, kernelSize: c.kernelSize, strides: c.stride, padding: c.padding, activation: c.activation as never, useBias: c.useBias,
+        kernelInitializer: tf.initializers.glorotUniform({ seed: c.seed }), biasInitializer: tf.initializers.randomNormal({ seed: c.seed + 1 }),
+      }),
+    );
+    if (c.pool === 'max') m.add(tf.layers.maxPooling1d({ poolSize: c.poolSize, strides: c.poolStride, padding: c.poolPadding }));
+    if (c.pool === 'global') m.add(tf.layers.globalMaxPooling1d({}));
+    return m;
+  };
+  const stock = make();
+  const fused = make();
+  fused.setWeights(stock.getWeights());
+  // (a Sequential's layers start with its InputLayer)
+  const layer = (cls: string) => fused.layers.find((l) => l.getClassName() === cls)!;
+  expect(fuseConv1dLayer(layer('Conv1D') as unknown as Conv1DLayerLike)).toBe(true);
+  if (c.pool !== 'none') expect(fusePool1dLayer(layer(c.pool === 'max' ? 'MaxPooling1D' : 'GlobalMaxPooling1D') as unknown as Pool1DLayerLike)).toBe(true);
+  return { stock, fused };
+}
+
+/** Gradients of sum(model(x) * r) w.r.t. x and every trainable weight. */
+function gradients(model: tf.LayersModel, x: tf.Tensor, r: tf.Tensor): tf.Tensor[] {
+  const f = (xx: tf.Tensor): tf.Scalar => tf.sum(tf.mul(model.apply(xx, { training: true }) as tf.Tensor, r));
+  const dx = tf.grad(f)(x);
+  const vars = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
+  const { grads } = tf.variableGrads(() => f(x), vars);
+  return [dx, ...vars.map((v) => grads[v.name]!)];
+}
+
+const caseArb: fc.Arbitrary<Case> = fc
+  .record({
+    B: fc.integer({ min: 1, max: 4 }),
+    T: fc.integer({ min: 1, max: 20 }),
+    C: fc.integer({ min: 1, max: 9 }),
+    filters: fc.integer({ min: 1, max: 13 }),
+    kernelSize: fc.integer({ min: 1, max: 6 }),
+    stride: fc.integer({ min: 1, max: 3 }),
+    padding: fc.constantFrom('valid' as const, 'same' as const),
+    activation: fc.constantFrom('relu', 'linear', 'tanh', 'sigmoid', 'elu'),
+    useBias: fc.boolean(),
+    pool: fc.constantFrom('none' as const, 'max' as const, 'global' as const),
+    poolSize: fc.integer({ min: 1, max: 4 }),
+    poolStride: fc.integer({ min: 1, max: 4 }),
+    poolPadding: fc.constantFrom('valid' as const, 'same' as const),
+    seed: fc.integer({ min: 1, max: 1_000_000 }),
+  })
+  // shapes tfjs itself accepts: a valid convolution needs T >= k, a valid pool To >= p
+  .filter((c) => {
+    const conv = convGeometry(c.T, c.kernelSize, c.stride, c.padding);
+    if (conv.To < 1) return false;
+    return c.pool !== 'max' || poolGeometry(conv.To, c.poolSize, c.poolStride, c.poolPadding).To >= 1;
+  });
+
+describe('fused sequence convolutions', () => {
+  beforeAll(async () => {
+    await initBackend({ prefer: 'wasm' });
+    await loadRnnWasm();
+  });
+
+  afterEach(() => {
+    delete process.env.SEQLAB_FUSED;
+  });
+
+  it('compute tfjs’s output geometry (valid, same; strides)', () => {
+    expect(convGeometry(240, 5, 1, 'valid')).toEqual({ padL: 0, Tp: 240, To: 236 });
+    expect(convGeometry(10, 4, 1, 'same')).toEqual({ padL: 1, Tp: 13, To: 10 });
+    expect(convGeometry(10, 3, 2, 'same')).toEqual({ padL: 0, Tp: 11, To: 5 });
+    expect(poolGeometry(236, 3, 3, 'valid')).toEqual({ padL: 0, To: 78 });
+    expect(poolGeometry(7, 2, 2, 'same')).toEqual({ padL: 0, To: 4 });
+  });
+
+  it('match tfjs forward (1e-5) and gradients (1e-4) on random shapes, paddings, strides and activations', async () => {
+    await fc.assert(
+      fc.asyncProperty(caseArb, async (c) => {
+        const { stock, fused } = pair(c);
+        const rand = mulberry32(c.seed);
+        const x = tf.tensor3d(Float32Array.from({ length: c.B * c.T * c.C }, () => rand() * 4 - 2), [c.B, c.T, c.C]);
+        const yf = fused.predict(x) as tf.Tensor;
+        const r = tf.randomNormal(yf.shape, 0, 1, 'float32', c.seed);
+        const gf = gradients(fused, x, r);
+        // the stock layers on the reference backend
+        const [ys, gs] = await onCpu(() => [stock.predict(x) as tf.Tensor, gradients(stock, x, r)] as const);
+        expect(yf.shape).toEqual(ys.shape);
+        expect(maxRelDiff(ys, yf)).toBeLessThan(1e-5);
+        expect(gf).toHaveLength(gs.length);
+        for (let i = 0; i < gs.length; i++) {
+          expect(gf[i]!.shape).toEqual(gs[i]!.shape);
+          expect(maxRelDiff(gs[i]!, gf[i]!)).toBeLessThan(1e-4);
+        }
+        tf.dispose([x, ys, yf, r, ...gs, ...gf]);
+        stock.dispose();
+        fused.dispose();
+      }),
+      { numRuns: 80, seed: 20261128 },
+    );
+  });
+
+  it('route a pooling gradient to the first maximum of each window, as tfjs does with ties', async () => {
+    const c: Case = { B: 2, T: 9, C: 4, filters: 4, kernelSize: 1, stride: 1, padding: 'valid', activation: 'relu', useBias: false, pool: 'max', poolSize: 3, poolStride: 3, poolPadding: 'valid', seed: 4 };
+    const { stock, fused } = pair(c);
+    // relu clips the negative half to zero: many tied maxima
+    const x = tf.randomNormal([2, 9, 4], 0, 1, 'float32', 3);
+    const r = tf.ones([2, 3, 4]);
+    const gf = gradients(fused, x, r);
+    const gs = await onCpu(() => gradients(stock, x, r));
+    for (let i = 0; i < gs.length; i++) expect(maxRelDiff(gs[i]!, gf[i]!)).toBeLessThan(1e-4);
+  });
+
+  it('compute the input gradient only when something asks for it', () => {
+    const c: Case = { B: 3, T: 30, C: 5, filters: 8, kernelSize: 5, stride: 1, padding: 'valid', activation: 'relu', useBias: true, pool: 'none', poolSize: 1, poolStride: 1, poolPadding: 'valid', seed: 9 };
+    const { fused } = pair(c);
+    const layer = fused.layers.find((l) => l.getClassName() === 'Conv1D') as unknown as { kernel: { read(): tf.Variable } };
+    const x = tf.randomNormal([3, 30, 5], 0, 1, 'float32', 1);
+    // count the tensors the backward pass makes: with the weights only, the [3, 30, 5] input gradient is never built
+    const shapes: string[] = [];
+    const spy = tf.engine() as unknown as { makeTensor: (...a: unknown[]) => tf.Tensor };
+    const make = spy.makeTensor.bind(spy);
+    spy.makeTensor = (...a: unknown[]) => {
+      const t = make(...a);
+      shapes.push(t.shape.join('x'));
+      return t;
+    };
+    try {
+      tf.variableGrads(() => tf.sum(fused.apply(x, { training: true }) as tf.Tensor), [layer.kernel.read()]);
+    } finally {
+      spy.makeTensor = make;
+    }
+    expect(shapes).toContain('5x5x8');
+    expect(shapes).not.toContain('3x30x5');
+  });
+
+  it('fuse the Conv1D and pooling layers of the lesson presets, with the stock predictions', async () => {
+    let presets = 0;
+    for (const preset of PRESETS) {
+      // 120 timesteps: long enough for listing 6.47's three convolutions and two poolings
+      const text = JSON.stringify(toKerasSpec(preset.graph))
+        .replace(/"Orthogonal"/g, '"GlorotUniform"')
+        .replace(/"batch_input_shape":\[null,(\d+|null),(\d+)\]/, '"batch_input_shape":[null,120,$2]');
+      const want = (text.match(/"class_name":"(Conv1D|MaxPooling1D|GlobalMaxPooling1D)"/g) ?? []).length;
+      if (want === 0) continue;
+      const spec = JSON.parse(text) as object;
+      const stock = await tf.models.modelFromJSON(JSON.parse(JSON.stringify(spec)));
+      const fused = await tf.models.modelFromJSON(JSON.parse(JSON.stringify(spec)));
+      fused.setWeights(stock.getWeights());
+      await installFusedRnn(fused, 1);
+      expect(fusedConvStatus().layers, preset.id).toBe(want);
+      presets++;
+      const shape = (stock.inputs[0]!.shape as (number | null)[]).map((d, i) => d ?? (i === 0 ? 3 : 120));
+      const x = tf.randomUniform(shape, -1, 1, 'float32', 5);
+      expect(maxRelDiff(stock.predict(x) as tf.Tensor, fused.predict(x) as tf.Tensor), preset.id).toBeLessThan(1e-5);
+      tf.dispose(x);
+      stock.dispose();
+      fused.dispose();
+    }
+    // listings 6.47 and 6.49
+    expect(presets).toBeGreaterThanOrEqual(2);
+  });
+
+  it('train listing 6.47’s layer stack to the same loss curve as the stock layers (RMSprop, MAE)', () => {
+    const make = (): tf.Sequential => {
+      let seed = 11;
+      const init = () => tf.initializers.glorotUniform({ seed: seed++ });
+      const m = tf.sequential();
+      m.add(tf.layers.conv1d({ inputShape: [60, 3], filters: 8, kernelSize: 5, activation: 'relu', kernelInitializer: init() }));
+      m.add(tf.layers.maxPooling1d({ poolSize: 3 }));
+      m.add(tf.layers.conv1d({ filters: 8, kernelSize: 5, activation: 'relu', kernelInitializer: init() }));
+      m.add(tf.layers.globalMaxPooling1d({}));
+      m.add(tf.layers.dense({ units: 1, kernelInitializer: init() }));
+      return m;
+    };
+    const stock = make();
+    const fused = make();
+    fused.setWeights(stock.getWeights());
+    process.env.SEQLAB_FUSED = '1';
+    let n = 0;
+    for (const l of fused.layers) {
+      const cls = l.getClassName();
+      if (cls === 'Conv1D' && fuseConv1dLayer(l as unknown as Conv1DLayerLike)) n++;
+      if (cls.includes('MaxPooling1D') && fusePool1dLayer(l as unknown as Pool1DLayerLike)) n++;
+    }
+    expect(n).toBe(4);
+    // target: the largest value of the first feature over the window (a known answer a max-pooling CNN can learn)
+    const x = tf.randomNormal([32, 60, 3], 0, 1, 'float32', 6);
+    const y = tf.max(x.slice([0, 0, 0], [32, 60, 1]), 1);
+    const curve = (m: tf.Sequential): number[] => {
+      const opt = tf.train.rmsprop(0.01);
+      const losses: number[] = [];
+      for (let i = 0; i < 40; i++) {
+        const l = opt.minimize(() => tf.losses.absoluteDifference(y, m.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true)!;
+        losses.push(l.dataSync()[0]!);
+        l.dispose();
+      }
+      return losses;
+    };
+    const a = curve(stock);
+    const b = curve(fused);
+    for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThan(1e-3 * Math.max(1, a[i]!));
+    expect(b[b.length - 1]!).toBeLessThan(b[0]! * 0.5);
+  });
+
+  it('leave layers they cannot run to tfjs (dilation, causal padding), run on the pure-JS cpu backend, and stay off with SEQLAB_FUSED=0', async () => {
+    const dilated = tf.sequential();
+    dilated.add(tf.layers.conv1d({ inputShape: [10, 2], filters: 2, kernelSize: 3, dilationRate: 2 }));
+    expect(fuseConv1dLayer(dilated.layers.find((l) => l.getClassName() === 'Conv1D') as unknown as Conv1DLayerLike)).toBe(false);
+    const causal = tf.sequential();
+    causal.add(tf.layers.conv1d({ inputShape: [10, 2], filters: 2, kernelSize: 3, padding: 'causal' }));
+    expect(fuseConv1dLayer(causal.layers.find((l) => l.getClassName() === 'Conv1D') as unknown as Conv1DLayerLike)).toBe(false);
+
+    await tf.setBackend('cpu');
+    try {
+      const c: Case = { B: 2, T: 12, C: 3, filters: 4, kernelSize: 3, stride: 2, padding: 'same', activation: 'tanh', useBias: true, pool: 'max', poolSize: 2, poolStride: 2, poolPadding: 'valid', seed: 5 };
+      const { stock, fused } = pair(c);
+      const x = tf.randomNormal([2, 12, 3], 0, 1, 'float32', 2);
+      expect(maxRelDiff(stock.predict(x) as tf.Tensor, fused.predict(x) as tf.Tensor)).toBeLessThan(1e-5);
+      const r = tf.randomNormal([2, 3, 4], 0, 1, 'float32', 4);
+      const gs = gradients(stock, x, r);
+      const gf = gradients(fused, x, r);
+      for (let i = 0; i < gs.length; i++) expect(maxRelDiff(gs[i]!, gf[i]!)).toBeLessThan(1e-4);
+    } finally {
+      await tf.setBackend('wasm');
+    }
+
+    process.env.SEQLAB_FUSED = '0';
+    const m = tf.sequential();
+    m.add(tf.layers.conv1d({ inputShape: [10, 2], filters: 2, kernelSize: 3 }));
+    await installFusedRnn(m, 1);
+    expect(fusedConvStatus().layers).toBe(0);
+  });
+});
