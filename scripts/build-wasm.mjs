@@ -10,7 +10,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The compiler flags; main/engine/kernels/rnn/wasm.ts uses the same ones when compiling on demand (tests). */
-export const ASC_FLAGS = ['-O3', '--runtime', 'stub', '--enable', 'simd', '--noAssert', '--initialMemory', '1'];
+// The memory is imported and shared (maximum 4 GiB), so that helper threads can run the
+// same kernels on the same data (main/engine/kernels/rnn/team.ts).
+export const ASC_FLAGS = ['-O3', '--runtime', 'stub', '--enable', 'simd', '--enable', 'threads', '--noAssert', '--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '65536'];
 
 /** Compiles assembly/rnn/index.ts; returns the module bytes. */
 export async function compileRnnWasm() {

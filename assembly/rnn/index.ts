@@ -764,3 +764,8 @@ export function maxPool1dBackward(B: i32, T: i32, C: i32, To: i32, dy: usize, id
     }
   }
 }
+
+/** dst[0..n) += src[0..n) (sums the partial weight gradients of helper threads). */
+export function addTo(dst: usize, src: usize, n: i32): void {
+  addInto(dst, src, dst, n);
+}

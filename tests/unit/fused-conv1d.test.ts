@@ -6,6 +6,7 @@
  * with the stock predictions; and a training run of listing 6.47's layer stack whose
  * loss curve must match the stock layers'.
  */
+import { availableParallelism } from 'node:os';
 import fc from 'fast-check';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { toKerasSpec } from '../../shared/model/graph';
@@ -13,7 +14,8 @@ import { PRESETS } from '../../shared/model/presets';
 import { mulberry32 } from '../../shared/random';
 import { initBackend, tf } from '../../main/engine/backend';
 import { convGeometry, fuseConv1dLayer, fusedConvStatus, fusePool1dLayer, poolGeometry, type Conv1DLayerLike, type Pool1DLayerLike } from '../../main/engine/kernels/conv1d';
-import { installFusedRnn, loadRnnWasm } from '../../main/engine/kernels/rnn';
+import { installFusedRnn, loadRnnWasm, rnnWasm } from '../../main/engine/kernels/rnn';
+import { splitRange } from '../../main/engine/kernels/rnn/team';
 
 interface Case {
   B: number;
@@ -184,6 +186,31 @@ describe('fused sequence convolutions', () => {
     }
     expect(shapes).toContain('5x5x8');
     expect(shapes).not.toContain('3x30x5');
+  });
+
+  it('split a batch among helper threads with the results of one thread', () => {
+    expect(splitRange(128, 2)).toEqual([[0, 64], [64, 64]]);
+    expect(splitRange(5, 3)).toEqual([[0, 2], [2, 2], [4, 1]]);
+    expect(splitRange(1, 4)).toEqual([[0, 1]]);
+    const w = rnnWasm()!;
+    // with two cores or more the kernels run on a team of threads
+    if (availableParallelism() > 1 && process.env.SEQLAB_THREADS === undefined) expect(w.threads).toBeGreaterThan(1);
+    const c: Case = { B: 7, T: 40, C: 6, filters: 12, kernelSize: 5, stride: 1, padding: 'same', activation: 'relu', useBias: true, pool: 'max', poolSize: 3, poolStride: 3, poolPadding: 'valid', seed: 21 };
+    const { fused } = pair(c);
+    const x = tf.randomNormal([7, 40, 6], 0, 1, 'float32', 8);
+    const r = tf.randomNormal([7, 13, 12], 0, 1, 'float32', 9);
+    const run = (): tf.Tensor[] => [fused.predict(x) as tf.Tensor, ...gradients(fused, x, r)];
+    const team = run();
+    const helpers = w.team;
+    w.team = null;
+    let alone: tf.Tensor[];
+    try {
+      expect(w.threads).toBe(1);
+      alone = run();
+    } finally {
+      w.team = helpers;
+    }
+    for (let i = 0; i < team.length; i++) expect(maxRelDiff(alone[i]!, team[i]!)).toBeLessThan(1e-5);
   });
 
   it('fuse the Conv1D and pooling layers of the lesson presets, with the stock predictions', async () => {

@@ -236,6 +236,30 @@ describe('wasm gradient kernels', () => {
     return dx;
   }
 
+  it('2-D convolutions with same padding and a stride above the kernel size equal cpu (the package got them wrong)', async () => {
+    const rand = mulberry32(23);
+    type Case = { x: [number, number, number, number]; f: [number, number]; s: [number, number] };
+    const cases: Case[] = [
+      // a Conv1D as tfjs runs it: [B, 1, T, C], kernel 2, stride 3
+      { x: [2, 1, 18, 3], f: [1, 2], s: [1, 3] },
+      { x: [1, 6, 6, 2], f: [2, 2], s: [3, 3] },
+      { x: [2, 7, 7, 3], f: [3, 3], s: [2, 2] },
+    ];
+    for (const c of cases) {
+      const xData = randomArray(c.x.reduce((a, b) => a * b, 1), rand);
+      const kData = randomArray(c.f[0] * c.f[1] * c.x[3] * 4, rand);
+      const dData = randomArray(c.f[0] * c.f[1] * c.x[3] * 2, rand);
+      const bias = randomArray(4, rand);
+      const label = JSON.stringify(c);
+      const runs: [string, () => tf.Tensor][] = [
+        ['conv2d', () => tf.conv2d(tf.tensor(xData, c.x) as tf.Tensor4D, tf.tensor(kData, [...c.f, c.x[3], 4]) as tf.Tensor4D, c.s, 'same')],
+        ['fused conv2d + bias + relu', () => tf.fused.conv2d({ x: tf.tensor(xData, c.x) as tf.Tensor4D, filter: tf.tensor(kData, [...c.f, c.x[3], 4]) as tf.Tensor4D, strides: c.s, pad: 'same', bias: tf.tensor(bias), activation: 'relu' })],
+        ['depthwise', () => tf.depthwiseConv2d(tf.tensor(xData, c.x) as tf.Tensor4D, tf.tensor(dData, [...c.f, c.x[3], 2]) as tf.Tensor4D, c.s, 'same')],
+      ];
+      for (const [name, run] of runs) expect(maxAbsDiff(await onBackend('wasm', run), await onBackend('cpu', run)), `${name} ${label}`).toBeLessThan(1e-5);
+    }
+  });
+
   it('2-D max pooling and its gradient equal cpu for several channels (the wasm package keeps channel 0 only)', async () => {
     const rand = mulberry32(17);
     type Case = { x: [number, number, number, number]; f: number | [number, number]; s: number | [number, number]; pad: 'same' | 'valid' };

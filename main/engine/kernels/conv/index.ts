@@ -9,7 +9,8 @@
  *   - DepthwiseConv2dNativeBackpropFilter / Input: depthwise and separable convolutions
  *     (no preset uses them yet; plain loops over the NHWC layout, dilation 1).
  * and replaces those the package has but gets wrong: Conv3DBackpropInputV2,
- * Conv3DBackpropFilterV2, MaxPool3D and MaxPool3DGrad (conv3d.ts), MaxPoolGrad (pool2d.ts).
+ * Conv3DBackpropFilterV2, MaxPool3D and MaxPool3DGrad (conv3d.ts), MaxPoolGrad (pool2d.ts),
+ * and passes 'same' padding to the 2-D convolutions as explicit pads (same-pad.ts).
  * It also installs the faster Unpack and
  * Transpose of ../wasm-ops.ts.
  *
@@ -21,6 +22,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { CONV3D_REPLACEMENTS } from './conv3d';
 import { POOL2D_REPLACEMENTS } from './pool2d';
+import { installExplicitSamePadding } from './same-pad';
 import { installFastWasmOps } from '../wasm-ops';
 
 type TensorInfo = tf.TensorInfo;
@@ -314,6 +316,8 @@ export function registerWasmGradKernels(): string[] {
     tf.registerKernel({ ...stock, kernelName: k.kernelName, backendName: 'wasm', kernelFunc });
     added.push(k.kernelName);
   }
+  // 'same' padding passed to the forward 2-D convolutions as explicit pads (same-pad.ts).
+  added.push(...installExplicitSamePadding());
   // Faster Unpack and leading-axes Transpose (block copies), for every model on wasm.
   installFastWasmOps();
   return added;

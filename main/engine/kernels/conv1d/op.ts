@@ -104,11 +104,11 @@ export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: 
 
   const forward = (xs: Float32Array, ks: Float32Array, bs: Float32Array, tape: unknown): { y: Float32Array; region: Region | null; px: number; py: number } =>
     cpuMs('forward', () => {
-      const m = w.k;
       w.begin();
       const region = tape !== null ? w.keep(B * Tp * C + B * To * N + 8, tape) : null;
       // the backward pass's scratch must fit as well: fail now (stock layer takes over), not in backprop
-      if (region) w.reserve(B * To * N + kC * N * 2 + N + To * kC + 2 * B * Tp * C + 64);
+      const P = w.threads;
+      if (region) w.reserve(B * To * N + kC * N * (P + 1) + N + P * To * kC + 2 * B * Tp * C + 64);
       let px: number;
       let py: number;
       if (region) {
@@ -122,11 +122,12 @@ export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: 
         w.view(px, B * T * C).set(xs);
       } else {
         const raw = w.put(xs);
-        m.padSeq(raw, px, B, T, C, padL, Tp);
+        w.split('padSeq', B, (b0, nb) => [raw + b0 * T * C * 4, px + b0 * Tp * C * 4, nb, T, C, padL, Tp]);
       }
       const pw = w.put(ks);
       const pb = w.put(bs);
-      m.conv1dForward(B, Tp, C, To, s, kC, N, px, pw, pb, py, spec.activation);
+      // images split among the kernel threads (rnn/team.ts)
+      w.split('conv1dForward', B, (b0, nb) => [nb, Tp, C, To, s, kC, N, px + b0 * Tp * C * 4, pw, pb, py + b0 * To * N * 4, spec.activation]);
       // a view: made a tensor (tensorFrom) before the module runs again
       return { y: w.view(py, B * To * N), region, px, py };
     });
@@ -154,7 +155,8 @@ export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: 
         cpuMs('backward', () => {
           w.release(sv.region!);
           pdz = w.put(read(dy));
-          w.k.dactMul(spec.activation, sv.py, pdz, B * To * N);
+          const n = To * N * 4;
+          if (spec.activation !== 0) w.split('dactMul', B, (b0, nb) => [spec.activation, sv.py + b0 * n, pdz + b0 * n, nb * To * N]);
         });
         return pdz;
       };
@@ -166,12 +168,12 @@ export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: 
             const pw = w.put(kCopy!);
             const pwT = w.alloc(N * kC);
             m.transpose(pw, pwT, kC, N);
-            const cols = w.alloc(To * kC);
+            const cols = w.alloc(w.threads * To * kC);
             const pdx = w.alloc(B * Tp * C);
-            m.conv1dInputGrad(B, Tp, C, To, s, kC, N, p, pwT, cols, pdx);
+            w.split('conv1dInputGrad', B, (b0, nb, part) => [nb, Tp, C, To, s, kC, N, p + b0 * To * N * 4, pwT, cols + part * To * kC * 4, pdx + b0 * Tp * C * 4]);
             if (padL === 0 && Tp === T) return w.view(pdx, B * T * C);
             const pc = w.alloc(B * T * C);
-            m.cropSeq(pdx, pc, B, Tp, C, padL, T);
+            w.split('cropSeq', B, (b0, nb) => [pdx + b0 * Tp * C * 4, pc + b0 * T * C * 4, nb, Tp, C, padL, T]);
             return w.view(pc, B * T * C);
           });
           return tensorFrom(out, [B, T, C]);
@@ -179,8 +181,12 @@ export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: 
         kernel: () => {
           const p = dz();
           const out = cpuMs('backward', () => {
-            const pdw = w.alloc(kC * N);
-            w.k.conv1dFilterGrad(B, Tp, C, To, s, kC, N, saved!.px, p, pdw);
+            // each thread sums its images' products into its own buffer; then one sum
+            const parts = Math.min(w.threads, B);
+            const pdw = w.alloc(parts * kC * N);
+            const px = saved!.px;
+            w.split('conv1dFilterGrad', B, (b0, nb, part) => [nb, Tp, C, To, s, kC, N, px + b0 * Tp * C * 4, p + b0 * To * N * 4, pdw + part * kC * N * 4]);
+            for (let q = 1; q < parts; q++) w.k.addTo(pdw, pdw + q * kC * N * 4, kC * N);
             return w.view(pdw, kC * N);
           });
           return tensorFrom(out, kernel.shape);
@@ -228,7 +234,7 @@ export function fusedMaxPool1d(w: RnnWasm, spec: Pool1dSpec | 'global', x: tf.Te
       const pidx = region ? region.start : w.alloc(B * To * C);
       const px = w.put(xs);
       const py = w.alloc(B * To * C);
-      w.k.maxPool1dForward(B, T, C, To, p, s, padL, px, py, pidx);
+      w.split('maxPool1dForward', B, (b0, nb) => [nb, T, C, To, p, s, padL, px + b0 * T * C * 4, py + b0 * To * C * 4, pidx + b0 * To * C * 4]);
       return { y: w.view(py, B * To * C), region, pidx };
     });
 
@@ -249,7 +255,7 @@ export function fusedMaxPool1d(w: RnnWasm, spec: Pool1dSpec | 'global', x: tf.Te
           w.release(sv.region!);
           const pdy = w.put(read(dy));
           const pdx = w.alloc(B * T * C);
-          w.k.maxPool1dBackward(B, T, C, To, pdy, sv.pidx, pdx);
+          w.split('maxPool1dBackward', B, (b0, nb) => [nb, T, C, To, pdy + b0 * To * C * 4, sv.pidx + b0 * To * C * 4, pdx + b0 * T * C * 4]);
           return w.view(pdx, B * T * C);
         });
         return tensorFrom(out, [B, T, C]);

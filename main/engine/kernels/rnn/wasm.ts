@@ -7,6 +7,8 @@
  * unbundled (Vitest), the module is compiled on demand by scripts/build-wasm.mjs, which
  * caches it under node_modules/.cache/seqlab/ keyed by a hash of the source and flags.
  */
+import { splitRange, Team, teamSize } from './team';
+
 declare const __SEQLAB_RNN_WASM__: string | undefined;
 
 export interface RnnExports {
@@ -33,6 +35,7 @@ export interface RnnExports {
   cropSeq(src: number, dst: number, B: number, Tp: number, C: number, padL: number, T: number): void;
   maxPool1dForward(B: number, T: number, C: number, To: number, p: number, s: number, padL: number, x: number, y: number, idx: number): void;
   maxPool1dBackward(B: number, T: number, C: number, To: number, dy: number, idx: number, dx: number): void;
+  addTo(dst: number, src: number, n: number): void;
   lstmBackward(T: number, B: number, U: number, dys: number, returnSeq: number, rkT: number, mh: number, kind: number, rkind: number, cs: number, tcs: number, gates: number, dxw: number, dh: number, dc: number, tmp: number): void;
 }
 
@@ -62,6 +65,8 @@ export function copyOf(v: Float32Array): Float32Array {
  * and above it a scratch area that each op reuses.
  */
 export class RnnWasm {
+  /** Helper threads for whole-batch kernels (null: this thread only). */
+  team: Team | null = null;
   private top: number;
   private readonly base: number;
   private stack: Region[] = [];
@@ -114,6 +119,19 @@ export class RnnWasm {
     this.ensure(this.top);
     return p;
   }
+  /** Threads a whole-batch kernel may be split over, this one included. */
+  get threads(): number {
+    return this.team?.size ?? 1;
+  }
+  /**
+   * Runs kernel `name` over B items split among the threads: args(start, count, part)
+   * gives each part's arguments. Parts must write disjoint memory.
+   */
+  split(name: keyof RnnExports, B: number, args: (start: number, count: number, part: number) => number[]): void {
+    const parts = splitRange(B, this.threads).map(([s, c], p) => args(s, c, p));
+    if (parts.length === 1 || !this.team) (this.k[name] as unknown as (...a: number[]) => void)(...parts[0]!);
+    else this.team.run(name, parts);
+  }
   /** A fresh view (the buffer changes when memory grows). */
   view(p: number, n: number): Float32Array {
     return new Float32Array(this.k.memory.buffer, p, n);
@@ -125,16 +143,31 @@ export class RnnWasm {
   }
 }
 
+/** The module's memory limit in 64 KiB pages (4 GiB: all a 32-bit module can address). */
+export const MAX_PAGES = 65536;
+
 function instantiate(bytes: Uint8Array): RnnWasm {
   const mod = new WebAssembly.Module(bytes as BufferSource);
+  // shared, so that helper threads (team.ts) can run the same kernels on the same data
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
   const inst = new WebAssembly.Instance(mod, {
     env: {
+      memory,
       abort: () => {
         throw new Error('rnn kernel abort');
       },
     },
   });
-  return new RnnWasm(inst.exports as unknown as RnnExports);
+  const w = new RnnWasm(inst.exports as unknown as RnnExports);
+  const threads = teamSize();
+  if (threads > 1) {
+    try {
+      w.team = new Team(mod, memory, inst.exports as unknown as Record<string, unknown>, threads);
+    } catch {
+      // no worker threads here: one thread it is
+    }
+  }
+  return w;
 }
 
 let loaded: RnnWasm | null = null;
