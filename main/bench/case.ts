@@ -1,11 +1,12 @@
 /**
  * One benchmark case, run inside a worker thread (as the app's engine is): build the
- * model on the chosen backend, train one warm-up batch, then time N batches of random
+ * model on the chosen backend, train warm-up batches (3 by default), then time N batches of random
  * data of the lesson's shapes (RMSprop, MAE or categorical cross-entropy).
  */
 import { initBackend, tf } from '../engine/backend';
 import { mulberry32 } from '../engine/data/random';
-import { fusedRnnStatus } from '../engine/kernels/rnn';
+import { fusedConvStatus } from '../engine/kernels/conv1d';
+import { fusedRnnStatus, rnnWasm } from '../engine/kernels/rnn';
 import { buildModel } from '../engine/train';
 import type { Experiment } from '../../shared/experiment';
 import type { BackendName } from '../../shared/ipc/contract';
@@ -16,6 +17,8 @@ export interface CaseRequest {
   backend: BackendName;
   batchSize: number;
   batches: number;
+  /** Untimed batches first (the JIT, the kernels' memory and helper threads settle). */
+  warmup?: number;
   /** Stop timing after this many seconds (at least one timed batch is always run). */
   capSeconds: number;
 }
@@ -29,6 +32,10 @@ export interface CaseResult {
   activeBackend?: string;
   /** Recurrent layers running as fused kernels (kernels/rnn); 0 = stock tfjs layers. */
   fusedLayers?: number;
+  /** Conv1D / MaxPooling1D / GlobalMaxPooling1D layers running as fused kernels (kernels/conv1d). */
+  fusedConvLayers?: number;
+  /** Threads the fused kernels split a batch over. */
+  kernelThreads?: number;
   firstBatchMs?: number;
   msPerBatch?: number;
   /** Median process CPU time (user + system, all threads) per batch: robust to other programs competing for the cores. */
@@ -78,6 +85,7 @@ export async function runCase(req: CaseRequest, post: (m: CaseMessage) => void):
     // (main/engine/kernels/rnn) where they apply, unless SEQLAB_FUSED=0.
     const model = await buildModel({ model: spec.spec(), training: { seed: 1 } } as unknown as Experiment);
     const fused = fusedRnnStatus();
+    const fusedConv = fusedConvStatus().layers;
     const B = req.batchSize;
     const rand = mulberry32(1234);
     const xs = model.inputs.map((inp) => {
@@ -119,6 +127,11 @@ export async function runCase(req: CaseRequest, post: (m: CaseMessage) => void):
     const firstBatchMs = performance.now() - t0;
     sample();
     post({ type: 'batch', ms: firstBatchMs });
+    for (let b = 1; b < (req.warmup ?? 1); b++) {
+      step();
+      sample();
+      await new Promise((r) => setImmediate(r));
+    }
     const times: number[] = [];
     const cpuTimes: number[] = [];
     let lastLoss = firstLoss;
@@ -147,6 +160,8 @@ export async function runCase(req: CaseRequest, post: (m: CaseMessage) => void):
       ok: true,
       activeBackend: report.active,
       fusedLayers: fused.active ? fused.layers : 0,
+      fusedConvLayers: fusedConv,
+      kernelThreads: fused.active || fusedConv > 0 ? (rnnWasm()?.threads ?? 1) : undefined,
       firstBatchMs,
       msPerBatch: ms,
       cpuMsPerBatch: median(cpuTimes),

@@ -8,7 +8,7 @@
  * bench-results/latest.{md,json}.
  *
  *   npm run bench -- [--backends wasm,cpu] [--models gru,lstm,...] [--cpu-models gru,conv1d-6.47]
- *                    [--batches 5] [--batch-size 128] [--cap 60] [--peer] [--no-csv] [--no-app]
+ *                    [--batches 5] [--warmup 3] [--batch-size 128] [--cap 60] [--peer] [--no-csv] [--no-app]
  *                    [--csv-rows 420551] [--compare-fused] [--out bench-results]
  */
 import { spawnSync } from 'node:child_process';
@@ -18,6 +18,7 @@ import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { BackendName } from '../../shared/ipc/contract';
+import { teamSize } from '../engine/kernels/rnn/team';
 import { runCase, type CaseMessage, type CaseRequest, type CaseResult } from './case';
 import { BENCH_MODELS, BENCH_TIMESTEPS } from './models';
 
@@ -43,7 +44,7 @@ if (!isMainThread && (workerData as { benchCase?: CaseRequest } | null)?.benchCa
 // ---- main side -----------------------------------------------------------------------
 
 const USAGE = `npm run bench -- [--backends wasm,cpu] [--models gru,lstm,...] [--cpu-models gru,conv1d-6.47]
-                 [--batches 5] [--batch-size 128] [--cap 60] [--peer] [--no-csv] [--no-app]
+                 [--batches 5] [--warmup 3] [--batch-size 128] [--cap 60] [--peer] [--no-csv] [--no-app]
                  [--csv-rows 420551] [--compare-fused] [--out bench-results]
 models: ${BENCH_MODELS.map((m) => m.id).join(', ')}`;
 
@@ -52,6 +53,7 @@ interface Options {
   models: string[];
   cpuModels: string[];
   batches: number;
+  warmup: number;
   batchSize: number;
   cap: number;
   peer: boolean;
@@ -68,6 +70,7 @@ function parseArgs(argv: string[]): Options {
     models: BENCH_MODELS.map((m) => m.id),
     cpuModels: ['gru', 'conv1d-6.47'],
     batches: 5,
+    warmup: 3,
     batchSize: 128,
     cap: 60,
     peer: false,
@@ -89,6 +92,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--models') o.models = list(next());
     else if (a === '--cpu-models') o.cpuModels = list(next());
     else if (a === '--batches') o.batches = Math.max(1, Number(next()));
+    else if (a === '--warmup') o.warmup = Math.max(1, Number(next()));
     else if (a === '--batch-size') o.batchSize = Math.max(1, Number(next()));
     else if (a === '--cap') o.cap = Math.max(1, Number(next()));
     else if (a === '--peer') o.peer = true;
@@ -178,7 +182,7 @@ function captionerDims(): { vocab?: number; steps?: number } {
 }
 
 function runPeer(models: string[], o: Options): PeerOut | { error: string } {
-  const arg = JSON.stringify({ models, batches: o.batches, batchSize: o.batchSize, timesteps: BENCH_TIMESTEPS, threads: Math.min(2, os.cpus().length), ...captionerDims() });
+  const arg = JSON.stringify({ models, batches: o.batches, warmup: o.warmup, batchSize: o.batchSize, timesteps: BENCH_TIMESTEPS, threads: teamSize(), ...captionerDims() });
   const r = spawnSync(python(), [peerScript(), arg], {
     encoding: 'utf8',
     env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? '2' },
@@ -346,7 +350,7 @@ async function main(): Promise<void> {
   const started = new Date();
   const load = os.loadavg()[0]!;
   console.log(`SeqLab bench ${started.toISOString()} — ${machine()}; load average at start ${load.toFixed(2)}`);
-  console.log(`batch ${o.batchSize}, ${BENCH_TIMESTEPS} timesteps x 14 features for the Jena models, RMSprop, warm-up 1 + ${o.batches} timed batches (median), cap ${o.cap} s per case`);
+  console.log(`batch ${o.batchSize}, ${BENCH_TIMESTEPS} timesteps x 14 features for the Jena models, RMSprop, warm-up ${o.warmup} + ${o.batches} timed batches (median), cap ${o.cap} s per case`);
   const rows: Row[] = [];
   const modes: { mode: string; env: NodeJS.ProcessEnv }[] = o.compareFused
     ? [{ mode: 'stock', env: { ...process.env, SEQLAB_FUSED: '0' } }, { mode: 'fused', env: { ...process.env, SEQLAB_FUSED: '1' } }]
@@ -354,17 +358,18 @@ async function main(): Promise<void> {
   for (const backend of o.backends) {
     const models = backend === 'cpu' ? o.models.filter((m) => o.cpuModels.includes(m)) : o.models;
     for (const model of models) {
-      const recurrent = /"class_name":"(GRU|LSTM|SimpleRNN)"/.test(JSON.stringify(BENCH_MODELS.find((m) => m.id === model)!.spec()));
+      const recurrent = /"class_name":"(GRU|LSTM|SimpleRNN|Conv1D|MaxPooling1D|GlobalMaxPooling1D)"/.test(JSON.stringify(BENCH_MODELS.find((m) => m.id === model)!.spec()));
       for (const { mode, env } of modes) {
-        // --compare-fused: a model without recurrent layers runs once
+        // --compare-fused: a model without fusable layers runs once
         if (mode === 'fused' && !recurrent) continue;
         process.stdout.write(`${backend} ${model} ${mode} `);
-        const req: CaseRequest = { model, backend, batchSize: o.batchSize, batches: backend === 'cpu' ? Math.min(o.batches, 2) : o.batches, capSeconds: o.cap };
+        const req: CaseRequest = { model, backend, batchSize: o.batchSize, batches: backend === 'cpu' ? Math.min(o.batches, 2) : o.batches, warmup: backend === 'cpu' ? 1 : o.warmup, capSeconds: o.cap };
         const t = await withLoopDelay(() => runCaseInWorker(req, env));
-        const fusedLabel = t.value.fusedLayers ? `fused RNN x${t.value.fusedLayers}` : 'stock';
+        const parts = [t.value.fusedLayers ? `RNN x${t.value.fusedLayers}` : '', t.value.fusedConvLayers ? `conv/pool x${t.value.fusedConvLayers}` : ''].filter(Boolean);
+        const fusedLabel = parts.length ? `fused ${parts.join(', ')}${(t.value.kernelThreads ?? 1) > 1 ? `, ${t.value.kernelThreads} threads` : ''}` : 'stock';
         const row: Row = { ...t.value, mode: t.value.ok ? fusedLabel : mode, loopP99Ms: t.p99, loopMaxMs: t.max };
         // --compare-fused: the second run of a model without recurrent layers repeats the first
-        if (o.compareFused && mode === 'fused' && t.value.ok && !t.value.fusedLayers) {
+        if (o.compareFused && mode === 'fused' && t.value.ok && !t.value.fusedLayers && !t.value.fusedConvLayers) {
           console.log(' (no fused layers: not kept)');
           continue;
         }
@@ -435,7 +440,7 @@ async function main(): Promise<void> {
 function renderMarkdown(r: { o: Options; started: Date; load: number; rows: Row[]; peer: PeerOut | { error: string } | null; csv: CsvReport | null; app: AppReport | null }): string {
   const out: string[] = [];
   out.push(`Measured ${r.started.toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}; load average ${r.load.toFixed(2)} at start.`);
-  out.push(`Batch ${r.o.batchSize}, ${BENCH_TIMESTEPS} timesteps x 14 features (Jena models), RMSprop; MAE for the regressors, cross-entropy for the video and captioning classifiers. Median of ${r.o.batches} timed batches after one warm-up (pure JS: at most 2, capped at ${r.o.cap} s).`);
+  out.push(`Batch ${r.o.batchSize}, ${BENCH_TIMESTEPS} timesteps x 14 features (Jena models), RMSprop; MAE for the regressors, cross-entropy for the video and captioning classifiers. Median of ${r.o.batches} timed batches after ${r.o.warmup} warm-up batches, PyTorch too (pure JS: one warm-up, at most 2 timed, capped at ${r.o.cap} s).`);
   out.push('');
   const hasPeer = r.peer && !('error' in r.peer);
   const fusedCol = true;

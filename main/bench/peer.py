@@ -252,6 +252,8 @@ def main():
         t0 = time.perf_counter()
         step()
         first = (time.perf_counter() - t0) * 1000
+        for _ in range(int(args.get("warmup", 1)) - 1):
+            step()
         times = []
         cpu = []
         for _ in range(N):

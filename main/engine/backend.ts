@@ -115,8 +115,9 @@ async function climb(opts: LadderOptions): Promise<BackendReport> {
   const rung = active ?? 'cpu';
   if (rung === 'wasm' || rung === 'cpu') {
     // The fused recurrent kernels (kernels/rnn) load here once, so the report can say whether they run.
-    const fusedKernels = process.env.SEQLAB_FUSED !== '0' && (await loadRnnWasm().then(() => true, () => false));
-    return { active: rung, attempts, tfjsVersion: tf.version.tfjs, fusedKernels };
+    const kernels = process.env.SEQLAB_FUSED !== '0' ? await loadRnnWasm().catch(() => null) : null;
+    if (!kernels) return { active: rung, attempts, tfjsVersion: tf.version.tfjs, fusedKernels: false };
+    return { active: rung, attempts, tfjsVersion: tf.version.tfjs, fusedKernels: true, kernelThreads: kernels.threads };
   }
   return { active: rung, attempts, tfjsVersion: tf.version.tfjs };
 }

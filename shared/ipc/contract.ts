@@ -50,8 +50,10 @@ export const BackendReportSchema = z.object({
   active: z.enum(BACKEND_NAMES),
   attempts: z.array(BackendAttemptSchema),
   tfjsVersion: z.string(),
-  /** On the CPU backends (wasm, cpu): whether recurrent layers run as fused WebAssembly kernels (off with SEQLAB_FUSED=0). */
+  /** On the CPU backends (wasm, cpu): whether recurrent, Conv1D and 1-D pooling layers run as fused WebAssembly kernels (off with SEQLAB_FUSED=0). */
   fusedKernels: z.boolean().optional(),
+  /** Threads the fused kernels split a batch over (the engine's own included; SEQLAB_THREADS caps it). */
+  kernelThreads: z.number().int().positive().optional(),
 });
 export type BackendReport = z.infer<typeof BackendReportSchema>;
 

@@ -188,11 +188,13 @@ describe('fused sequence convolutions', () => {
     expect(shapes).not.toContain('3x30x5');
   });
 
-  it('split a batch among helper threads with the results of one thread', () => {
+  it('split a batch among helper threads with the results of one thread', async () => {
     expect(splitRange(128, 2)).toEqual([[0, 64], [64, 64]]);
     expect(splitRange(5, 3)).toEqual([[0, 2], [2, 2], [4, 1]]);
     expect(splitRange(1, 4)).toEqual([[0, 1]]);
     const w = rnnWasm()!;
+    // the backend report (status bar) says how many threads the kernels use
+    expect((await initBackend()).kernelThreads).toBe(w.threads);
     // with two cores or more the kernels run on a team of threads
     if (availableParallelism() > 1 && process.env.SEQLAB_THREADS === undefined) expect(w.threads).toBeGreaterThan(1);
     const c: Case = { B: 7, T: 40, C: 6, filters: 12, kernelSize: 5, stride: 1, padding: 'same', activation: 'relu', useBias: true, pool: 'max', poolSize: 3, poolStride: 3, poolPadding: 'valid', seed: 21 };

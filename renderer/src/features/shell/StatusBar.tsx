@@ -1,9 +1,11 @@
 import { useTranslation } from 'react-i18next';
 import { useApp } from '../../store';
+import { useFormat } from '../../useFormat';
 
 /** Bottom bar: which compute backend is active and why the better ones are not. */
 export function StatusBar() {
   const { t } = useTranslation();
+  const f = useFormat();
   const backend = useApp((s) => s.backend);
   const info = useApp((s) => s.info);
   const failed = backend ? backend.attempts.filter((a) => !a.ok && a.name !== backend.active) : [];
@@ -13,9 +15,10 @@ export function StatusBar() {
         {t('backend.label')}:{' '}
         {backend ? <strong data-backend={backend.active}>{t(`backend.names.${backend.active}`)}</strong> : t('backend.loading')}
         {backend?.fusedKernels && (
-          <span className="muted" data-testid="fused-kernels" title={t('backend.fusedHint')}>
+          <span className="muted" data-testid="fused-kernels" title={t('backend.fusedHint', { threads: f.int(backend.kernelThreads ?? 1) })}>
             {' '}
             · {t('backend.fused')}
+            {(backend.kernelThreads ?? 1) > 1 ? <> · {t('backend.threads', { threads: f.int(backend.kernelThreads!) })}</> : null}
           </span>
         )}
       </span>
