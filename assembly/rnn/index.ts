@@ -667,10 +667,13 @@ export function dactMul(kind: i32, y: usize, dz: usize, n: i32): void {
   for (; i < n; i++) store<f32>(at(dz, i), load<f32>(at(dz, i)) * dact(kind, load<f32>(at(y, i))));
 }
 
-/** dw[k*C, N] = sum over the batch of (windows of x)^T . dz: no im2col, x read transposed. */
-export function conv1dFilterGrad(B: i32, Tp: i32, C: i32, To: i32, s: i32, kC: i32, N: i32, x: usize, dz: usize, dw: usize): void {
-  for (let b = 0; b < B; b++) gemm(at(x, b * Tp * C), 1, s * C, at(dz, b * To * N), N, dw, N, kC, To, N, b > 0 ? 1 : 0);
-  if (B == 0) memory.fill(dw, 0, <usize>(kC * N) << 2);
+/**
+ * dw[k*C, N] (+)= sum over the batch of (windows of x)^T . dz: no im2col, x read
+ * transposed. accumulate: add to dw (a thread summing several chunks) instead of setting it.
+ */
+export function conv1dFilterGrad(B: i32, Tp: i32, C: i32, To: i32, s: i32, kC: i32, N: i32, x: usize, dz: usize, dw: usize, accumulate: i32): void {
+  if (B == 0 && !accumulate) memory.fill(dw, 0, <usize>(kC * N) << 2);
+  for (let b = 0; b < B; b++) gemm(at(x, b * Tp * C), 1, s * C, at(dz, b * To * N), N, dw, N, kC, To, N, b > 0 || accumulate ? 1 : 0);
 }
 
 /**

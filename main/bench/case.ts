@@ -1,6 +1,6 @@
 /**
  * One benchmark case, run inside a worker thread (as the app's engine is): build the
- * model on the chosen backend, train warm-up batches (3 by default), then time N batches of random
+ * model on the chosen backend, train warm-up batches (10 by default), then time N batches of random
  * data of the lesson's shapes (RMSprop, MAE or categorical cross-entropy).
  */
 import { initBackend, tf } from '../engine/backend';

@@ -8,7 +8,7 @@
  * bench-results/latest.{md,json}.
  *
  *   npm run bench -- [--backends wasm,cpu] [--models gru,lstm,...] [--cpu-models gru,conv1d-6.47]
- *                    [--batches 5] [--warmup 3] [--batch-size 128] [--cap 60] [--peer] [--no-csv] [--no-app]
+ *                    [--batches 10] [--warmup 10] [--batch-size 128] [--cap 60] [--peer] [--no-csv] [--no-app]
  *                    [--csv-rows 420551] [--compare-fused] [--out bench-results]
  */
 import { spawnSync } from 'node:child_process';
@@ -44,7 +44,7 @@ if (!isMainThread && (workerData as { benchCase?: CaseRequest } | null)?.benchCa
 // ---- main side -----------------------------------------------------------------------
 
 const USAGE = `npm run bench -- [--backends wasm,cpu] [--models gru,lstm,...] [--cpu-models gru,conv1d-6.47]
-                 [--batches 5] [--warmup 3] [--batch-size 128] [--cap 60] [--peer] [--no-csv] [--no-app]
+                 [--batches 10] [--warmup 10] [--batch-size 128] [--cap 60] [--peer] [--no-csv] [--no-app]
                  [--csv-rows 420551] [--compare-fused] [--out bench-results]
 models: ${BENCH_MODELS.map((m) => m.id).join(', ')}`;
 
@@ -69,8 +69,8 @@ function parseArgs(argv: string[]): Options {
     backends: ['wasm', 'cpu'],
     models: BENCH_MODELS.map((m) => m.id),
     cpuModels: ['gru', 'conv1d-6.47'],
-    batches: 5,
-    warmup: 3,
+    batches: 10,
+    warmup: 10,
     batchSize: 128,
     cap: 60,
     peer: false,

@@ -122,8 +122,18 @@ async function climb(opts: LadderOptions): Promise<BackendReport> {
   return { active: rung, attempts, tfjsVersion: tf.version.tfjs };
 }
 
+let defaults: LadderOptions = {};
+
+/**
+ * The options a later initBackend() without arguments uses (the engine sets its own, so
+ * that the experiments, which call initBackend() bare, climb the same ladder).
+ */
+export function configureBackend(opts: LadderOptions | undefined): void {
+  defaults = { ...(opts ?? {}) };
+}
+
 /** Initialises the best available backend once; later calls return the same report. */
-export function initBackend(opts: LadderOptions = {}): Promise<BackendReport> {
+export function initBackend(opts: LadderOptions = defaults): Promise<BackendReport> {
   if (report) return Promise.resolve(report);
   if (!pending) {
     pending = climb(opts).then((r) => {

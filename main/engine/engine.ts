@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { AppError } from '../../shared/errors';
 import { STARTER_EXPERIMENT } from '../../shared/experiments';
 import { APP_CHANNELS, SettingsSchema, type AppChannel, type Channel, type EventName, type EventPayload, type Req, type Res, type Settings } from '../../shared/ipc/contract';
-import { initBackend, type LadderOptions } from './backend';
+import { configureBackend, initBackend, type LadderOptions } from './backend';
 import { dataHandlers } from './dataHandlers';
 import { readJson, writeFileAtomic } from './files';
 import { ProjectService } from './project';
@@ -61,6 +61,7 @@ export class Engine {
     this.imports = new ModelImports(opts.dataDir);
     this.runs = this.projects.runs;
     this.checkpoints = new Checkpoints(opts.dataDir);
+    configureBackend(opts.backend);
   }
 
   private settingsFile(): string {

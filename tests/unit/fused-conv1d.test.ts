@@ -15,7 +15,7 @@ import { mulberry32 } from '../../shared/random';
 import { initBackend, tf } from '../../main/engine/backend';
 import { convGeometry, fuseConv1dLayer, fusedConvStatus, fusePool1dLayer, poolGeometry, type Conv1DLayerLike, type Pool1DLayerLike } from '../../main/engine/kernels/conv1d';
 import { installFusedRnn, loadRnnWasm, rnnWasm } from '../../main/engine/kernels/rnn';
-import { splitRange } from '../../main/engine/kernels/rnn/team';
+import { chunkCalls } from '../../main/engine/kernels/rnn/team';
 
 interface Case {
   B: number;
@@ -188,10 +188,11 @@ describe('fused sequence convolutions', () => {
     expect(shapes).not.toContain('3x30x5');
   });
 
-  it('split a batch among helper threads with the results of one thread', async () => {
-    expect(splitRange(128, 2)).toEqual([[0, 64], [64, 64]]);
-    expect(splitRange(5, 3)).toEqual([[0, 2], [2, 2], [4, 1]]);
-    expect(splitRange(1, 4)).toEqual([[0, 1]]);
+  it('share a batch among threads in chunks, with the results of one thread', async () => {
+    // a job in linear form, cut into chunks of 4 samples: pointers move by their stride, the count is per chunk
+    const job = { args: [10, 1000, 7, 2000], count: 0, perItem: [0, 40, 0, 8] };
+    expect(chunkCalls(10, job, 4)).toEqual([[4, 1000, 7, 2000], [4, 1160, 7, 2032], [2, 1320, 7, 2064]]);
+    expect(chunkCalls(3, { ...job, count: 2, scale: 5 }, 4)).toEqual([[10, 1000, 15, 2000]]);
     const w = rnnWasm()!;
     // the backend report (status bar) says how many threads the kernels use
     expect((await initBackend()).kernelThreads).toBe(w.threads);

@@ -122,12 +122,12 @@ export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: 
         w.view(px, B * T * C).set(xs);
       } else {
         const raw = w.put(xs);
-        w.split('padSeq', B, (b0, nb) => [raw + b0 * T * C * 4, px + b0 * Tp * C * 4, nb, T, C, padL, Tp]);
+        w.split('padSeq', B, { args: [raw, px, B, T, C, padL, Tp], count: 2, perItem: [T * C * 4, Tp * C * 4, 0, 0, 0, 0, 0] });
       }
       const pw = w.put(ks);
       const pb = w.put(bs);
       // images split among the kernel threads (rnn/team.ts)
-      w.split('conv1dForward', B, (b0, nb) => [nb, Tp, C, To, s, kC, N, px + b0 * Tp * C * 4, pw, pb, py + b0 * To * N * 4, spec.activation]);
+      w.split('conv1dForward', B, { args: [B, Tp, C, To, s, kC, N, px, pw, pb, py, spec.activation], count: 0, perItem: [0, 0, 0, 0, 0, 0, 0, Tp * C * 4, 0, 0, To * N * 4, 0] });
       // a view: made a tensor (tensorFrom) before the module runs again
       return { y: w.view(py, B * To * N), region, px, py };
     });
@@ -156,7 +156,7 @@ export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: 
           w.release(sv.region!);
           pdz = w.put(read(dy));
           const n = To * N * 4;
-          if (spec.activation !== 0) w.split('dactMul', B, (b0, nb) => [spec.activation, sv.py + b0 * n, pdz + b0 * n, nb * To * N]);
+          if (spec.activation !== 0) w.split('dactMul', B, { args: [spec.activation, sv.py, pdz, B], count: 3, scale: To * N, perItem: [0, n, n, 0] });
         });
         return pdz;
       };
@@ -170,10 +170,16 @@ export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: 
             m.transpose(pw, pwT, kC, N);
             const cols = w.alloc(w.threads * To * kC);
             const pdx = w.alloc(B * Tp * C);
-            w.split('conv1dInputGrad', B, (b0, nb, part) => [nb, Tp, C, To, s, kC, N, p + b0 * To * N * 4, pwT, cols + part * To * kC * 4, pdx + b0 * Tp * C * 4]);
+            w.split('conv1dInputGrad', B, {
+              args: [B, Tp, C, To, s, kC, N, p, pwT, cols, pdx],
+              count: 0,
+              perItem: [0, 0, 0, 0, 0, 0, 0, To * N * 4, 0, 0, Tp * C * 4],
+              // each thread its own window scratch
+              perThread: [0, 0, 0, 0, 0, 0, 0, 0, 0, To * kC * 4, 0],
+            });
             if (padL === 0 && Tp === T) return w.view(pdx, B * T * C);
             const pc = w.alloc(B * T * C);
-            w.split('cropSeq', B, (b0, nb) => [pdx + b0 * Tp * C * 4, pc + b0 * T * C * 4, nb, Tp, C, padL, T]);
+            w.split('cropSeq', B, { args: [pdx, pc, B, Tp, C, padL, T], count: 2, perItem: [Tp * C * 4, T * C * 4, 0, 0, 0, 0, 0] });
             return w.view(pc, B * T * C);
           });
           return tensorFrom(out, [B, T, C]);
@@ -181,11 +187,16 @@ export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: 
         kernel: () => {
           const p = dz();
           const out = cpuMs('backward', () => {
-            // each thread sums its images' products into its own buffer; then one sum
-            const parts = Math.min(w.threads, B);
+            // each thread adds its chunks' products into its own zeroed buffer; then one sum
+            const parts = w.threads;
             const pdw = w.alloc(parts * kC * N);
-            const px = saved!.px;
-            w.split('conv1dFilterGrad', B, (b0, nb, part) => [nb, Tp, C, To, s, kC, N, px + b0 * Tp * C * 4, p + b0 * To * N * 4, pdw + part * kC * N * 4]);
+            w.view(pdw, parts * kC * N).fill(0);
+            w.split('conv1dFilterGrad', B, {
+              args: [B, Tp, C, To, s, kC, N, saved!.px, p, pdw, 1],
+              count: 0,
+              perItem: [0, 0, 0, 0, 0, 0, 0, Tp * C * 4, To * N * 4, 0, 0],
+              perThread: [0, 0, 0, 0, 0, 0, 0, 0, 0, kC * N * 4, 0],
+            });
             for (let q = 1; q < parts; q++) w.k.addTo(pdw, pdw + q * kC * N * 4, kC * N);
             return w.view(pdw, kC * N);
           });
@@ -234,7 +245,7 @@ export function fusedMaxPool1d(w: RnnWasm, spec: Pool1dSpec | 'global', x: tf.Te
       const pidx = region ? region.start : w.alloc(B * To * C);
       const px = w.put(xs);
       const py = w.alloc(B * To * C);
-      w.split('maxPool1dForward', B, (b0, nb) => [nb, T, C, To, p, s, padL, px + b0 * T * C * 4, py + b0 * To * C * 4, pidx + b0 * To * C * 4]);
+      w.split('maxPool1dForward', B, { args: [B, T, C, To, p, s, padL, px, py, pidx], count: 0, perItem: [0, 0, 0, 0, 0, 0, 0, T * C * 4, To * C * 4, To * C * 4] });
       return { y: w.view(py, B * To * C), region, pidx };
     });
 
@@ -255,7 +266,7 @@ export function fusedMaxPool1d(w: RnnWasm, spec: Pool1dSpec | 'global', x: tf.Te
           w.release(sv.region!);
           const pdy = w.put(read(dy));
           const pdx = w.alloc(B * T * C);
-          w.split('maxPool1dBackward', B, (b0, nb) => [nb, T, C, To, pdy + b0 * To * C * 4, sv.pidx + b0 * To * C * 4, pdx + b0 * T * C * 4]);
+          w.split('maxPool1dBackward', B, { args: [B, T, C, To, pdy, sv.pidx, pdx], count: 0, perItem: [0, 0, 0, 0, To * C * 4, To * C * 4, T * C * 4] });
           return w.view(pdx, B * T * C);
         });
         return tensorFrom(out, [B, T, C]);

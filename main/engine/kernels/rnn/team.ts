@@ -1,13 +1,18 @@
 /**
  * Helper threads for the kernel module: each runs its own instance of the same
  * WebAssembly module on the same shared memory, so a whole-batch kernel can be split
- * by images between the calling thread and the helpers (PyTorch uses every core too).
+ * by samples between the calling thread and the helpers (PyTorch uses every core too).
  *
- * A job is a kernel's export name and its numeric arguments, written into a small shared
- * control block; the helper wakes on Atomics.wait, runs it, and signals done. The caller
- * runs its own share meanwhile and then waits for the helpers (microseconds of overhead
- * against milliseconds of work). Helpers are worker_threads started from inline code
- * (nothing to find on disk inside an asar), unref'd so they never keep a process alive.
+ * A job is a kernel's export name, its arguments for the first sample, and how each
+ * argument moves with the sample index (a byte stride) and with the thread (for private
+ * scratch). The batch is cut into several chunks per thread, and every thread, the caller
+ * included, takes the next chunk from a shared counter until none is left: a core that is
+ * slower at the moment (another program, a busy neighbour on a virtual machine) simply
+ * takes fewer chunks. Helpers poll for a quarter of a millisecond after a job, then sleep on
+ * Atomics.wait (waking one costs a few hundred microseconds on the test machine, and
+ * within a training batch the next kernel usually follows sooner). They are
+ * worker_threads started from inline code (nothing to find on disk inside an asar),
+ * unref'd so that they never keep a process alive.
  *
  * SEQLAB_THREADS=n caps the threads (1: no helpers). The default is the machine's
  * parallelism, at most 4.
@@ -17,45 +22,86 @@ import { Worker } from 'node:worker_threads';
 
 const MAX_ARGS = 24;
 /** How long an idle helper polls for the next job before it sleeps, ms. */
-const SPIN_MS = 1;
-// control block, Int32 words: 0 job sequence (-1: stop), 1 done sequence, 2 export index, 3 argument count, 4 error flag
-const CTRL_BYTES = 64 + MAX_ARGS * 8;
+const SPIN_MS = 0.25;
+/** Chunks per thread: enough to even out unequal cores, few enough to keep calls cheap. */
+const CHUNKS_PER_THREAD = 4;
+
+// The job block. Int32 words:
+const SEQ = 0; // job sequence (-1: stop)
+const NEXT = 1; // next chunk to take
+const DONE = 2; // helpers finished with the current job
+const FN = 3; // export index
+const NARGS = 4;
+const COUNT_ARG = 5; // which argument is the number of samples
+const CHUNK = 6; // samples per chunk
+const TOTAL = 7; // samples in all
+const ERROR = 8; // a helper's kernel threw
+// then three Float64 arrays of MAX_ARGS: arguments for sample 0, bytes per sample, bytes per thread
+const F64 = 64;
+const BLOCK_BYTES = F64 + 3 * MAX_ARGS * 8;
+// (the scale of the count argument: samples times this, e.g. floats per sample)
+const SCALE = MAX_ARGS - 1;
+
+/** The chunk loop of the calling thread (the helpers' source below has the same loop in plain JS). */
+function takeChunks(c: Int32Array, base: Float64Array, perItem: Float64Array, perThread: Float64Array, fn: (...a: number[]) => void, thread: number): void {
+  const n = c[NARGS]!;
+  const countArg = c[COUNT_ARG]!;
+  const chunk = c[CHUNK]!;
+  const total = c[TOTAL]!;
+  const scale = base[SCALE]!;
+  const a = new Array<number>(n);
+  for (;;) {
+    const i = Atomics.add(c, NEXT, 1);
+    const b0 = i * chunk;
+    if (b0 >= total) return;
+    const nb = Math.min(chunk, total - b0);
+    for (let j = 0; j < n; j++) a[j] = base[j]! + b0 * perItem[j]! + thread * perThread[j]!;
+    a[countArg] = nb * scale;
+    fn(...a);
+  }
+}
 
 const HELPER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { module, memory, ctrl, names } = workerData;
+const { module, memory, block, names, thread } = workerData;
 const inst = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('kernel abort'); } } });
-const c = new Int32Array(ctrl, 0, 16);
-const args = new Float64Array(ctrl, 64, ${MAX_ARGS});
+const c = new Int32Array(block, 0, 16);
+const base = new Float64Array(block, ${F64}, ${MAX_ARGS});
+const perItem = new Float64Array(block, ${F64 + MAX_ARGS * 8}, ${MAX_ARGS});
+const perThread = new Float64Array(block, ${F64 + 2 * MAX_ARGS * 8}, ${MAX_ARGS});
+function takeChunks(fn) {
+  const n = c[${NARGS}], countArg = c[${COUNT_ARG}], chunk = c[${CHUNK}], total = c[${TOTAL}], scale = base[${SCALE}];
+  const a = new Array(n);
+  for (;;) {
+    const i = Atomics.add(c, ${NEXT}, 1);
+    const b0 = i * chunk;
+    if (b0 >= total) return;
+    const nb = Math.min(chunk, total - b0);
+    for (let j = 0; j < n; j++) a[j] = base[j] + b0 * perItem[j] + thread * perThread[j];
+    a[countArg] = nb * scale;
+    fn(...a);
+  }
+}
 let seq = 0;
 for (;;) {
-  // spin briefly before sleeping: within a training batch the next kernel follows in well
-  // under a millisecond, and waking a sleeping thread costs a few hundred microseconds
   const until = performance.now() + ${SPIN_MS};
-  for (let i = 1; Atomics.load(c, 0) === seq; i++) {
+  for (let i = 1; Atomics.load(c, ${SEQ}) === seq; i++) {
     if ((i & 1023) === 0 && performance.now() > until) {
-      Atomics.wait(c, 0, seq);
+      Atomics.wait(c, ${SEQ}, seq);
       break;
     }
   }
-  seq = Atomics.load(c, 0);
+  seq = Atomics.load(c, ${SEQ});
   if (seq < 0) break;
   try {
-    inst.exports[names[c[2]]](...args.subarray(0, c[3]));
+    takeChunks(inst.exports[names[c[${FN}]]]);
   } catch (e) {
-    Atomics.store(c, 4, 1);
+    Atomics.store(c, ${ERROR}, 1);
   }
-  Atomics.store(c, 1, seq);
-  Atomics.notify(c, 1);
+  Atomics.add(c, ${DONE}, 1);
+  Atomics.notify(c, ${DONE});
 }
 `;
-
-interface Helper {
-  worker: Worker;
-  c: Int32Array;
-  args: Float64Array;
-  seq: number;
-}
 
 /** How many threads (the caller included) kernels may use. */
 export function teamSize(): number {
@@ -65,9 +111,28 @@ export function teamSize(): number {
   return Math.max(1, want);
 }
 
+/** A kernel call over `total` samples, in the linear form the threads can cut into chunks. */
+export interface SplitJob {
+  /** The arguments for the whole batch starting at sample 0 (the count argument is set per chunk). */
+  args: number[];
+  /** Which argument is the number of samples of a call. */
+  count: number;
+  /** The count argument is samples times this (default 1). */
+  scale?: number;
+  /** Bytes each argument moves per sample (0 for sizes and weights). */
+  perItem: number[];
+  /** Bytes each argument moves per thread: private scratch (default none). */
+  perThread?: number[];
+}
+
 export class Team {
-  private readonly helpers: Helper[] = [];
+  private readonly workers: Worker[] = [];
+  private readonly c: Int32Array;
+  private readonly base: Float64Array;
+  private readonly perItem: Float64Array;
+  private readonly perThread: Float64Array;
   private readonly index: Map<string, number>;
+  private seq = 0;
 
   constructor(
     module: WebAssembly.Module,
@@ -77,78 +142,83 @@ export class Team {
   ) {
     const names = Object.keys(exports).filter((n) => typeof exports[n] === 'function');
     this.index = new Map(names.map((n, i) => [n, i]));
-    for (let i = 1; i < threads; i++) {
-      const ctrl = new SharedArrayBuffer(CTRL_BYTES);
-      const worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { module, memory, ctrl, names } });
-      worker.unref();
-      this.helpers.push({ worker, c: new Int32Array(ctrl, 0, 16), args: new Float64Array(ctrl, 64, MAX_ARGS), seq: 0 });
+    const block = new SharedArrayBuffer(BLOCK_BYTES);
+    this.c = new Int32Array(block, 0, 16);
+    this.base = new Float64Array(block, F64, MAX_ARGS);
+    this.perItem = new Float64Array(block, F64 + MAX_ARGS * 8, MAX_ARGS);
+    this.perThread = new Float64Array(block, F64 + 2 * MAX_ARGS * 8, MAX_ARGS);
+    try {
+      for (let t = 1; t < threads; t++) {
+        const worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { module, memory, block, names, thread: t } });
+        worker.unref();
+        this.workers.push(worker);
+      }
+    } catch (e) {
+      this.close();
+      throw e;
     }
   }
 
   /** Threads that take part in a parallel call, the caller included. */
   get size(): number {
-    return this.helpers.length + 1;
+    return this.workers.length + 1;
   }
 
-  /**
-   * Runs export `name` once per part: part 0 on this thread, part p on helper p-1, with
-   * the arguments parts[p]. Returns when all are done. Parts must touch disjoint output.
-   */
-  run(name: string, parts: number[][]): void {
+  /** Runs export `name` over job.total samples on all threads; returns when all are done. */
+  run(name: string, total: number, job: SplitJob): void {
     const fn = this.exports[name] as (...a: number[]) => void;
     const idx = this.index.get(name);
     if (idx === undefined) throw new Error(`kernel ${name} missing`);
-    const used = this.helpers.slice(0, Math.max(0, parts.length - 1));
-    used.forEach((h, i) => {
-      const a = parts[i + 1]!;
-      if (a.length > MAX_ARGS) throw new Error('too many kernel arguments');
-      h.args.set(a);
-      h.c[2] = idx;
-      h.c[3] = a.length;
-      h.seq++;
-      Atomics.store(h.c, 0, h.seq);
-      Atomics.notify(h.c, 0);
-    });
-    // part 0 here, and any part beyond the helpers after it
-    for (let p = 0; p < parts.length; p++) if (p === 0 || p > used.length) fn(...parts[p]!);
-    let failed = false;
-    for (const h of used) {
-      // the helper's share takes about as long as this thread's: poll, then sleep
-      const until = performance.now() + 2;
-      for (let i = 1; ; i++) {
-        const done = Atomics.load(h.c, 1);
-        if (done === h.seq) break;
-        if ((i & 1023) === 0 && performance.now() > until) Atomics.wait(h.c, 1, done, 50);
-      }
-      if (Atomics.exchange(h.c, 4, 0) !== 0) failed = true;
+    const n = job.args.length;
+    if (n > SCALE) throw new Error('too many kernel arguments');
+    const c = this.c;
+    this.base.fill(0);
+    this.perItem.fill(0);
+    this.perThread.fill(0);
+    this.base.set(job.args);
+    this.perItem.set(job.perItem);
+    if (job.perThread) this.perThread.set(job.perThread);
+    this.base[SCALE] = job.scale ?? 1;
+    c[FN] = idx;
+    c[NARGS] = n;
+    c[COUNT_ARG] = job.count;
+    c[CHUNK] = Math.max(1, Math.ceil(total / (this.size * CHUNKS_PER_THREAD)));
+    c[TOTAL] = total;
+    c[NEXT] = 0;
+    c[DONE] = 0;
+    c[ERROR] = 0;
+    this.seq = (this.seq + 1) & 0x3fffffff;
+    Atomics.store(c, SEQ, this.seq);
+    Atomics.notify(c, SEQ);
+    takeChunks(c, this.base, this.perItem, this.perThread, fn, 0);
+    // the helpers finish their last chunks: poll, then sleep
+    const until = performance.now() + 2;
+    for (let i = 1; ; i++) {
+      const done = Atomics.load(c, DONE);
+      if (done >= this.workers.length) break;
+      if ((i & 1023) === 0 && performance.now() > until) Atomics.wait(c, DONE, done, 50);
     }
     // (a RangeError: the layer falls back to tfjs's own implementation)
-    if (failed) throw new RangeError(`kernel ${name} failed on a helper thread`);
+    if (Atomics.load(c, ERROR) !== 0) throw new RangeError(`kernel ${name} failed on a helper thread`);
   }
 
   /** Stops the helpers (tests; the process exit also ends them). */
   close(): void {
-    for (const h of this.helpers) {
-      Atomics.store(h.c, 0, -1);
-      Atomics.notify(h.c, 0);
-      void h.worker.terminate();
-    }
-    this.helpers.length = 0;
+    Atomics.store(this.c, SEQ, -1);
+    Atomics.notify(this.c, SEQ);
+    for (const w of this.workers) void w.terminate();
+    this.workers.length = 0;
   }
 }
 
-/** Splits B items into at most `parts` contiguous ranges [start, count], none empty. */
-export function splitRange(B: number, parts: number): [number, number][] {
-  const n = Math.max(1, Math.min(parts, B));
-  const out: [number, number][] = [];
-  const base = Math.floor(B / n);
-  let extra = B % n;
-  let s = 0;
-  for (let p = 0; p < n; p++) {
-    const c = base + (extra > 0 ? 1 : 0);
-    if (extra > 0) extra--;
-    out.push([s, c]);
-    s += c;
+/** The calls a SplitJob makes on one thread, chunk by chunk ([args], in order). */
+export function chunkCalls(total: number, job: SplitJob, chunk: number): number[][] {
+  const out: number[][] = [];
+  for (let b0 = 0; b0 < total; b0 += chunk) {
+    const nb = Math.min(chunk, total - b0);
+    const a = job.args.map((v, j) => v + b0 * (job.perItem[j] ?? 0));
+    a[job.count] = nb * (job.scale ?? 1);
+    out.push(a);
   }
   return out;
 }

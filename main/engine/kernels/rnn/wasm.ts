@@ -7,7 +7,7 @@
  * unbundled (Vitest), the module is compiled on demand by scripts/build-wasm.mjs, which
  * caches it under node_modules/.cache/seqlab/ keyed by a hash of the source and flags.
  */
-import { splitRange, Team, teamSize } from './team';
+import { Team, teamSize, type SplitJob } from './team';
 
 declare const __SEQLAB_RNN_WASM__: string | undefined;
 
@@ -29,7 +29,7 @@ export interface RnnExports {
   transposePad(src: number, dst: number, M: number, N: number, ldd: number): void;
   conv1dForward(B: number, Tp: number, C: number, To: number, s: number, kC: number, N: number, x: number, w: number, bias: number, y: number, kind: number): void;
   dactMul(kind: number, y: number, dz: number, n: number): void;
-  conv1dFilterGrad(B: number, Tp: number, C: number, To: number, s: number, kC: number, N: number, x: number, dz: number, dw: number): void;
+  conv1dFilterGrad(B: number, Tp: number, C: number, To: number, s: number, kC: number, N: number, x: number, dz: number, dw: number, accumulate: number): void;
   conv1dInputGrad(B: number, Tp: number, C: number, To: number, s: number, kC: number, N: number, dz: number, wT: number, cols: number, dx: number): void;
   padSeq(src: number, dst: number, B: number, T: number, C: number, padL: number, Tp: number): void;
   cropSeq(src: number, dst: number, B: number, Tp: number, C: number, padL: number, T: number): void;
@@ -124,13 +124,18 @@ export class RnnWasm {
     return this.team?.size ?? 1;
   }
   /**
-   * Runs kernel `name` over B items split among the threads: args(start, count, part)
-   * gives each part's arguments. Parts must write disjoint memory.
+   * Runs kernel `name` over `total` samples, cut into chunks that the threads share
+   * (team.ts). Chunks must write disjoint memory, or private scratch (job.perThread).
+   * On one thread it is a single call for the whole batch.
    */
-  split(name: keyof RnnExports, B: number, args: (start: number, count: number, part: number) => number[]): void {
-    const parts = splitRange(B, this.threads).map(([s, c], p) => args(s, c, p));
-    if (parts.length === 1 || !this.team) (this.k[name] as unknown as (...a: number[]) => void)(...parts[0]!);
-    else this.team.run(name, parts);
+  split(name: keyof RnnExports, total: number, job: SplitJob): void {
+    if (this.team && total > 1) {
+      this.team.run(name, total, job);
+      return;
+    }
+    const a = [...job.args];
+    a[job.count] = total * (job.scale ?? 1);
+    (this.k[name] as unknown as (...args: number[]) => void)(...a);
   }
   /** A fresh view (the buffer changes when memory grows). */
   view(p: number, n: number): Float32Array {
