@@ -7,6 +7,7 @@ import { initBackend, tf } from '../engine/backend';
 import { mulberry32 } from '../engine/data/random';
 import { fusedConvStatus } from '../engine/kernels/conv1d';
 import { fusedRnnStatus, rnnWasm } from '../engine/kernels/rnn';
+import { FusedRMSProp } from '../engine/kernels/optim';
 import { buildModel } from '../engine/train';
 import type { Experiment } from '../../shared/experiment';
 import type { BackendName } from '../../shared/ipc/contract';
@@ -111,7 +112,8 @@ export async function runCase(req: CaseRequest, post: (m: CaseMessage) => void):
       for (let r = 0; r < outN / classes; r++) y[r * classes + Math.floor(rand() * classes)] = 1;
     }
     const yt = tf.tensor(y, outShape);
-    const optimizer = tf.train.rmsprop(1e-3);
+    // the training code's RMSprop (a fused update on the CPU backends unless SEQLAB_FUSED=0)
+    const optimizer = new FusedRMSProp(1e-3);
     const input = xs.length === 1 ? xs[0]! : xs;
     const step = (): number =>
       tf.tidy(() => {

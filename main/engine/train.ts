@@ -27,6 +27,7 @@ import { mulberry32 } from './data/random';
 import { SPLIT_NAMES, TaskSource, WindowedSource, type SampleSource, type SplitName } from './data/source';
 import { unitOf } from './data/table';
 import { normalise, sampleRows, statistics, type Normalisation, type Split, type WindowSpec } from './data/window';
+import { FusedRMSProp } from './kernels/optim';
 import { installFusedRnn } from './kernels/rnn';
 
 export interface TrainHooks {
@@ -130,7 +131,8 @@ function makeOptimizer(s: Experiment['training']): tf.Optimizer {
     case 'sgd':
       return tf.train.sgd(s.learningRate);
     default:
-      return tf.train.rmsprop(s.learningRate);
+      // tfjs's RMSprop, with its update as one loop per variable on the CPU backends (kernels/optim.ts)
+      return new FusedRMSProp(s.learningRate);
   }
 }
 

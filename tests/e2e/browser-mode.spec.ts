@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import { expect, test } from '@playwright/test';
 import { startBrowserMode, type BrowserModeApp } from './helpers';
 
@@ -50,6 +51,13 @@ test('status bar shows the active backend and why better ones are not used', asy
   if (active !== 'tensorflow-gpu') {
     await page.locator('.backend-why summary').click();
     await expect(page.locator('.backend-why li').first()).toBeVisible();
+  }
+  // On the CPU backends the fused kernels run, and on a machine with several cores they say on how many threads.
+  if (active === 'wasm' || active === 'cpu') {
+    await expect(page.getByTestId('fused-kernels')).toBeVisible();
+    if (os.availableParallelism() > 1 && process.env.SEQLAB_THREADS === undefined) {
+      await expect(page.getByTestId('fused-kernels')).toContainText(/(\d|[۰-۹])/);
+    }
   }
 });
 

@@ -8,7 +8,8 @@
  * scratch). The batch is cut into several chunks per thread, and every thread, the caller
  * included, takes the next chunk from a shared counter until none is left: a core that is
  * slower at the moment (another program, a busy neighbour on a virtual machine) simply
- * takes fewer chunks. Helpers poll for a quarter of a millisecond after a job, then sleep on
+ * takes fewer chunks, and a helper that wakes late takes none (the caller does not wait
+ * for it, only for chunks that were taken). Helpers poll for a quarter of a millisecond after a job, then sleep on
  * Atomics.wait (waking one costs a few hundred microseconds on the test machine, and
  * within a training batch the next kernel usually follows sooner). They are
  * worker_threads started from inline code (nothing to find on disk inside an asar),
@@ -22,14 +23,14 @@ import { Worker } from 'node:worker_threads';
 
 const MAX_ARGS = 24;
 /** How long an idle helper polls for the next job before it sleeps, ms. */
-const SPIN_MS = 0.25;
-/** Chunks per thread: enough to even out unequal cores, few enough to keep calls cheap. */
-const CHUNKS_PER_THREAD = 4;
+const SPIN_MS = 0.5;
+/** Chunks per thread: enough to even out unequal cores and keep the last chunk short, few enough to keep calls cheap. */
+const CHUNKS_PER_THREAD = 8;
 
 // The job block. Int32 words:
-const SEQ = 0; // job sequence (-1: stop)
-const NEXT = 1; // next chunk to take
-const DONE = 2; // helpers finished with the current job
+const SEQ = 0; // job sequence, 1..0x7fff (-1: stop)
+const NEXT = 1; // (sequence << 16) | next chunk to take: a thread that wakes late cannot take a later job's chunk
+const FINISHED = 2; // chunks finished, by all threads
 const FN = 3; // export index
 const NARGS = 4;
 const COUNT_ARG = 5; // which argument is the number of samples
@@ -42,22 +43,30 @@ const BLOCK_BYTES = F64 + 3 * MAX_ARGS * 8;
 // (the scale of the count argument: samples times this, e.g. floats per sample)
 const SCALE = MAX_ARGS - 1;
 
-/** The chunk loop of the calling thread (the helpers' source below has the same loop in plain JS). */
-function takeChunks(c: Int32Array, base: Float64Array, perItem: Float64Array, perThread: Float64Array, fn: (...a: number[]) => void, thread: number): void {
-  const n = c[NARGS]!;
-  const countArg = c[COUNT_ARG]!;
-  const chunk = c[CHUNK]!;
-  const total = c[TOTAL]!;
-  const scale = base[SCALE]!;
-  const a = new Array<number>(n);
+/**
+ * The chunk loop of the calling thread for job `seq` (the helpers' source below has the
+ * same loop in plain JS). A chunk is claimed by compare-and-swap on NEXT, which carries
+ * the job's sequence number, so a claim can only succeed for the job it was meant for.
+ */
+function takeChunks(c: Int32Array, base: Float64Array, perItem: Float64Array, perThread: Float64Array, fn: (...a: number[]) => void, thread: number, seq: number): void {
   for (;;) {
-    const i = Atomics.add(c, NEXT, 1);
+    const cur = Atomics.load(c, NEXT);
+    if (cur >>> 16 !== seq) return;
+    const i = cur & 0xffff;
+    const chunk = c[CHUNK]!;
+    const total = c[TOTAL]!;
     const b0 = i * chunk;
     if (b0 >= total) return;
-    const nb = Math.min(chunk, total - b0);
+    if (Atomics.compareExchange(c, NEXT, cur, cur + 1) !== cur) continue;
+    const n = c[NARGS]!;
+    const a = new Array<number>(n);
     for (let j = 0; j < n; j++) a[j] = base[j]! + b0 * perItem[j]! + thread * perThread[j]!;
-    a[countArg] = nb * scale;
-    fn(...a);
+    a[c[COUNT_ARG]!] = Math.min(chunk, total - b0) * base[SCALE]!;
+    try {
+      fn(...a);
+    } finally {
+      Atomics.add(c, FINISHED, 1);
+    }
   }
 }
 
@@ -69,37 +78,39 @@ const c = new Int32Array(block, 0, 16);
 const base = new Float64Array(block, ${F64}, ${MAX_ARGS});
 const perItem = new Float64Array(block, ${F64 + MAX_ARGS * 8}, ${MAX_ARGS});
 const perThread = new Float64Array(block, ${F64 + 2 * MAX_ARGS * 8}, ${MAX_ARGS});
-function takeChunks(fn) {
-  const n = c[${NARGS}], countArg = c[${COUNT_ARG}], chunk = c[${CHUNK}], total = c[${TOTAL}], scale = base[${SCALE}];
-  const a = new Array(n);
+function takeChunks(seq) {
   for (;;) {
-    const i = Atomics.add(c, ${NEXT}, 1);
-    const b0 = i * chunk;
+    const cur = Atomics.load(c, ${NEXT});
+    if ((cur >>> 16) !== seq) return;
+    const i = cur & 0xffff, chunk = c[${CHUNK}], total = c[${TOTAL}], b0 = i * chunk;
     if (b0 >= total) return;
-    const nb = Math.min(chunk, total - b0);
+    if (Atomics.compareExchange(c, ${NEXT}, cur, cur + 1) !== cur) continue;
+    const n = c[${NARGS}], a = new Array(n);
     for (let j = 0; j < n; j++) a[j] = base[j] + b0 * perItem[j] + thread * perThread[j];
-    a[countArg] = nb * scale;
-    fn(...a);
+    a[c[${COUNT_ARG}]] = Math.min(chunk, total - b0) * base[${SCALE}];
+    try {
+      inst.exports[names[c[${FN}]]](...a);
+    } catch (e) {
+      Atomics.store(c, ${ERROR}, 1);
+    } finally {
+      Atomics.add(c, ${FINISHED}, 1);
+      Atomics.notify(c, ${FINISHED});
+    }
   }
 }
 let seq = 0;
 for (;;) {
+  // poll briefly, then sleep until the next job
   const until = performance.now() + ${SPIN_MS};
   for (let i = 1; Atomics.load(c, ${SEQ}) === seq; i++) {
-    if ((i & 1023) === 0 && performance.now() > until) {
+    if ((i & 255) === 0 && performance.now() > until) {
       Atomics.wait(c, ${SEQ}, seq);
       break;
     }
   }
   seq = Atomics.load(c, ${SEQ});
   if (seq < 0) break;
-  try {
-    takeChunks(inst.exports[names[c[${FN}]]]);
-  } catch (e) {
-    Atomics.store(c, ${ERROR}, 1);
-  }
-  Atomics.add(c, ${DONE}, 1);
-  Atomics.notify(c, ${DONE});
+  takeChunks(seq);
 }
 `;
 
@@ -179,25 +190,37 @@ export class Team {
     this.perItem.set(job.perItem);
     if (job.perThread) this.perThread.set(job.perThread);
     this.base[SCALE] = job.scale ?? 1;
+    const chunk = Math.max(1, Math.ceil(total / (this.size * CHUNKS_PER_THREAD)));
+    const chunks = Math.ceil(total / chunk);
+    if (chunks > 0xffff) throw new RangeError('too many chunks');
     c[FN] = idx;
     c[NARGS] = n;
     c[COUNT_ARG] = job.count;
-    c[CHUNK] = Math.max(1, Math.ceil(total / (this.size * CHUNKS_PER_THREAD)));
+    c[CHUNK] = chunk;
     c[TOTAL] = total;
-    c[NEXT] = 0;
-    c[DONE] = 0;
     c[ERROR] = 0;
-    this.seq = (this.seq + 1) & 0x3fffffff;
+    Atomics.store(c, FINISHED, 0);
+    this.seq = (this.seq % 0x7fff) + 1;
+    Atomics.store(c, NEXT, this.seq << 16);
     Atomics.store(c, SEQ, this.seq);
     Atomics.notify(c, SEQ);
-    takeChunks(c, this.base, this.perItem, this.perThread, fn, 0);
-    // the helpers finish their last chunks: poll, then sleep
+    let failure: unknown = null;
+    let claimed = chunks;
+    try {
+      takeChunks(c, this.base, this.perItem, this.perThread, fn, 0, this.seq);
+    } catch (e) {
+      // no new chunks for anyone; wait for those already taken, then report
+      failure = e;
+      claimed = Math.min(chunks, Atomics.exchange(c, NEXT, (this.seq << 16) | 0xffff) & 0xffff);
+    }
+    // chunks that helpers took are finishing: poll, then sleep (a helper that woke too late took none)
     const until = performance.now() + 2;
     for (let i = 1; ; i++) {
-      const done = Atomics.load(c, DONE);
-      if (done >= this.workers.length) break;
-      if ((i & 1023) === 0 && performance.now() > until) Atomics.wait(c, DONE, done, 50);
+      const done = Atomics.load(c, FINISHED);
+      if (done >= claimed) break;
+      if ((i & 255) === 0 && performance.now() > until) Atomics.wait(c, FINISHED, done, 50);
     }
+    if (failure) throw failure;
     // (a RangeError: the layer falls back to tfjs's own implementation)
     if (Atomics.load(c, ERROR) !== 0) throw new RangeError(`kernel ${name} failed on a helper thread`);
   }
