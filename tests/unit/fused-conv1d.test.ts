@@ -216,6 +216,33 @@ describe('fused sequence convolutions', () => {
     for (let i = 0; i < team.length; i++) expect(maxRelDiff(alone[i]!, team[i]!)).toBeLessThan(1e-5);
   });
 
+  it('read a tensor in place only where that is right: one Conv1D output feeding two poolings, gradients summed by tfjs', async () => {
+    // conv -> (max pooling, global max pooling) -> concatenate -> dense: both poolings read the
+    // convolution's output where it lies; the convolution's gradient is tfjs's sum of two
+    const make = (): tf.LayersModel => {
+      const input = tf.input({ shape: [30, 4] });
+      const conv = tf.layers.conv1d({ filters: 6, kernelSize: 3, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) }).apply(input) as tf.SymbolicTensor;
+      const conv2 = tf.layers.conv1d({ filters: 5, kernelSize: 3, activation: 'tanh', kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }) }).apply(conv) as tf.SymbolicTensor;
+      const a = tf.layers.globalMaxPooling1d({}).apply(tf.layers.maxPooling1d({ poolSize: 2 }).apply(conv2) as tf.SymbolicTensor) as tf.SymbolicTensor;
+      const b = tf.layers.globalMaxPooling1d({}).apply(conv2) as tf.SymbolicTensor;
+      const out = tf.layers.dense({ units: 2, kernelInitializer: tf.initializers.glorotUniform({ seed: 6 }) }).apply(tf.layers.concatenate().apply([a, b]) as tf.SymbolicTensor) as tf.SymbolicTensor;
+      return tf.model({ inputs: input, outputs: out });
+    };
+    const stock = make();
+    const fused = make();
+    fused.setWeights(stock.getWeights());
+    await installFusedRnn(fused, 1);
+    expect(fusedConvStatus().layers).toBe(5);
+    const x = tf.randomNormal([6, 30, 4], 0, 1, 'float32', 12);
+    const r = tf.randomNormal([6, 2], 0, 1, 'float32', 13);
+    // twice: the second pass must not read anything the first one left behind
+    for (let round = 0; round < 2; round++) {
+      const gf = gradients(fused, x, r);
+      const gs = await onCpu(() => gradients(stock, x, r));
+      for (let i = 0; i < gs.length; i++) expect(maxRelDiff(gs[i]!, gf[i]!), `round ${round} gradient ${i}`).toBeLessThan(1e-4);
+    }
+  });
+
   it('fuse the Conv1D and pooling layers of the lesson presets, with the stock predictions', async () => {
     let presets = 0;
     for (const preset of PRESETS) {

@@ -102,7 +102,7 @@ export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: 
   if (To < 1) throw new RangeError('fused Conv1D: sequence shorter than the kernel');
   const outShape = [B, To, N];
 
-  const forward = (xs: Float32Array, ks: Float32Array, bs: Float32Array, tape: unknown): { y: Float32Array; region: Region | null; px: number; py: number } =>
+  const forward = (xt: tf.Tensor, ks: Float32Array, bs: Float32Array, tape: unknown): { y: Float32Array; region: Region | null; px: number; py: number } =>
     cpuMs('forward', () => {
       w.begin();
       const region = tape !== null ? w.keep(B * Tp * C + B * To * N + 8, tape) : null;
@@ -118,10 +118,15 @@ export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: 
         px = w.alloc(B * Tp * C);
         py = w.alloc(B * To * N);
       }
-      if (padL === 0 && Tp === T) {
-        w.view(px, B * T * C).set(xs);
+      // the input may still lie in this memory, kept by the op that made it (a pooling or
+      // convolution before this one): then it is read there, and no copy comes in
+      const resident = region && padL === 0 && Tp === T ? w.residentOffset(xt, B * T * C) : null;
+      if (resident !== null) {
+        px = resident;
+      } else if (padL === 0 && Tp === T) {
+        w.view(px, B * T * C).set(read(xt));
       } else {
-        const raw = w.put(xs);
+        const raw = w.put(read(xt));
         w.split('padSeq', B, { args: [raw, px, B, T, C, padL, Tp], count: 2, perItem: [T * C * 4, Tp * C * 4, 0, 0, 0, 0, 0] });
       }
       const pw = w.put(ks);
@@ -133,7 +138,7 @@ export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: 
     });
 
   if (!grad) {
-    return tensorFrom(forward(read(x), read(kernel), read(bias), null).y, outShape);
+    return tensorFrom(forward(x, read(kernel), read(bias), null).y, outShape);
   }
   const tape = activeTape();
   let saved: { region: Region | null; px: number; py: number } | null = null;
@@ -142,9 +147,12 @@ export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: 
     inputs: { x, kernel, bias },
     forwardFunc: () => {
       kCopy = copyOf(read(kernel));
-      const r = forward(read(x), kCopy, read(bias), tape);
+      const r = forward(x, kCopy, read(bias), tape);
       saved = r;
-      return tensorFrom(r.y, outShape);
+      const y = tensorFrom(r.y, outShape);
+      // y stays in this op's region until its backward pass: the next fused op may read it there
+      if (r.region) w.markResident(y, r.py, B * To * N, r.region);
+      return y;
     },
     backwardsFunc: (dy) => {
       // dz = dy * act'(y), computed once, on the first gradient tfjs asks for
@@ -153,8 +161,16 @@ export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: 
         if (pdz >= 0) return pdz;
         const sv = saved!;
         cpuMs('backward', () => {
+          // dy as the fused op after this one left it (its input gradient), or copied in;
+          // it is then overwritten with dz: tfjs holds its own copy
+          const resident = w.residentOffset(dy, B * To * N);
           w.release(sv.region!);
-          pdz = w.put(read(dy));
+          if (resident !== null) {
+            w.protect(resident + B * To * N * 4);
+            pdz = resident;
+          } else {
+            pdz = w.put(read(dy));
+          }
           const n = To * N * 4;
           if (spec.activation !== 0) w.split('dactMul', B, { args: [spec.activation, sv.py, pdz, B], count: 3, scale: To * N, perItem: [0, n, n, 0] });
         });
@@ -182,7 +198,10 @@ export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: 
             w.split('cropSeq', B, { args: [pdx, pc, B, Tp, C, padL, T], count: 2, perItem: [Tp * C * 4, T * C * 4, 0, 0, 0, 0, 0] });
             return w.view(pc, B * T * C);
           });
-          return tensorFrom(out, [B, T, C]);
+          const dx = tensorFrom(out, [B, T, C]);
+          // the gradient of the op before this one: it may read it here (until the next op begins)
+          w.markResident(dx, out.byteOffset, B * T * C, null);
+          return dx;
         },
         kernel: () => {
           const p = dz();
@@ -237,39 +256,53 @@ export function fusedMaxPool1d(w: RnnWasm, spec: Pool1dSpec | 'global', x: tf.Te
   if (To < 1) throw new RangeError('fused MaxPooling1D: sequence shorter than the pool');
   const outShape = spec === 'global' ? [B, C] : [B, To, C];
 
-  const forward = (xs: Float32Array, tape: unknown): { y: Float32Array; region: Region | null; pidx: number } =>
+  const n = B * To * C;
+  const forward = (xt: tf.Tensor, tape: unknown): { y: Float32Array; region: Region | null; py: number; pidx: number } =>
     cpuMs('forward', () => {
       w.begin();
-      const region = tape !== null ? w.keep(B * To * C, tape) : null;
-      if (region) w.reserve(B * To * C + B * T * C + 16);
-      const pidx = region ? region.start : w.alloc(B * To * C);
-      const px = w.put(xs);
-      const py = w.alloc(B * To * C);
+      // kept: the argmax indices for the backward pass, and y for the next fused op
+      const region = tape !== null ? w.keep(2 * n + 4, tape) : null;
+      if (region) w.reserve(n + B * T * C + 16);
+      const pidx = region ? region.start : w.alloc(n);
+      const py = region ? region.start + ((n * 4 + 15) & ~15) : w.alloc(n);
+      // the input read where the op before left it, if it is still there (see markResident)
+      const px = (region ? w.residentOffset(xt, B * T * C) : null) ?? w.put(read(xt));
       w.split('maxPool1dForward', B, { args: [B, T, C, To, p, s, padL, px, py, pidx], count: 0, perItem: [0, 0, 0, 0, 0, 0, 0, T * C * 4, To * C * 4, To * C * 4] });
-      return { y: w.view(py, B * To * C), region, pidx };
+      return { y: w.view(py, n), region, py, pidx };
     });
 
-  if (!grad) return tensorFrom(forward(read(x), null).y, outShape);
+  if (!grad) return tensorFrom(forward(x, null).y, outShape);
   const tape = activeTape();
   let saved: { region: Region | null; pidx: number } | null = null;
   return runOp({
     inputs: { x },
     forwardFunc: () => {
-      const r = forward(read(x), tape);
+      const r = forward(x, tape);
       saved = r;
-      return tensorFrom(r.y, outShape);
+      const y = tensorFrom(r.y, outShape);
+      if (r.region) w.markResident(y, r.py, n, r.region);
+      return y;
     },
     backwardsFunc: (dy) => ({
       x: () => {
         const out = cpuMs('backward', () => {
           const sv = saved!;
+          const resident = w.residentOffset(dy, n);
           w.release(sv.region!);
-          const pdy = w.put(read(dy));
+          let pdy: number;
+          if (resident !== null) {
+            w.protect(resident + n * 4);
+            pdy = resident;
+          } else {
+            pdy = w.put(read(dy));
+          }
           const pdx = w.alloc(B * T * C);
           w.split('maxPool1dBackward', B, { args: [B, T, C, To, pdy, sv.pidx, pdx], count: 0, perItem: [0, 0, 0, 0, To * C * 4, To * C * 4, T * C * 4] });
           return w.view(pdx, B * T * C);
         });
-        return tensorFrom(out, [B, T, C]);
+        const dx = tensorFrom(out, [B, T, C]);
+        w.markResident(dx, out.byteOffset, B * T * C, null);
+        return dx;
       },
     }),
   });

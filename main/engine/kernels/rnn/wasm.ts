@@ -70,6 +70,10 @@ export class RnnWasm {
   private top: number;
   private readonly base: number;
   private stack: Region[] = [];
+  /** Bumped whenever scratch may be reused (an op begins, a region is kept or released). */
+  private epoch = 0;
+  /** Tensors whose values also lie in this memory (by tfjs dataId): see markResident. */
+  private readonly resident = new WeakMap<object, { offset: number; floats: number; region: Region | null; epoch: number }>();
   constructor(readonly k: RnnExports) {
     this.base = align(k.heapBase());
     this.top = this.base;
@@ -84,6 +88,7 @@ export class RnnWasm {
   /** Starts an op: scratch allocations begin above the kept regions. */
   begin(): void {
     this.top = this.stackTop();
+    this.epoch++;
   }
   /**
    * Keeps floats for a backward pass under the gradient tape `tape`. Regions of an earlier
@@ -96,6 +101,7 @@ export class RnnWasm {
     this.ensure(r.end);
     this.stack.push(r);
     this.top = r.end;
+    this.epoch++;
     return r;
   }
   /**
@@ -107,6 +113,28 @@ export class RnnWasm {
     if (i < 0) throw new Error('fused RNN: the forward pass data of this op is gone');
     this.stack.length = i;
     this.top = r.end;
+    this.epoch++;
+  }
+  /**
+   * Notes that tensor t (an op's output, already copied to tfjs) also lies at `offset` in
+   * this memory, so that the next fused op can read it there instead of copying it back in:
+   * with a region, for as long as that region is kept; without (scratch), only until the
+   * next op begins or a region is kept or released.
+   */
+  markResident(t: { dataId: object }, offset: number, floats: number, region: Region | null): void {
+    this.resident.set(t.dataId, { offset, floats, region, epoch: this.epoch });
+  }
+  /** Where tensor t's `floats` values lie in this memory, if they still do (see markResident). */
+  residentOffset(t: { dataId: object }, floats: number): number | null {
+    const e = this.resident.get(t.dataId);
+    if (!e || e.floats !== floats) return null;
+    if (e.region) return this.stack.includes(e.region) ? e.offset : null;
+    return e.epoch === this.epoch ? e.offset : null;
+  }
+  /** Moves the scratch top above `end` (resident data that the current op goes on reading). */
+  protect(end: number): void {
+    this.top = Math.max(this.top, align(end));
+    this.ensure(this.top);
   }
   /** Makes sure that n more floats above the current scratch top fit (memory.grow throws RangeError if not). */
   reserve(n: number): void {
