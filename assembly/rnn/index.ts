@@ -655,8 +655,12 @@ export function transposePad(src: usize, dst: usize, M: i32, N: i32, ldd: i32): 
 
 /** y = act(x * w + bias) for the whole batch. bias 0: none. */
 export function conv1dForward(B: i32, Tp: i32, C: i32, To: i32, s: i32, kC: i32, N: i32, x: usize, w: usize, bias: usize, y: usize, kind: i32): void {
-  for (let b = 0; b < B; b++) gemmBias(at(x, b * Tp * C), s * C, 1, w, N, at(y, b * To * N), N, To, kC, N, 0, bias);
-  actRun(kind, y, B * To * N);
+  for (let b = 0; b < B; b++) {
+    const yb = at(y, b * To * N);
+    gemmBias(at(x, b * Tp * C), s * C, 1, w, N, yb, N, To, kC, N, 0, bias);
+    // the activation while this image's output is still in cache
+    actRun(kind, yb, To * N);
+  }
 }
 
 /** In place: dz[i] = dy[i] * act'(y[i]) (the derivative taken from the output y). */

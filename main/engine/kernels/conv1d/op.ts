@@ -224,8 +224,13 @@ export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: 
         bias: () => {
           const p = dz();
           const out = cpuMs('backward', () => {
-            const pdb = w.alloc(N);
-            w.k.colSum(p, pdb, B * To, N, 0);
+            // column sums of dz, each thread into its own zeroed row, then one sum
+            const parts = w.threads;
+            const pdb = w.alloc(parts * ((N + 3) & ~3));
+            const stride = ((N + 3) & ~3) * 4;
+            w.view(pdb, parts * ((N + 3) & ~3)).fill(0);
+            w.split('colSum', B, { args: [p, pdb, B, N, 1], count: 2, scale: To, perItem: [To * N * 4, 0, 0, 0, 0], perThread: [0, stride, 0, 0, 0] });
+            for (let q = 1; q < parts; q++) w.k.addTo(pdb, pdb + q * stride, N);
             return w.view(pdb, N);
           });
           return tensorFrom(out, bias.shape);
