@@ -14,6 +14,7 @@ import { mulberry32 } from '../../main/engine/data/random';
 import { PRESETS, toKerasSpec } from '../../shared/model';
 import { maxPool3DGradWasm, setConv3dSliceFloats } from '../../main/engine/kernels/conv/conv3d';
 import { maxPoolGradWasm } from '../../main/engine/kernels/conv/pool2d';
+import { rnnWasm } from '../../main/engine/kernels/rnn';
 
 beforeAll(async () => {
   const report = await initBackend({ prefer: 'wasm' });
@@ -258,6 +259,34 @@ describe('wasm gradient kernels', () => {
       ];
       for (const [name, run] of runs) expect(maxAbsDiff(await onBackend('wasm', run), await onBackend('cpu', run)), `${name} ${label}`).toBeLessThan(1e-5);
     }
+  });
+
+  it('Conv2D input and filter gradients on the kernel module equal cpu (strides, same/valid/explicit padding, batches split over threads)', async () => {
+    const rand = mulberry32(31);
+    type Case = { x: [number, number, number, number]; f: [number, number, number, number]; s: [number, number]; pad: 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]] };
+    const cases: Case[] = [
+      { x: [5, 9, 8, 3], f: [3, 3, 3, 4], s: [1, 1], pad: 'same' },
+      { x: [4, 10, 7, 2], f: [3, 2, 2, 5], s: [2, 2], pad: 'valid' },
+      { x: [3, 8, 8, 4], f: [2, 3, 4, 3], s: [2, 1], pad: 'same' },
+      { x: [6, 7, 9, 1], f: [3, 3, 1, 8], s: [1, 2], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+      // the per-frame video CNN's shape, small
+      { x: [7, 16, 16, 8], f: [3, 3, 8, 16], s: [1, 1], pad: 'same' },
+    ];
+    for (const c of cases) {
+      const xData = randomArray(c.x.reduce((a, b) => a * b, 1), rand);
+      const wData = randomArray(c.f.reduce((a, b) => a * b, 1), rand);
+      const out = tf.backend_util.computeConv2DInfo(c.x, c.f, c.s, 1, c.pad as never).outShape;
+      const rData = randomArray(tf.util.sizeFromShape(out), rand);
+      const loss = (x: tf.Tensor, w: tf.Tensor): tf.Scalar => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.s, c.pad as never), tf.tensor(rData, out)));
+      const dx = (): tf.Tensor => tf.grad((x: tf.Tensor) => loss(x, tf.tensor(wData, c.f)))(tf.tensor(xData, c.x));
+      const dw = (): tf.Tensor => tf.grad((w: tf.Tensor) => loss(tf.tensor(xData, c.x), w))(tf.tensor(wData, c.f));
+      const label = JSON.stringify(c);
+      expect(maxAbsDiff(await onBackend('wasm', dx), await onBackend('cpu', dx)), `dx ${label}`).toBeLessThan(1e-4);
+      expect(maxAbsDiff(await onBackend('wasm', dw), await onBackend('cpu', dw)), `dw ${label}`).toBeLessThan(1e-4);
+    }
+    // the kernel module ran them: it is loaded, and its input gradient is what the wasm backend has registered
+    expect(rnnWasm()).not.toBeNull();
+    expect(String(tf.getKernel('Conv2DBackpropInput', 'wasm')!.kernelFunc)).toContain('conv2dInputGradFast');
   });
 
   it('2-D max pooling and its gradient equal cpu for several channels (the wasm package keeps channel 0 only)', async () => {

@@ -23,6 +23,7 @@ import * as tf from '@tensorflow/tfjs';
 import { CONV3D_REPLACEMENTS } from './conv3d';
 import { POOL2D_REPLACEMENTS } from './pool2d';
 import { installExplicitSamePadding } from './same-pad';
+import { conv2dFilterGradFast, installFastConv2dInputGrad } from './conv2d-grad';
 import { installFastWasmOps } from '../wasm-ops';
 
 type TensorInfo = tf.TensorInfo;
@@ -58,6 +59,9 @@ interface Conv2DBackpropFilterAttrs {
 }
 
 export function conv2DBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: unknown }): TensorInfo {
+  // NHWC on the kernel module (conv2d-grad.ts) when it is loaded; this im2col + BatchMatMul otherwise
+  const fast = conv2dFilterGradFast(args);
+  if (fast) return fast;
   const backend = args.backend as WasmBackendLike;
   const x = args.inputs.x!;
   const dy = args.inputs.dy!;
@@ -318,6 +322,8 @@ export function registerWasmGradKernels(): string[] {
   }
   // 'same' padding passed to the forward 2-D convolutions as explicit pads (same-pad.ts).
   added.push(...installExplicitSamePadding());
+  // Conv2D's input gradient on the kernel module (conv2d-grad.ts), the package's otherwise.
+  added.push(...installFastConv2dInputGrad());
   // Faster Unpack and leading-axes Transpose (block copies), for every model on wasm.
   installFastWasmOps();
   return added;

@@ -39,9 +39,13 @@ export function maxPoolGradWasm(args: KernelArgs): TensorInfo {
   const FW = info.effectiveFilterWidth;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
+  // the sums go straight into the output, in the backend's heap: a fresh array of this size
+  // (20 MB for the video CNN) costs more in page faults than the whole loop
+  const out = backend.makeOutput([...input.shape], 'float32');
   const xv = backend.typedArrayFromHeap(input) as Float32Array;
   const dyv = backend.typedArrayFromHeap(dy) as Float32Array;
-  const acc = new Float32Array(N * IH * IW * C);
+  const acc = backend.typedArrayFromHeap(out) as Float32Array;
+  acc.fill(0);
   const best = new Float32Array(C);
   const at = new Int32Array(C);
   for (let b = 0; b < N; b++) {
@@ -72,8 +76,6 @@ export function maxPoolGradWasm(args: KernelArgs): TensorInfo {
       }
     }
   }
-  const out = backend.makeOutput([...input.shape], 'float32');
-  (backend.typedArrayFromHeap(out) as Float32Array).set(acc);
   return out;
 }
 
