@@ -163,7 +163,7 @@ export async function runCase(req: CaseRequest, post: (m: CaseMessage) => void):
       activeBackend: report.active,
       fusedLayers: fused.active ? fused.layers : 0,
       fusedConvLayers: fusedConv,
-      kernelThreads: fused.active || fusedConv > 0 ? (rnnWasm()?.threads ?? 1) : undefined,
+      kernelThreads: process.env.SEQLAB_FUSED !== '0' && rnnWasm() ? rnnWasm()!.threads : undefined,
       firstBatchMs,
       msPerBatch: ms,
       cpuMsPerBatch: median(cpuTimes),

@@ -378,16 +378,17 @@ async function main(): Promise<void> {
     for (const model of models) {
       const recurrent = /"class_name":"(GRU|LSTM|SimpleRNN|Conv1D|MaxPooling1D|GlobalMaxPooling1D)"/.test(JSON.stringify(BENCH_MODELS.find((m) => m.id === model)!.spec()));
       for (const { mode, env } of modes) {
-        // --compare-fused: a model without fusable layers runs once
-        if (mode === 'fused' && !recurrent) continue;
+        // --compare-fused: a model without fusable layers runs once, as the app runs it
+        // (SeqLab's kernel module still computes its Conv2D gradients)
+        if (mode === 'stock' && !recurrent) continue;
         process.stdout.write(`${backend} ${model} ${mode} `);
         const req: CaseRequest = { model, backend, batchSize: o.batchSize, batches: backend === 'cpu' ? Math.min(o.batches, 2) : o.batches, warmup: backend === 'cpu' ? 1 : o.warmup, capSeconds: o.cap };
         const t = await withLoopDelay(() => runCaseInWorker(req, env));
         const parts = [t.value.fusedLayers ? `RNN x${t.value.fusedLayers}` : '', t.value.fusedConvLayers ? `conv/pool x${t.value.fusedConvLayers}` : ''].filter(Boolean);
-        const fusedLabel = parts.length ? `fused ${parts.join(', ')}${(t.value.kernelThreads ?? 1) > 1 ? `, ${t.value.kernelThreads} threads` : ''}` : 'stock';
+        const fusedLabel = parts.length ? `fused ${parts.join(', ')}${(t.value.kernelThreads ?? 1) > 1 ? `, ${t.value.kernelThreads} threads` : ''}` : env.SEQLAB_FUSED === '0' ? 'stock' : `default${(t.value.kernelThreads ?? 1) > 1 ? `, ${t.value.kernelThreads} threads` : ''}`;
         const row: Row = { ...t.value, mode: t.value.ok ? fusedLabel : mode, loopP99Ms: t.p99, loopMaxMs: t.max };
         // --compare-fused: the second run of a model without recurrent layers repeats the first
-        if (o.compareFused && mode === 'fused' && t.value.ok && !t.value.fusedLayers && !t.value.fusedConvLayers) {
+        if (o.compareFused && recurrent && mode === 'fused' && t.value.ok && !t.value.fusedLayers && !t.value.fusedConvLayers) {
           console.log(' (no fused layers: not kept)');
           continue;
         }
