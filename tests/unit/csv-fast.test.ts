@@ -8,22 +8,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors';
+import { mulberry32 } from '../../shared/random';
 import { CsvParser, parseCsv, parseCsvFile, type CsvOptions, type CsvResult } from '../../main/engine/data/csv';
 
 const enc = new TextEncoder();
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'seqlab-csv-fast-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 /** A result or the error's code and parameters, in a form where -0, NaN and Infinity survive comparison. */
 function outcome(f: () => CsvResult): string {
