@@ -1,5 +1,5 @@
 // Times stock vs fused recurrent layers (ms per training batch, GRU/LSTM/BiGRU/stacked GRU
-// on [128, 240, 14], RMSprop + MAE). Not a test. Bundles main/engine/kernels/rnn/bench.ts
+// on [128, 240, 14], RMSprop + MAE). Not a test. Bundles main/bench/rnn-kernels.ts
 // with the freshly compiled kernels, then runs it.
 //   node scripts/bench-rnn.mjs [--backend wasm|cpu] [--batches 5] [--only gru,lstm,bigru,stacked] [--no-stock]
 import { build } from 'esbuild';
@@ -18,7 +18,7 @@ const dir = join(process.cwd(), 'node_modules/.cache/seqlab');
 await mkdir(dir, { recursive: true });
 const out = join(dir, 'bench.cjs');
 await build({
-  stdin: { contents: "export { benchRnn } from './main/engine/kernels/rnn/bench';", resolveDir: process.cwd(), loader: 'ts' },
+  stdin: { contents: "export { benchRnn } from './main/bench/rnn-kernels';", resolveDir: process.cwd(), loader: 'ts' },
   bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', outfile: out, logLevel: 'warning',
   define: { __SEQLAB_RNN_WASM__: JSON.stringify(wasm) },
 });

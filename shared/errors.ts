@@ -25,7 +25,7 @@ export const ERROR_CODES = [
   'E_PROJECT_CORRUPT',
   'E_PROJECT_NEWER',
   'E_DISK',
-  // Training safety (main/engine/memory.ts, main/engine/checkpoints.ts): a run that cannot fit
+  // Training safety (main/engine/model/memory.ts, main/engine/training/checkpoints.ts): a run that cannot fit
   // in memory is refused with needMiB/haveMiB/batch/suggestedBatch; a run cut off by a crash
   // or power loss keeps its history (epochs) and can resume from its checkpoint.
   'E_MEMORY',

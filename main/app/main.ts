@@ -8,8 +8,8 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EngineHost } from '../engine/host';
 import { createRouter } from '../engine/router';
-import { pickExportFolder, printReportPdf } from './exportSupport';
-import { openProjectFile, saveProjectFile } from './projectDialogs';
+import { pickExportFolder, printReportPdf } from './export-support';
+import { openProjectFile, saveProjectFile } from './project-dialogs';
 import { APP_ORIGIN, APP_SCHEME, ELECTRON_CSP, isAppUrl } from './security';
 
 protocol.registerSchemesAsPrivileged([

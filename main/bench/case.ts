@@ -3,12 +3,12 @@
  * model on the chosen backend, train warm-up batches (10 by default), then time N batches of random
  * data of the lesson's shapes (RMSprop, MAE or categorical cross-entropy).
  */
-import { initBackend, tf } from '../engine/backend';
+import { initBackend, tf } from '../engine/platform/backend';
 import { mulberry32 } from '../engine/data/random';
 import { fusedConvStatus } from '../engine/kernels/conv1d';
 import { fusedRnnStatus, rnnWasm } from '../engine/kernels/rnn';
 import { FusedRMSProp } from '../engine/kernels/optim';
-import { buildModel } from '../engine/train';
+import { buildModel } from '../engine/model/build';
 import type { Experiment } from '../../shared/experiment';
 import type { BackendName } from '../../shared/ipc/contract';
 import { BENCH_TIMESTEPS, benchModel } from './models';

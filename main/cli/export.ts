@@ -13,10 +13,10 @@
 import { AppError } from '../../shared/errors';
 import { BACKEND_NAMES, type BackendName } from '../../shared/training';
 import { buildSummary, fromKerasSpec, ModelGraphError, renderSummary } from '../../shared/model';
-import { initBackend } from '../engine/backend';
+import { initBackend } from '../engine/platform/backend';
 import { readExperimentFile } from './common';
 import { exportRun, importModel } from '../engine/export';
-import { trainModel } from '../engine/train';
+import { trainModel } from '../engine/training/train';
 
 const EXPORT_USAGE = 'Usage: seqlab export <experiment.json> --out DIR [--tfjs] [--h5] [--python] [--plots svg,png] [--scale 1-4] [--report] [--lang fa|en] [--backend NAME]';
 const IMPORT_USAGE = 'Usage: seqlab import <model.json|model.h5>';

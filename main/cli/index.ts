@@ -7,10 +7,10 @@
 import { BACKEND_NAMES, type BackendName } from '../../shared/ipc/contract';
 import type { Experiment } from '../../shared/experiment';
 import { STARTER_EXPERIMENT } from '../../shared/experiments';
-import { initBackend } from '../engine/backend';
+import { initBackend } from '../engine/platform/backend';
 import { readExperimentFile } from './common';
-import { writeFileAtomic } from '../engine/files';
-import { runTraining } from '../engine/train';
+import { writeFileAtomic } from '../engine/platform/files';
+import { runTraining } from '../engine/training/train';
 
 const USAGE = `Usage:
   seqlab backends [--backend tensorflow-gpu|tensorflow|wasm|cpu]

@@ -11,7 +11,7 @@ import { AppError } from '../../shared/errors';
 import type { EventName, EventPayload } from '../../shared/ipc/contract';
 import type { EngineOptions } from './engine';
 import type { FromWorker, ToWorker, TrustedExtras } from './protocol';
-import { endSession } from './session';
+import { endSession } from './platform/session';
 
 export interface EngineHostOptions extends EngineOptions {
   /** Path of the built worker bundle (default: engine-worker.cjs beside this bundle). */

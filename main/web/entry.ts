@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { defaultDataDir } from '../engine/paths';
+import { defaultDataDir } from '../engine/platform/paths';
 import { startWebHost } from './server';
 
 const REASONS: Record<string, string> = {

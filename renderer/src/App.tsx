@@ -6,13 +6,13 @@ import { BuilderPage } from './features/builder/BuilderPage';
 import { DataPage } from './features/data/DataPage';
 import { ExperimentsPage } from './features/experiments/ExperimentsPage';
 import { StarterPanel } from './features/home/StarterPanel';
-import { loadPreset, loadProject, useBuilder } from './features/builder/builderStore';
+import { loadPreset, loadProject, useBuilder } from './features/builder/builder-store';
 import { LessonsPage } from './features/lessons/LessonsPage';
 import { RunsPage } from './features/runs/RunsPage';
-import { wireRuns } from './features/runs/runsStore';
+import { wireRuns } from './features/runs/runs-store';
 import { ErrorBanner } from './features/shell/ErrorBanner';
 import { ProjectBar, RecoveryBanner } from './features/project/ProjectBar';
-import { initProject } from './features/project/projectStore';
+import { initProject } from './features/project/project-store';
 import { StatusBar } from './features/shell/StatusBar';
 import { boot, setLanguage, setPage, useApp, type Page } from './store';
 

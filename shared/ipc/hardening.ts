@@ -1,7 +1,7 @@
 /**
  * Channels for training safety (issue #8), spread into the one contract (contract.ts):
  * the memory estimate shown before training, and resuming a run that a crash or a power
- * cut interrupted, from its last checkpoint (main/engine/checkpoints.ts).
+ * cut interrupted, from its last checkpoint (main/engine/training/checkpoints.ts).
  */
 import { z } from 'zod';
 import { ExperimentSchema } from '../experiment';

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { initBackend } from '../../main/engine/backend';
+import { initBackend } from '../../main/engine/platform/backend';
 import { Engine } from '../../main/engine/engine';
 
 describe('backend options', () => {

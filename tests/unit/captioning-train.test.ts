@@ -6,9 +6,9 @@
  * beam search of width 3. Stop ends a job and frees the slot; a second job is refused while one runs.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../main/engine/backend';
-import { captioningHandlers } from '../../main/engine/experiments/captioning';
-import { TrainingSlot, type Emit } from '../../main/engine/experiments/jobs';
+import { initBackend } from '../../main/engine/platform/backend';
+import { captioningHandlers } from '../../main/engine/jobs/captioning';
+import { TrainingSlot, type Emit } from '../../main/engine/jobs/slot';
 import { AppError } from '../../shared/errors';
 import type { CaptionModel } from '../../shared/ipc/captioning';
 

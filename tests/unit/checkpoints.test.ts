@@ -13,7 +13,7 @@ import type { EventName } from '../../shared/ipc/contract';
 import type { RunRecord } from '../../shared/runs';
 import { EngineHost } from '../../main/engine/host';
 import { createRouter } from '../../main/engine/router';
-import { Checkpoints, interruptedRecord } from '../../main/engine/checkpoints';
+import { Checkpoints, interruptedRecord } from '../../main/engine/training/checkpoints';
 
 const workerPath = path.resolve('dist/main/engine-worker.cjs');
 

@@ -8,8 +8,8 @@ import type { DatasetRef } from '../../shared/experiment';
 import { channels } from '../../shared/ipc/contract';
 import { MAX_UPLOAD_BYTES } from '../../shared/ipc/data';
 import { validateRequest } from '../../shared/ipc/validate';
-import { DataService, importCsvFromPath } from '../../main/engine/dataHandlers';
-import { importedCsvPath } from '../../main/engine/train';
+import { DataService, importCsvFromPath } from '../../main/engine/handlers/data';
+import { importedCsvPath } from '../../main/engine/data/datasets';
 
 async function errorOf(p: Promise<unknown> | (() => unknown)): Promise<AppError> {
   try {

@@ -9,8 +9,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { chainGraph, getPreset, toKerasSpec, type BuilderGraph } from '../../shared/model';
-import { initBackend } from '../../main/engine/backend';
-import { kerasWeightEntries, loadKerasH5, readKerasH5, writeKerasH5 } from '../../main/engine/export/keras-h5';
+import { initBackend } from '../../main/engine/platform/backend';
+import { kerasWeightEntries, loadKerasH5, readKerasH5, writeKerasH5 } from '../../main/engine/model/formats/keras-h5';
 import { AppError } from '../../shared/errors';
 import { mulberry32 } from '../../shared/random';
 

@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Experiment } from '../../shared/experiment';
 import { STARTER_EXPERIMENT } from '../../shared/experiments';
 import type { RunRecord } from '../../shared/runs';
-import { initBackend } from '../../main/engine/backend';
+import { initBackend } from '../../main/engine/platform/backend';
 import { embedFont, errorBins, exportRun, runPlots, svgToPng, type ForecastData } from '../../main/engine/export';
-import { trainModel, type TrainedRun } from '../../main/engine/train';
+import { trainModel, type TrainedRun } from '../../main/engine/training/train';
 
 /** A finished run with a known history: validation loss is lowest at epoch 4, the baseline 0.29. */
 function record(): RunRecord {

@@ -9,7 +9,7 @@ import { AppError } from '../../shared/errors';
 import { STARTER_EXPERIMENT } from '../../shared/experiments';
 import type { RunRecord } from '../../shared/runs';
 import { exportRun, reportHtml, REPORT_CSP, runPlots } from '../../main/engine/export';
-import type { TrainedRun } from '../../main/engine/train';
+import type { TrainedRun } from '../../main/engine/training/train';
 import { EngineHost } from '../../main/engine/host';
 import { createRouter } from '../../main/engine/router';
 

@@ -12,9 +12,9 @@ import type { Experiment } from '../../shared/experiment';
 import { STARTER_EXPERIMENT } from '../../shared/experiments';
 import { buildSummary, fromKerasSpec } from '../../shared/model';
 import type { RunRecord } from '../../shared/runs';
-import { initBackend } from '../../main/engine/backend';
+import { initBackend } from '../../main/engine/platform/backend';
 import { exportRun, importModel, pythonPipeline } from '../../main/engine/export';
-import { trainModel, type TrainedRun } from '../../main/engine/train';
+import { trainModel, type TrainedRun } from '../../main/engine/training/train';
 
 const run = promisify(execFile);
 const PY = '/usr/bin/python3';

@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { STARTER_EXPERIMENT } from '../../shared/experiments';
 import type { Experiment } from '../../shared/experiment';
-import { initBackend } from '../../main/engine/backend';
-import { trainModel, type TrainedRun } from '../../main/engine/train';
-import { loadTfjsModel, saveTfjsModel } from '../../main/engine/export/tfjs';
+import { initBackend } from '../../main/engine/platform/backend';
+import { trainModel, type TrainedRun } from '../../main/engine/training/train';
+import { loadTfjsModel, saveTfjsModel } from '../../main/engine/model/formats/tfjs';
 
 const run = promisify(execFile);
 

@@ -12,7 +12,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { toKerasSpec } from '../../shared/model/graph';
 import { PRESETS } from '../../shared/model/presets';
 import { mulberry32 } from '../../shared/random';
-import { initBackend, tf } from '../../main/engine/backend';
+import { initBackend, tf } from '../../main/engine/platform/backend';
 import { convGeometry, fuseConv1dLayer, fusedConvStatus, fusePool1dLayer, poolGeometry, type Conv1DLayerLike, type Pool1DLayerLike } from '../../main/engine/kernels/conv1d';
 import { installFusedRnn, loadRnnWasm, rnnWasm } from '../../main/engine/kernels/rnn';
 import { chunkCalls } from '../../main/engine/kernels/rnn/team';

@@ -4,7 +4,7 @@
  * checkpoint format) and config, and leaves a clone of a weight untouched.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, tf } from '../../main/engine/backend';
+import { initBackend, tf } from '../../main/engine/platform/backend';
 import { FusedRMSProp } from '../../main/engine/kernels/optim';
 
 function model(seed: number): tf.Sequential {

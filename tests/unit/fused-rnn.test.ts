@@ -10,9 +10,9 @@ import { STARTER_EXPERIMENT } from '../../shared/experiments';
 import { toKerasSpec } from '../../shared/model/graph';
 import { PRESETS } from '../../shared/model/presets';
 import { mulberry32 } from '../../shared/random';
-import { initBackend, tf } from '../../main/engine/backend';
+import { initBackend, tf } from '../../main/engine/platform/backend';
 import { fuseLayer, fusedRnn, fusedRnnStatus, fusedSpec, installFusedRnn, loadRnnWasm, patchGruCell, rnnWasm, type RnnLayerLike } from '../../main/engine/kernels/rnn';
-import { buildModel } from '../../main/engine/train';
+import { buildModel } from '../../main/engine/model/build';
 
 type Cell = 'SimpleRNN' | 'GRU' | 'LSTM';
 

@@ -12,9 +12,9 @@ import { STARTER_EXPERIMENT } from '../../shared/experiments';
 import { toKerasSpec } from '../../shared/model/graph';
 import { getPreset } from '../../shared/model/presets';
 import { mulberry32 } from '../../shared/random';
-import { initBackend, tf } from '../../main/engine/backend';
+import { initBackend, tf } from '../../main/engine/platform/backend';
 import { fusedRnn, fusedSpec, installFusedRnn, loadRnnWasm, patchGruCell, rnnWasm, type RnnLayerLike } from '../../main/engine/kernels/rnn';
-import { runTraining } from '../../main/engine/train';
+import { runTraining } from '../../main/engine/training/train';
 
 interface GruLayer extends RnnLayerLike {
   cell: RnnLayerLike['cell'] & { dropoutMask: unknown; recurrentDropoutMask: unknown };

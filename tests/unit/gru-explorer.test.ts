@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { STARTER_EXPERIMENT } from '../../shared/experiments';
 import { gruSteps } from '../../shared/gru';
-import { initBackend, tf } from '../../main/engine/backend';
-import { gruWindow } from '../../main/engine/gru';
-import { trainModel } from '../../main/engine/train';
+import { initBackend, tf } from '../../main/engine/platform/backend';
+import { gruWindow } from '../../main/engine/model/gru-gates';
+import { trainModel } from '../../main/engine/training/train';
 
 describe('gate explorer data from a trained model', () => {
   beforeAll(async () => {

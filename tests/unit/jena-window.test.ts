@@ -5,7 +5,8 @@ import { parseCsv } from '../../main/engine/data/csv';
 import { formatJenaTime, generateJena, JENA_HEADER, jenaCsv, magnus } from '../../main/engine/data/jena';
 import type { NumericTable } from '../../main/engine/data/table';
 import { fillBatch, sampleRows, statistics, timesteps } from '../../main/engine/data/window';
-import { naiveBaseline, prepareData } from '../../main/engine/train';
+import { naiveBaseline } from '../../main/engine/training/evaluate';
+import { prepareData } from '../../main/engine/data/datasets';
 
 describe('synthetic Jena generator', () => {
   const small = generateJena({ rows: 3000, seed: 9 });

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Experiment } from '../../shared/experiment';
 import { STARTER_EXPERIMENT } from '../../shared/experiments';
 import { AppError } from '../../shared/errors';
-import { assertFitsInMemory, batchThatFits, estimateTrainingMemory, memoryBudget, memoryReport, WASM_MAX_BYTES } from '../../main/engine/memory';
+import { assertFitsInMemory, batchThatFits, estimateTrainingMemory, memoryBudget, memoryReport, WASM_MAX_BYTES } from '../../main/engine/model/memory';
 import { EngineHost } from '../../main/engine/host';
 import { createRouter } from '../../main/engine/router';
 

@@ -129,6 +129,8 @@ describe.skipIf(!built)('installer contents (electron-builder --linux dir with a
         /^\/dist\/main\/.*\.map$/.test(f),
     );
     expect(bad).toEqual([]);
+    // The installer icons (assets/build, electron-builder's buildResources) stay out of the app.
+    expect(files.filter((f) => f.startsWith('/assets/build'))).toEqual([]);
     const pkgs = new Set(files.filter((f) => f.startsWith('/node_modules/')).map((f) => f.split('/').slice(2, f.split('/')[2]!.startsWith('@') ? 4 : 3).join('/')));
     for (const dev of ['electron', 'electron-builder', 'vitest', '@playwright/test', 'playwright', 'typescript', 'eslint', 'esbuild', 'vite', 'assemblyscript', '@doyensec/electronegativity', 'fast-check', '@electron/asar']) {
       expect(pkgs.has(dev), dev).toBe(false);

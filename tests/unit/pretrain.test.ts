@@ -8,10 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, tf } from '../../main/engine/backend';
+import { initBackend, tf } from '../../main/engine/platform/backend';
 import { Engine } from '../../main/engine/engine';
 import { loadMnist } from '../../main/engine/experiments/mnist';
-import { PRETRAIN_SIZES, runPretrain, type PretrainOutcome } from '../../main/engine/experiments/pretrainRun';
+import { PRETRAIN_SIZES, runPretrain, type PretrainOutcome } from '../../main/engine/experiments/pretrain';
 import { PretrainDoneSchema, PretrainEpochSchema, PretrainProgressSchema, PretrainStageSchema, type PretrainEpoch, type PretrainStage } from '../../shared/ipc/pretrain';
 import type { EventName } from '../../shared/ipc/contract';
 

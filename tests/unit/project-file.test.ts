@@ -10,9 +10,9 @@ import { AppError } from '../../shared/errors';
 import { STARTER_EXPERIMENT } from '../../shared/experiments';
 import { PROJECT_VERSION, ProjectSchema, type Project } from '../../shared/project';
 import type { RunRecord } from '../../shared/runs';
-import { fsyncDir, writeFileAtomic } from '../../main/engine/files';
-import { ProjectService, parseProjectText, readProjectFile, writeProjectFile } from '../../main/engine/project';
-import { beginSession, endSession, sessionFile } from '../../main/engine/session';
+import { fsyncDir, writeFileAtomic } from '../../main/engine/platform/files';
+import { ProjectService, parseProjectText, readProjectFile, writeProjectFile } from '../../main/engine/projects/project';
+import { beginSession, endSession, sessionFile } from '../../main/engine/platform/session';
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -122,7 +122,7 @@ async function buildSaver(dir: string): Promise<string> {
   const root = path.resolve('.');
   await fs.writeFile(
     entry,
-    `import { writeProjectFile } from ${JSON.stringify(path.join(root, 'main/engine/project'))};
+    `import { writeProjectFile } from ${JSON.stringify(path.join(root, 'main/engine/projects/project'))};
 import { readFileSync } from 'node:fs';
 const [file, template] = process.argv.slice(2);
 const base = JSON.parse(readFileSync(template, 'utf8'));

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { STARTER_EXPERIMENT } from '../../shared/experiments';
 import type { Experiment } from '../../shared/experiment';
-import { initBackend } from '../../main/engine/backend';
-import { runTraining } from '../../main/engine/train';
+import { initBackend } from '../../main/engine/platform/backend';
+import { runTraining } from '../../main/engine/training/train';
 
 const small: Experiment = {
   ...STARTER_EXPERIMENT,

@@ -5,10 +5,12 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Experiment } from '../../shared/experiment';
-import { initBackend } from '../../main/engine/backend';
+import { initBackend } from '../../main/engine/platform/backend';
 import { generateJena } from '../../main/engine/data/jena';
 import { columnStats } from '../../main/engine/data/table';
-import { evaluateSplit, predictRange, prepareData, runTraining, trainModel } from '../../main/engine/train';
+import { evaluateSplit, predictRange } from '../../main/engine/training/evaluate';
+import { prepareData } from '../../main/engine/data/datasets';
+import { runTraining, trainModel } from '../../main/engine/training/train';
 
 const LEN = 16;
 

@@ -8,7 +8,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { VIDEO_MODELS, VIDEO_PREDICTED_CLIPS, VIDEO_SIZES, type VideoProgress } from '../../shared/ipc/video';
-import { initBackend, tf } from '../../main/engine/backend';
+import { initBackend, tf } from '../../main/engine/platform/backend';
 import { fastWasmOpsInstalled, installFastWasmOps } from '../../main/engine/kernels/wasm-ops';
 import { kernelMissing, runVideoJob, videoModelSpec } from '../../main/engine/experiments/video-train';
 

@@ -7,8 +7,8 @@
  * plain index arithmetic), and a model with two Conv3D layers trains on wasm.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, tf } from '../../main/engine/backend';
-import { seedTopology } from '../../main/engine/train';
+import { initBackend, tf } from '../../main/engine/platform/backend';
+import { seedTopology } from '../../main/engine/model/build';
 import { WASM_GRAD_KERNELS, registerWasmGradKernels, setIm2colChunkFloats } from '../../main/engine/kernels/conv';
 import { mulberry32 } from '../../main/engine/data/random';
 import { PRESETS, toKerasSpec } from '../../shared/model';

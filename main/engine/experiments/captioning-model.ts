@@ -14,8 +14,8 @@ import { installFusedRnn } from '../kernels/rnn';
 import { AppError } from '../../../shared/errors';
 import { toKerasSpec } from '../../../shared/model/graph';
 import { mulberry32 } from '../../../shared/random';
-import { tf } from '../backend';
-import { seedTopology } from '../train';
+import { tf } from '../platform/backend';
+import { seedTopology } from '../model/build';
 import { mostFrequentCaption, scoreCaptions, type CaptionScores } from './captioning-bleu';
 import type { CaptionSet } from './captioning-data';
 

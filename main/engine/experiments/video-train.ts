@@ -14,9 +14,9 @@ import {
 } from '../../../shared/ipc/video';
 import { getPreset, toKerasSpec, type KerasModelJSON } from '../../../shared/model';
 import { mulberry32 } from '../../../shared/random';
-import { tf } from '../backend';
+import { tf } from '../platform/backend';
 import { installFusedRnn } from '../kernels/rnn';
-import { seedTopology } from '../train';
+import { seedTopology } from '../model/build';
 import { CLASS_COUNT, VideoDataset, type VideoSplit } from './video-data';
 import { installFastWasmOps } from '../kernels/wasm-ops';
 

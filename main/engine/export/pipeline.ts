@@ -15,7 +15,7 @@
 import type { Experiment } from '../../../shared/experiment';
 import { fromKerasSpec, toPythonCode } from '../../../shared/model';
 import type { NumericTable } from '../data/table';
-import type { PreparedData } from '../train';
+import type { PreparedData } from '../data/datasets';
 
 /** A JS value as a Python literal (numbers, strings, booleans, null, arrays). */
 function py(v: unknown): string {

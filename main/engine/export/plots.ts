@@ -20,7 +20,8 @@
 import * as echarts from 'echarts';
 import { initWasm, Resvg } from '@resvg/resvg-wasm';
 import type { RunRecord } from '../../../shared/runs';
-import { predictRange, type TrainedRun } from '../train';
+import { predictRange } from '../training/evaluate';
+import { type TrainedRun } from '../training/train';
 import { FONT_FAMILY, fontFaceCss, fontTtf, parseTtfMetrics, resvgWasm, type FontMetrics } from './assets';
 import { docText, formatNum, type DocLang } from './text';
 

@@ -10,7 +10,7 @@
  * operation exactly where tfjs's float32 kernels round, so the results are tfjs's to the
  * last bit. Native backends, and the centered variant, use tfjs's own update.
  */
-import { tf } from '../backend';
+import { tf } from '../platform/backend';
 
 interface Slot {
   originalName: string;

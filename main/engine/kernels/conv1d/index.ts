@@ -7,7 +7,7 @@
  * sequence too big for the module's memory) goes to the stock implementation.
  * SEQLAB_FUSED=0 turns this off together with the recurrent kernels.
  */
-import { tf } from '../../backend';
+import { tf } from '../../platform/backend';
 import { ACTIVATION_CODES } from '../rnn/op';
 import { rnnWasm } from '../rnn/wasm';
 import { fusedConv1d, fusedMaxPool1d, type Conv1dSpec, type Pool1dSpec } from './op';

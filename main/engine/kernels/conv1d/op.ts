@@ -13,7 +13,7 @@
  * but with a lazy gradient per input: tfjs asks only for the gradients on a path to the
  * trained variables, so the first layer's input gradient (the data) is never computed.
  */
-import { tf } from '../../backend';
+import { tf } from '../../platform/backend';
 import { tensorFrom } from '../rnn/op';
 import { copyOf, type Region, type RnnWasm } from '../rnn/wasm';
 

@@ -20,7 +20,7 @@
  * 0 < recurrent_dropout < 1 are touched; without recurrent dropout tfjs is already right.
  * The fused kernels (assembly/rnn) follow the same semantics.
  */
-import { tf } from '../../backend';
+import { tf } from '../../platform/backend';
 
 type Masks = tf.Tensor | tf.Tensor[] | null;
 

@@ -17,7 +17,7 @@
  * SEQLAB_FUSED=0 in the environment turns the whole thing off.
  */
 import { mulberry32 } from '../../../../shared/random';
-import { tf } from '../../backend';
+import { tf } from '../../platform/backend';
 import { patchGruCells } from './gru-keras';
 import { ACTIVATION_CODES, fusedRnn, type CellKind, type DropoutMasks, type RnnSpec } from './op';
 import { loadRnnWasm, rnnWasm } from './wasm';

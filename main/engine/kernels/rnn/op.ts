@@ -12,7 +12,7 @@
  * unlike tfjs 4.22's GRUCell (see gru-keras.ts), and LSTM's c path never sees the mask.
  * The input-dropout mask multiplies x once for all timesteps, likewise.
  */
-import { tf } from '../../backend';
+import { tf } from '../../platform/backend';
 import { copyOf, type Region, type RnnWasm } from './wasm';
 
 export type CellKind = 'SimpleRNN' | 'GRU' | 'LSTM';

@@ -11,7 +11,7 @@ import {
 import '@xyflow/react/dist/style.css';
 import { useCallback, useMemo, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { addBlock, connect, moveNodes, removeEdge, removeNodes, select, useBuilder, type XY } from './builderStore';
+import { addBlock, connect, moveNodes, removeEdge, removeNodes, select, useBuilder, type XY } from './builder-store';
 import { LayerNode, type LayerFlowNode } from './LayerNode';
 import { DRAG_MIME } from './Palette';
 import { ShapeEdge, type ShapeFlowEdge } from './ShapeEdge';

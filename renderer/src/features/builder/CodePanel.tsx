@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toPythonCode } from '../../../../shared/model';
-import { useBuilder } from './builderStore';
+import { useBuilder } from './builder-store';
 
 /** "Show code": Python Keras code that builds exactly this model. */
 export function CodePanel() {

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { getBlock, type BuilderNode, type ParamDef, type ParamValue } from '../../../../shared/model';
-import { setParam, setWrapped, useBuilder } from './builderStore';
-import { useBlockText } from './useBlockText';
+import { setParam, setWrapped, useBuilder } from './builder-store';
+import { useBlockText } from './use-block-text';
 
 function parseShape(text: string, nullable: boolean): ParamValue {
   const parts = text

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { select, useBuilder } from './builderStore';
+import { select, useBuilder } from './builder-store';
 
 /** Every problem of the current stack: what is wrong, why, and what would fix it. */
 export function IssuesPanel() {

@@ -1,9 +1,9 @@
 import { useTranslation } from 'react-i18next';
 import { getBlock } from '../../../../shared/model';
-import { useFormat } from '../../useFormat';
-import { moveInChain, removeNodes, select, useBuilder } from './builderStore';
+import { useFormat } from '../../use-format';
+import { moveInChain, removeNodes, select, useBuilder } from './builder-store';
 import { ShapeText } from './ShapeText';
-import { useBlockText } from './useBlockText';
+import { useBlockText } from './use-block-text';
 
 /** The model's layers as an accessible list: name, output shape, parameters, problems. */
 export function LayerList() {

@@ -1,9 +1,9 @@
 import { Handle, Position, type NodeProps, type Node } from '@xyflow/react';
 import { useTranslation } from 'react-i18next';
 import { getBlock, type BuilderNode, type NodeShapeInfo } from '../../../../shared/model';
-import { useFormat } from '../../useFormat';
+import { useFormat } from '../../use-format';
 import { ShapeText } from './ShapeText';
-import { useBlockText } from './useBlockText';
+import { useBlockText } from './use-block-text';
 
 export type LayerNodeData = { node: BuilderNode; info: NodeShapeInfo | undefined; errors: number; warnings: number };
 export type LayerFlowNode = Node<LayerNodeData, 'layer'>;

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { BLOCKS, type BlockKind } from '../../../../shared/model';
-import { addBlock } from './builderStore';
-import { useBlockText } from './useBlockText';
+import { addBlock } from './builder-store';
+import { useBlockText } from './use-block-text';
 
 const GROUPS: BlockKind[] = ['input', 'recurrent', 'wrapper', 'conv', 'pool', 'core', 'merge'];
 export const DRAG_MIME = 'application/x-seqlab-block';

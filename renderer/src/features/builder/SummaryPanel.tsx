@@ -1,8 +1,8 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { buildSummary } from '../../../../shared/model';
-import { useFormat } from '../../useFormat';
-import { useBuilder } from './builderStore';
+import { useFormat } from '../../use-format';
+import { useBuilder } from './builder-store';
 
 /** Keras-style model.summary(): layer, output shape, parameters, totals. */
 export function SummaryPanel() {

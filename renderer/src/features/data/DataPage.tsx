@@ -5,7 +5,7 @@ import { api } from '../../api';
 import './data.css';
 import { DatasetPicker } from './DatasetPicker';
 import { DatasetView } from './DatasetView';
-import { importFile, loadCatalog, onDataProgress, selectDataset, useData } from './dataStore';
+import { importFile, loadCatalog, onDataProgress, selectDataset, useData } from './data-store';
 import { WindowDesigner } from './WindowDesigner';
 
 /** Files dragged over the window carry the 'Files' type. */

@@ -2,7 +2,7 @@ import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DatasetRef } from '../../../../shared/experiment';
 import { formatNumber } from '../../i18n';
-import { clearImportError, importFile, selectDataset, setMissingPolicy, useData, type MissingPolicy } from './dataStore';
+import { clearImportError, importFile, selectDataset, setMissingPolicy, useData, type MissingPolicy } from './data-store';
 import { useDataFormat } from './format';
 
 const POLICIES: MissingPolicy[] = ['fill-previous', 'drop-row', 'fail'];

@@ -4,7 +4,7 @@ import type { DescribeResponse, SeriesResponse } from '../../../../shared/ipc/da
 import { api } from '../../api';
 import { toUiError, type UiError } from '../../store';
 import { ErrorText } from './DatasetPicker';
-import { useData } from './dataStore';
+import { useData } from './data-store';
 import { useDataFormat } from './format';
 import { LineChart } from './LineChart';
 

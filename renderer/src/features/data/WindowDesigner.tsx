@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Windowing } from '../../../../shared/experiment';
 import { ErrorText } from './DatasetPicker';
-import { clearWindowing, setWindowing, useData } from './dataStore';
+import { clearWindowing, setWindowing, useData } from './data-store';
 import { useDataFormat } from './format';
 import { LineChart } from './LineChart';
 

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { formatNumber } from '../../i18n';
-import { useFormat } from '../../useFormat';
+import { useFormat } from '../../use-format';
 
 /** Numbers, sizes and dates for the Data page, in the current language (Persian digits in Persian). */
 export function useDataFormat() {

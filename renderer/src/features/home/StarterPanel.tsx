@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { startTraining, stopTraining, useApp } from '../../store';
-import { useFormat } from '../../useFormat';
+import { useFormat } from '../../use-format';
 
 /** The shell's starter experiment: Train / Stop, live progress, result beside the baseline. */
 export function StarterPanel() {

@@ -1,7 +1,7 @@
 import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useFormat } from '../../useFormat';
-import { importModelFiles, useProject } from './projectStore';
+import { useFormat } from '../../use-format';
+import { importModelFiles, useProject } from './project-store';
 
 /** "Open trained model…": model.json + its .bin shards, or a Keras .h5, into the builder. */
 export function ImportModelButton() {

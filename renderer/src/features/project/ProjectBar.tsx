@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApp } from '../../store';
-import { useFormat } from '../../useFormat';
-import { useRuns } from '../runs/runsStore';
-import { newProject, openProjectDialog, openProjectFile, recover, renameProject, saveProjectAs, useProject } from './projectStore';
+import { useFormat } from '../../use-format';
+import { useRuns } from '../runs/runs-store';
+import { newProject, openProjectDialog, openProjectFile, recover, renameProject, saveProjectAs, useProject } from './project-store';
 import './project.css';
 
 /** The current project's name (editable), its run count, and New / Open… / Save as…. */

@@ -10,7 +10,7 @@ import type { ExportWhat, Res } from '../../../../shared/ipc/contract';
 import type { RunRecord } from '../../../../shared/runs';
 import { api, ApiError } from '../../api';
 import { useApp } from '../../store';
-import { useFormat } from '../../useFormat';
+import { useFormat } from '../../use-format';
 import './exports.css';
 
 type Choice = 'tfjs' | 'h5' | 'python' | 'history' | 'plotsSvg' | 'plotsPng' | 'report';

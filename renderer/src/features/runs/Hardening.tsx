@@ -10,10 +10,10 @@ import type { Res } from '../../../../shared/ipc/contract';
 import type { RunRecord } from '../../../../shared/runs';
 import { api } from '../../api';
 import { resumeTraining, useApp } from '../../store';
-import { useFormat } from '../../useFormat';
-import { useBuilder } from '../builder/builderStore';
-import { useData } from '../data/dataStore';
-import { useTrainSettings } from './trainSettings';
+import { useFormat } from '../../use-format';
+import { useBuilder } from '../builder/builder-store';
+import { useData } from '../data/data-store';
+import { useTrainSettings } from './train-settings';
 
 type Estimate = Res<'train.estimate'>['estimate'];
 

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { useApp } from '../../store';
-import { useFormat } from '../../useFormat';
+import { useFormat } from '../../use-format';
 
 /** Bottom bar: which compute backend is active and why the better ones are not. */
 export function StatusBar() {

@@ -10,11 +10,11 @@ import { useTranslation } from 'react-i18next';
 import { COLOURS, SHAPES, type ColourName, type ShapeName } from '../../../../../shared/captioning';
 import { CAPTION_SIZES, CAPTION_SIZE_FACTS, type CaptionScoresData } from '../../../../../shared/ipc/captioning';
 import { useApp } from '../../../store';
-import { useFormat } from '../../../useFormat';
+import { useFormat } from '../../../use-format';
 import {
   captionImage, placeShape, setCaptionSize, setSceneShape, showAllSteps, startCaptionTraining, stopCaptionTraining,
   useCaptioning, wireCaptioning, type CaptionResult,
-} from './captioningStore';
+} from './captioning-store';
 import './captioning.css';
 
 /** An RGB image (base64 bytes) drawn pixel for pixel and scaled up without smoothing. */

@@ -10,9 +10,9 @@ import { useTranslation } from 'react-i18next';
 import { ScatterChart } from 'echarts/charts';
 import { PRETRAIN_LABELS, PRETRAIN_MAX_SEEDS, PRETRAIN_SIZE_NAMES, type PretrainConfig, type PretrainResult, type PretrainStage } from '../../../../../shared/ipc/pretrain';
 import { Chart, echarts } from '../../runs/Chart';
-import { useFormat } from '../../../useFormat';
+import { useFormat } from '../../../use-format';
 import { curveChart, pcaChart, type CurvePoint, type PretrainChartText } from './charts';
-import { liveMeans, meanSpread, setPretrainConfig, startPretrain, stopPretrain, usePretrain, wirePretrain } from './pretrainStore';
+import { liveMeans, meanSpread, setPretrainConfig, startPretrain, stopPretrain, usePretrain, wirePretrain } from './pretrain-store';
 import './pretrain.css';
 
 echarts.use([ScatterChart]);

@@ -7,8 +7,8 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { VIDEO_CLASSES, VIDEO_MODELS, VIDEO_SIZES, VIDEO_SIZE_NAMES, type VideoClip, type VideoModelId, type VideoModelResult, type VideoSizeName } from '../../../../../shared/ipc/video';
-import { useFormat } from '../../../useFormat';
-import { loadClip, setFrame, setPlaying, setVideoSize, startVideo, stopVideo, useVideo, wireVideo } from './videoStore';
+import { useFormat } from '../../../use-format';
+import { loadClip, setFrame, setPlaying, setVideoSize, startVideo, stopVideo, useVideo, wireVideo } from './video-store';
 import './video.css';
 
 const FRAME_MS = 300;

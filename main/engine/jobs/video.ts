@@ -8,10 +8,10 @@
  */
 import { VIDEO_CLASSES, VIDEO_SIZES, type VideoDone, type videoChannels } from '../../../shared/ipc/video';
 import { toErrorData } from '../../../shared/errors';
-import { initBackend } from '../backend';
-import type { ExperimentContext, HandlersFor } from './jobs';
-import { VideoDataset } from './video-data';
-import { runVideoJob } from './video-train';
+import { initBackend } from '../platform/backend';
+import type { ExperimentContext, HandlersFor } from './slot';
+import { VideoDataset } from '../experiments/video-data';
+import { runVideoJob } from '../experiments/video-train';
 
 export function videoHandlers(ctx: ExperimentContext): HandlersFor<keyof typeof videoChannels> {
   let last: VideoDone | null = null;

@@ -11,8 +11,8 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { tf } from '../backend';
-import { writeFileAtomic } from '../files';
+import { tf } from '../../platform/backend';
+import { writeFileAtomic } from '../../platform/files';
 
 /** The converter's default shard size (4 MiB). */
 export const SHARD_BYTES = 4 * 1024 * 1024;

@@ -14,16 +14,16 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { AppError } from '../../shared/errors';
-import type { DatasetRef, Windowing } from '../../shared/experiment';
-import type { Channel, Req, Res } from '../../shared/ipc/contract';
-import { ImportedFileSchema, MAX_SERIES_POINTS, PREVIEW_ROWS, type DataProgress, type DescribeResponse, type ImportedFile, type WindowInfo } from '../../shared/ipc/data';
-import { BUILTINS, loadBuiltin, type LoadedDataset, type TableDataset } from './data/builtin';
-import type { CsvResult, MissingPolicy } from './data/csv';
-import { JENA_FULL_ROWS } from './data/jena';
-import { columnStats, unitOf } from './data/table';
-import { sampleRows, statistics, timesteps, type WindowSpec } from './data/window';
-import { importedCsvPath, loadImportedCsv, splitRanges } from './train';
+import { AppError } from '../../../shared/errors';
+import type { DatasetRef, Windowing } from '../../../shared/experiment';
+import type { Channel, Req, Res } from '../../../shared/ipc/contract';
+import { ImportedFileSchema, MAX_SERIES_POINTS, PREVIEW_ROWS, type DataProgress, type DescribeResponse, type ImportedFile, type WindowInfo } from '../../../shared/ipc/data';
+import { BUILTINS, loadBuiltin, type LoadedDataset, type TableDataset } from '../data/builtin';
+import type { CsvResult, MissingPolicy } from '../data/csv';
+import { JENA_FULL_ROWS } from '../data/jena';
+import { columnStats, unitOf } from '../data/table';
+import { sampleRows, statistics, timesteps, type WindowSpec } from '../data/window';
+import { importedCsvPath, loadImportedCsv, splitRanges } from '../data/datasets';
 
 type DataChannel = Extract<Channel, `data.${string}`>;
 export type DataHandlers = { [C in DataChannel]: (req: Req<C>) => Promise<Res<C>> };

@@ -18,9 +18,9 @@
  * A share of free memory is kept back for the rest of the app and the system.
  */
 import * as os from 'node:os';
-import { AppError } from '../../shared/errors';
-import type { Experiment } from '../../shared/experiment';
-import { fromKerasSpec, inferShapes, type BuilderGraph, type Shape } from '../../shared/model';
+import { AppError } from '../../../shared/errors';
+import type { Experiment } from '../../../shared/experiment';
+import { fromKerasSpec, inferShapes, type BuilderGraph, type Shape } from '../../../shared/model';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;

@@ -7,11 +7,11 @@
 import { DEFAULT_CAPTIONER, captionWords, decodeIds, type CaptionerSize } from '../../../shared/captioning';
 import { AppError, toErrorData } from '../../../shared/errors';
 import { CAPTION_SIZE_FACTS, type CaptionModel, type CaptionSize, type captioningChannels } from '../../../shared/ipc/captioning';
-import { backendReport, initBackend, tf } from '../backend';
-import { describe as describeScene, generateCaptionData, renderScene, type CaptionSet, type PlacedShape } from './captioning-data';
-import { beamSearch, buildCaptioner, evaluateCaptioner, greedySteps, trainCaptioner, type Captioner } from './captioning-model';
+import { backendReport, initBackend, tf } from '../platform/backend';
+import { describe as describeScene, generateCaptionData, renderScene, type CaptionSet, type PlacedShape } from '../experiments/captioning-data';
+import { beamSearch, buildCaptioner, evaluateCaptioner, greedySteps, trainCaptioner, type Captioner } from '../experiments/captioning-model';
 import type { EventPayload } from '../../../shared/ipc/contract';
-import type { ExperimentContext, HandlersFor } from './jobs';
+import type { ExperimentContext, HandlersFor } from './slot';
 
 export interface CaptionPlan {
   trainImages: number;

@@ -8,7 +8,7 @@ import type { Experiment } from '../../../../shared/experiment';
 import type { Forecast, RunRecord } from '../../../../shared/runs';
 import { api } from '../../api';
 import { startTraining, toUiError, useApp } from '../../store';
-import { importedWeightsFit, useBuilder } from '../builder/builderStore';
+import { importedWeightsFit, useBuilder } from '../builder/builder-store';
 
 /** Most points the live batch curve keeps: beyond it, every other point is dropped (the whole run stays visible). */
 export const MAX_CURVE_POINTS = 2000;

@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { AppError } from '../../shared/errors';
 import { MAX_PROJECT_BYTES } from '../../shared/ipc/project';
-import { writeFileAtomic } from '../engine/files';
+import { writeFileAtomic } from '../engine/platform/files';
 
 const FILTERS = [{ name: 'SeqLab project', extensions: ['json'] }];
 

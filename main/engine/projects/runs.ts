@@ -1,8 +1,8 @@
 /** The run history: one JSON file per run under <dataDir>/runs, written atomically. */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { RunRecordSchema, type RunRecord } from '../../shared/runs';
-import { writeFileAtomic } from './files';
+import { RunRecordSchema, type RunRecord } from '../../../shared/runs';
+import { writeFileAtomic } from '../platform/files';
 
 const MAX_RUNS = 500;
 

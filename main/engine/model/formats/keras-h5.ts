@@ -31,8 +31,8 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { AppError } from '../../../shared/errors';
-import { tf } from '../backend';
+import { AppError } from '../../../../shared/errors';
+import { tf } from '../../platform/backend';
 
 export const KERAS_VERSION = '2.15.0';
 

@@ -15,7 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { AppError, type AppErrorData } from '../../shared/errors';
+import { AppError, type AppErrorData } from '../../../shared/errors';
 import {
   emptyProject,
   MAX_PROJECT_RUNS,
@@ -26,13 +26,13 @@ import {
   ProjectV1Schema,
   type BuilderState,
   type Project,
-} from '../../shared/project';
-import type { ModelSpec } from '../../shared/experiment';
-import type { RunRecord } from '../../shared/runs';
-import type { Recovery } from '../../shared/ipc/project';
-import { writeFileAtomic } from './files';
+} from '../../../shared/project';
+import type { ModelSpec } from '../../../shared/experiment';
+import type { RunRecord } from '../../../shared/runs';
+import type { Recovery } from '../../../shared/ipc/project';
+import { writeFileAtomic } from '../platform/files';
 import { RunStore } from './runs';
-import { beginSession } from './session';
+import { beginSession } from '../platform/session';
 
 export function newProjectId(): string {
   return `p-${Date.now().toString(36)}-${randomBytes(5).toString('hex')}`;

@@ -3,9 +3,9 @@
  * RMSprop + MAE on [batch, timesteps, features] like the lesson's Jena models.
  * Run with `node scripts/bench-rnn.mjs [--backend wasm|cpu] [--batches N] [--only gru,lstm,bigru,stacked]`.
  */
-import { initBackend, tf } from '../../backend';
-import { fuseLayer, loadRnnWasm, patchGruCells } from './index';
-import { opTimes } from './op';
+import { initBackend, tf } from '../engine/platform/backend';
+import { fuseLayer, loadRnnWasm, patchGruCells } from '../engine/kernels/rnn/index';
+import { opTimes } from '../engine/kernels/rnn/op';
 
 type Case = 'gru' | 'lstm' | 'bigru' | 'stacked';
 

@@ -4,9 +4,9 @@
  * rung is tried and the reason a better one was not used is recorded for the UI.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { BackendName, BackendReport } from '../../shared/ipc/contract';
-import { registerWasmGradKernels } from './kernels/conv';
-import { loadRnnWasm } from './kernels/rnn/wasm';
+import type { BackendName, BackendReport } from '../../../shared/ipc/contract';
+import { registerWasmGradKernels } from '../kernels/conv';
+import { loadRnnWasm } from '../kernels/rnn/wasm';
 
 type Attempt = BackendReport['attempts'][number];
 

@@ -2,9 +2,9 @@
  * For the GRU gate explorer: the weights of a trained model's first GRU and the sequence
  * that reaches it for one validation sample (through any layers before it, e.g. Conv1D).
  */
-import { AppError } from '../../shared/errors';
-import { tf } from './backend';
-import type { SampleSource } from './data/source';
+import { AppError } from '../../../shared/errors';
+import { tf } from '../platform/backend';
+import type { SampleSource } from '../data/source';
 
 export interface GruWindow {
   layer: string;

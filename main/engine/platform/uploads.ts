@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { AppError } from '../../shared/errors';
+import { AppError } from '../../../shared/errors';
 
 const MAX_OPEN = 4;
 const IDLE_MS = 15 * 60 * 1000;

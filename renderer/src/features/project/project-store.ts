@@ -12,8 +12,8 @@ import { PROJECT_CHUNK_BYTES } from '../../../../shared/ipc/project';
 import type { Project } from '../../../../shared/project';
 import { api, ApiError } from '../../api';
 import { toUiError, useApp } from '../../store';
-import { applyImportedModel, applyProject, loadProject, onProjectLoaded, saveNow } from '../builder/builderStore';
-import { refreshRuns, useRuns } from '../runs/runsStore';
+import { applyImportedModel, applyProject, loadProject, onProjectLoaded, saveNow } from '../builder/builder-store';
+import { refreshRuns, useRuns } from '../runs/runs-store';
 
 interface ProjectUi {
   id: string | null;

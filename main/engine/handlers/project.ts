@@ -13,15 +13,15 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { AppError } from '../../shared/errors';
-import { ModelSpecSchema } from '../../shared/experiment';
-import type { AppChannel, Channel, Req, Res } from '../../shared/ipc/contract';
-import type { ImportedModelInfo } from '../../shared/ipc/project';
-import { projectFileName } from '../../shared/project';
-import type { tf } from './backend';
-import { importModel } from './export';
-import { parseProjectText, projectText, type ProjectService } from './project';
-import { ChunkedUploads, type UploadedFile } from './uploads';
+import { AppError } from '../../../shared/errors';
+import { ModelSpecSchema } from '../../../shared/experiment';
+import type { AppChannel, Channel, Req, Res } from '../../../shared/ipc/contract';
+import type { ImportedModelInfo } from '../../../shared/ipc/project';
+import { projectFileName } from '../../../shared/project';
+import type { tf } from '../platform/backend';
+import { importModel } from '../export';
+import { parseProjectText, projectText, type ProjectService } from '../projects/project';
+import { ChunkedUploads, type UploadedFile } from '../platform/uploads';
 
 /** The desktop dialogs (project.openDialog / saveDialog) are app channels: the router answers them. */
 type ProjectChannel = Exclude<Extract<Channel, `project.${string}` | `model.${string}`>, AppChannel>;

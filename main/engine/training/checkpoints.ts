@@ -27,12 +27,12 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { AppError } from '../../shared/errors';
-import { ExperimentSchema, type Experiment } from '../../shared/experiment';
-import { BACKEND_NAMES, EpochLogSchema, type EpochLog, type TrainDone } from '../../shared/training';
-import type { RunRecord } from '../../shared/runs';
-import { tf } from './backend';
-import { writeFileAtomic } from './files';
+import { AppError } from '../../../shared/errors';
+import { ExperimentSchema, type Experiment } from '../../../shared/experiment';
+import { BACKEND_NAMES, EpochLogSchema, type EpochLog, type TrainDone } from '../../../shared/training';
+import type { RunRecord } from '../../../shared/runs';
+import { tf } from '../platform/backend';
+import { writeFileAtomic } from '../platform/files';
 
 const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
 

@@ -1,0 +1,78 @@
+/**
+ * Builds a tfjs model from an experiment's Keras topology: every random initializer and
+ * dropout seeded from the run's seed (so a run repeats exactly), and recurrent layers served
+ * by the fused WebAssembly kernels on the CPU backends.
+ */
+import { AppError } from '../../../shared/errors';
+import type { Experiment } from '../../../shared/experiment';
+import { tf } from '../platform/backend';
+import { installFusedRnn } from '../kernels/rnn';
+
+const RANDOM_INITIALIZERS = new Set([
+  'GlorotUniform', 'GlorotNormal', 'HeUniform', 'HeNormal', 'LecunUniform', 'LecunNormal',
+  'RandomUniform', 'RandomNormal', 'TruncatedNormal', 'Orthogonal', 'VarianceScaling',
+]);
+const DEFAULT_INITIALIZERS: Record<string, string> = {
+  kernel_initializer: 'GlorotUniform',
+  recurrent_initializer: 'Orthogonal',
+  embeddings_initializer: 'RandomUniform',
+};
+/** Which layer classes use each initializer (when the config leaves it to the default). */
+const INITIALIZED_BY: Record<string, RegExp> = {
+  kernel_initializer: /^(Dense|Conv[123]D|ConvLSTM2D|SimpleRNN|GRU|LSTM)$/,
+  recurrent_initializer: /^(SimpleRNN|GRU|LSTM|ConvLSTM2D)$/,
+  embeddings_initializer: /^Embedding$/,
+};
+
+/**
+ * Gives every random initializer and dropout in the topology a seed derived from the
+ * run's seed, so a run repeats exactly. Only the copy used for building is changed;
+ * the spec the user sees and exports stays plain.
+ */
+export function seedTopology<T>(topology: T, seed: number): T {
+  const copy = JSON.parse(JSON.stringify(topology)) as T;
+  let k = 0;
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+      return;
+    }
+    if (!node || typeof node !== 'object') return;
+    const obj = node as Record<string, unknown>;
+    if (typeof obj.class_name === 'string' && obj.config && typeof obj.config === 'object') {
+      const cfg = obj.config as Record<string, unknown>;
+      const cls = obj.class_name;
+      if (cls === 'Dropout' || cls === 'SpatialDropout1D' || cls === 'GaussianNoise') {
+        if (cfg.seed == null) cfg.seed = seed + 7919 * ++k;
+      }
+      for (const [key, defaultClass] of Object.entries(DEFAULT_INITIALIZERS)) {
+        if (cfg[key] == null && INITIALIZED_BY[key]!.test(cls)) cfg[key] = { class_name: defaultClass, config: {} };
+      }
+      for (const [key, value] of Object.entries(cfg)) {
+        if (key.endsWith('_initializer') && value && typeof value === 'object') {
+          const init = value as { class_name?: string; config?: Record<string, unknown> };
+          if (init.class_name && RANDOM_INITIALIZERS.has(init.class_name)) {
+            init.config = { ...(init.config ?? {}) };
+            if (init.config.seed == null) init.config.seed = seed + 104729 * ++k;
+          }
+        }
+      }
+    }
+    for (const v of Object.values(obj)) visit(v);
+  };
+  visit(copy);
+  return copy;
+}
+
+export async function buildModel(exp: Experiment): Promise<tf.LayersModel> {
+  let model: tf.LayersModel;
+  try {
+    model = await tf.models.modelFromJSON(seedTopology(exp.model, exp.training.seed) as unknown as Parameters<typeof tf.models.modelFromJSON>[0]);
+  } catch (e) {
+    throw new AppError('E_MODEL_INVALID', { detail: (e instanceof Error ? e.message : String(e)).slice(0, 300) });
+  }
+  // On the CPU backends (wasm, cpu) recurrent layers run as fused WebAssembly ops; the
+  // model stays the same plain Keras layers (kernels/rnn). SEQLAB_FUSED=0 turns it off.
+  await installFusedRnn(model, exp.training.seed);
+  return model;
+}
