@@ -1,0 +1,92 @@
+/** The CSV parser's options and report (what the Data page shows about an imported file). */
+import type { ColumnStats, NumericTable } from '../table';
+
+export type MissingPolicy = 'drop-row' | 'fill-previous' | 'fail';
+export type Delimiter = ',' | ';' | '\t';
+
+export interface CsvProgress {
+  /** Bytes pushed so far. */
+  bytes: number;
+  /** Data rows kept so far. */
+  rows: number;
+  /** The file's size when known (parseCsvFile knows it), else null. */
+  totalBytes: number | null;
+  done: boolean;
+}
+
+export interface CsvOptions {
+  /** What to do with a missing or malformed numeric cell (default 'fill-previous'). */
+  missing?: MissingPolicy;
+  /** Force the delimiter instead of detecting it from the header. */
+  delimiter?: Delimiter;
+  /** Rows with the wrong number of cells that are dropped before the import fails (default 10). */
+  maxRaggedRows?: number;
+  /** Values that mean "sensor error" (default [-9999]); counted per column. */
+  sentinels?: number[];
+  /** Treat sentinel values as missing (then the missing policy applies). Default false. */
+  sentinelsAsMissing?: boolean;
+  onProgress?: (p: CsvProgress) => void;
+  /** Minimum milliseconds between progress calls (default 100). The final call always comes. */
+  progressIntervalMs?: number;
+  /** Total size, for progress (parseCsvFile fills it in); also sizes the table up front. */
+  totalBytes?: number;
+  /**
+   * false: every line takes the general path (tests compare the two; the result is the same).
+   * Default true: lines of the common shape take the fast path.
+   */
+  fastPath?: boolean;
+}
+
+/** How often a kind of problem occurred in a column, and the first line where it did. */
+export interface Problem {
+  count: number;
+  /** 1-based line of the first occurrence (0 when count is 0). */
+  firstLine: number;
+}
+
+export interface CsvColumn {
+  name: string;
+  /** 1-based position of the column in the file. */
+  columnNumber: number;
+  missing: Problem;
+  malformed: Problem;
+  /** Sentinel values (e.g. -9999) found; kept as values unless sentinelsAsMissing. */
+  sentinel: Problem & { value: number | null };
+  /** Over the rows kept (after the missing policy). */
+  stats: ColumnStats;
+}
+
+export interface ExcludedColumn {
+  name: string;
+  columnNumber: number;
+  /** 'date': a second date column; 'text': not numbers; 'empty': no value in any row. */
+  reason: 'date' | 'text' | 'empty';
+  /** First non-empty cell seen in the sample (at most 40 characters), for the UI. */
+  example: string | null;
+}
+
+export interface CsvResult {
+  /** Numeric columns only, in file order. */
+  table: NumericTable;
+  /** Metadata for each table column (same order as table.columns). */
+  columns: CsvColumn[];
+  excluded: ExcludedColumn[];
+  /** The date column's values as epoch milliseconds (UTC), one per kept row; null without a date column. */
+  timestamps: Float64Array | null;
+  dateColumn: { name: string; columnNumber: number; format: 'dd.mm.yyyy' | 'iso'; bad: Problem } | null;
+  delimiter: Delimiter;
+  bom: boolean;
+  lineEnding: 'lf' | 'crlf' | 'mixed' | 'none';
+  /** Set when the file ended without a newline in the middle of a row (the row is dropped). */
+  truncatedLastLine: { line: number; cells: number } | null;
+  ragged: Problem & { expected: number; found: number };
+  /** Rows dropped by the 'drop-row' policy. */
+  droppedRows: number;
+  /** Cells filled by the 'fill-previous' policy. */
+  filledCells: number;
+  rows: number;
+  bytes: number;
+  headerLine: number;
+}
+
+export const emptyProblem = (): Problem => ({ count: 0, firstLine: 0 });
