@@ -6,7 +6,7 @@
 import { AppError } from '../../../shared/errors';
 import type { Experiment } from '../../../shared/experiment';
 import { tf } from '../platform/backend';
-import { installFusedRnn } from '../kernels/rnn';
+import { installFusedRnn } from '../kernels';
 
 const RANDOM_INITIALIZERS = new Set([
   'GlorotUniform', 'GlorotNormal', 'HeUniform', 'HeNormal', 'LecunUniform', 'LecunNormal',

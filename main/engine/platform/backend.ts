@@ -5,10 +5,28 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName, BackendReport } from '../../../shared/ipc/contract';
-import { registerWasmGradKernels } from '../kernels/conv';
-import { loadRnnWasm } from '../kernels/rnn/wasm';
 
 type Attempt = BackendReport['attempts'][number];
+
+/**
+ * What a layer above adds to the ladder (the project's kernels: kernels/index.ts registers
+ * itself when it loads). The platform layer imports nothing above it, so kernels come in here.
+ */
+export interface BackendSetup {
+  /** Runs once the wasm backend is ready (registers kernels the package lacks). Must be idempotent. */
+  onWasm?(): void;
+  /** Loads the CPU backends' own kernels; their thread count, or null when they cannot run. */
+  cpuKernels?(): Promise<{ threads: number } | null>;
+}
+
+const setups = new Set<BackendSetup>();
+
+/** Adds a setup; when wasm is already active, its onWasm runs now. */
+export function addBackendSetup(setup: BackendSetup): void {
+  if (setups.has(setup)) return;
+  setups.add(setup);
+  if (report?.active === 'wasm') setup.onWasm?.();
+}
 
 let report: BackendReport | null = null;
 let pending: Promise<BackendReport> | null = null;
@@ -96,8 +114,8 @@ async function climb(opts: LadderOptions): Promise<BackendReport> {
         const ok = await tf.setBackend('wasm');
         if (!ok) throw new Error('setBackend(wasm) returned false');
         await tf.ready();
-        // Gradient kernels the wasm package lacks (Conv2DBackpropFilter and others: kernels/conv).
-        registerWasmGradKernels();
+        // Gradient kernels the wasm package lacks (Conv2DBackpropFilter and others), registered by kernels/index.ts.
+        for (const setup of setups) setup.onWasm?.();
         attempts.push({ name, ok: true });
         active = name;
         break;
@@ -114,8 +132,9 @@ async function climb(opts: LadderOptions): Promise<BackendReport> {
   }
   const rung = active ?? 'cpu';
   if (rung === 'wasm' || rung === 'cpu') {
-    // The fused recurrent kernels (kernels/rnn) load here once, so the report can say whether they run.
-    const kernels = process.env.SEQLAB_FUSED !== '0' ? await loadRnnWasm().catch(() => null) : null;
+    // The fused kernels (registered by kernels/index.ts) load here once, so the report can say whether they run.
+    let kernels: { threads: number } | null = null;
+    for (const setup of setups) kernels = (await setup.cpuKernels?.().catch(() => null)) ?? kernels;
     if (!kernels) return { active: rung, attempts, tfjsVersion: tf.version.tfjs, fusedKernels: false };
     return { active: rung, attempts, tfjsVersion: tf.version.tfjs, fusedKernels: true, kernelThreads: kernels.threads };
   }

@@ -1,7 +1,7 @@
 /** Losses and optimizers of the training settings, in tfjs and (for evaluation) in plain JS. */
 import type { Experiment } from '../../../shared/experiment';
 import { tf } from '../platform/backend';
-import { FusedRMSProp } from '../kernels/optim';
+import { FusedRMSProp } from '../kernels';
 
 export type LossName = Experiment['training']['loss'];
 
