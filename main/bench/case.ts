@@ -10,6 +10,7 @@ import { fusedRnnStatus, rnnWasm } from '../engine/kernels/rnn';
 import { FusedRMSProp } from '../engine/kernels/optim';
 import { buildModel } from '../engine/model/build';
 import type { Experiment } from '../../shared/experiment';
+import { BLOCKS } from '../../shared/model';
 import type { BackendName } from '../../shared/ipc/contract';
 import { BENCH_TIMESTEPS, benchModel } from './models';
 
@@ -94,7 +95,9 @@ export async function runCase(req: CaseRequest, post: (m: CaseMessage) => void):
       const n = shape.reduce((a, b) => a * b, 1);
       if (inp.dtype === 'int32') {
         const ids = new Int32Array(n);
-        const vocab = Number((model.layers.find((l) => l.getClassName() === 'Embedding')?.getConfig() as { inputDim?: number } | undefined)?.inputDim ?? 2);
+        // the vocabulary of the layer that reads the token ids (an Embedding)
+        const reader = model.layers.find((l) => BLOCKS.some((b) => b.readsTokens && b.className === l.getClassName()));
+        const vocab = Number((reader?.getConfig() as { inputDim?: number } | undefined)?.inputDim ?? 2);
         for (let i = 0; i < n; i++) ids[i] = Math.floor(rand() * vocab);
         return tf.tensor(ids, shape, 'int32');
       }

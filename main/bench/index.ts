@@ -18,6 +18,7 @@ import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { BackendName } from '../../shared/ipc/contract';
+import { jobEvents } from '../../shared/ipc/jobs';
 import { teamSize } from '../engine/kernels/rnn/team';
 import { runCase, type CaseMessage, type CaseRequest, type CaseResult } from './case';
 import { BENCH_MODELS, BENCH_TIMESTEPS } from './models';
@@ -315,8 +316,11 @@ async function appPath(o: Options, csvFile: string | null, csv: CsvReport | null
     let last: { samplesPerSecond: number; phase: string } | null = null;
     let doneStatus: string | null = null;
     const off = host.onEvent((name, payload) => {
-      if (name === 'train.progress' && (payload as { phase: string }).phase === 'training') last = payload as never;
-      if (name === 'train.done') doneStatus = (payload as { status: string }).status;
+      if (name === 'job.progress') {
+        const p = jobEvents['job.progress'].parse(payload);
+        if (p.kind === 'train' && p.progress.phase === 'training') last = p.progress;
+      }
+      if (name === 'job.done' || name === 'job.stopped' || name === 'job.failed') doneStatus = name === 'job.done' ? 'completed' : name.slice(4);
     });
     const t = await withLoopDelay(async () => {
       const r = await route('train.start', { experiment });

@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { AppError } from '../../shared/errors';
 import { STARTER_EXPERIMENT } from '../../shared/experiments';
-import { APP_CHANNELS, SettingsSchema, type AppChannel, type Channel, type EventName, type EventPayload, type Req, type Res, type Settings } from '../../shared/ipc/contract';
+import { APP_CHANNELS, SettingsSchema, type AppChannel, type Channel, type Req, type Res, type Settings } from '../../shared/ipc/contract';
 import { configureBackend, initBackend, type LadderOptions } from './platform/backend';
 import { dataHandlers } from './handlers/data';
 import { readJson, writeFileAtomic } from './platform/files';
@@ -18,15 +18,17 @@ import { gruWindow } from './model/gru-gates';
 import { buildModel } from './model/build';
 import { predictRange } from './training/evaluate';
 import { trainModel, type TrainedRun } from './training/train';
+import { RunModels } from './training/run-models';
 import type { tf } from './platform/backend';
-import { TrainingSlot, type ExperimentContext } from './jobs/slot';
+import { JobService, type Emit } from './jobs/service';
+import type { ExperimentContext } from './jobs/context';
 import { captioningHandlers } from './jobs/captioning';
 import { videoHandlers } from './jobs/video';
 import { pretrainHandlers } from './jobs/pretrain';
 import { Checkpoints, type ResumePoint } from './training/checkpoints';
 import { assertFitsInMemory, estimateTrainingMemory, memoryBudget, memoryReport } from './model/memory';
 
-export type Emit = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
+export type { Emit };
 
 export interface EngineOptions {
   /** Where settings, projects and runs are kept. */
@@ -42,10 +44,10 @@ type Handler<C extends Channel> = (req: Req<C>) => Promise<Res<C>>;
 type EngineChannel = Exclude<Channel, AppChannel>;
 
 export class Engine {
-  /** The single training slot, shared with the lesson experiments (experiments/jobs.ts). */
-  readonly slot = new TrainingSlot();
-  /** The last finished run's model, kept for predictions and exports. */
-  private lastRun: TrainedRun | null = null;
+  /** The job service: forecasting runs and the lesson experiments, one at a time (jobs/service.ts). */
+  readonly jobs = new JobService((name, payload) => this.emit(name, payload));
+  /** Trained models per run, for predictions, the gate explorer and exports (training/run-models.ts). */
+  readonly models: RunModels;
   /** The current project: builder state and its run history, autosaved (project.ts). */
   readonly projects: ProjectService;
   private readonly imports: ModelImports;
@@ -63,6 +65,7 @@ export class Engine {
     this.imports = new ModelImports(opts.dataDir);
     this.runs = this.projects.runs;
     this.checkpoints = new Checkpoints(opts.dataDir);
+    this.models = new RunModels(opts.dataDir);
     configureBackend(opts.backend);
   }
 
@@ -85,8 +88,9 @@ export class Engine {
       get dataDir() {
         return engine.opts.dataDir;
       },
-      emit: (name, payload) => engine.emit(name, payload),
-      claim: (kind) => engine.slot.claim(kind),
+      get jobs() {
+        return engine.jobs;
+      },
     };
   }
 
@@ -121,32 +125,28 @@ export class Engine {
       if (resume) weights = resume.weights;
       // A run that cannot fit in memory is refused now, with the numbers, not half-way through.
       assertFitsInMemory(experiment, (await initBackend(this.opts.backend)).active);
-      const job = this.slot.claim('run');
-      const runId = job.runId;
-      const createdAt = new Date().toISOString();
       const backend = (await initBackend(this.opts.backend)).active;
-      const checkpoint = this.checkpoints.track(runId, { createdAt, backend, experiment, ...(resume ? { resumedFrom: resume.fromRunId } : {}) });
-      void trainModel(experiment, runId, {
-        shouldStop: () => job.shouldStop(),
-        // About 12 updates a second: smooth live curves (issue #5 asks for 10+).
-        progressIntervalMs: 80,
-        onProgress: (p) => this.emit('train.progress', p),
-        onEpoch: (log) => this.emit('train.epoch', { runId, log }),
-        checkpoint: checkpoint.hook,
-      }, { dataDir: this.opts.dataDir, ...(weights ? { initialWeights: weights } : {}), ...(resume ? { resume: { history: resume.history, best: resume.best, optimizerWeights: resume.optimizerWeights } } : {}) })
-        .then(async (trained) => {
-          resume?.weights.forEach((t) => t.dispose());
-          resume?.optimizerWeights.forEach((w) => w.tensor.dispose());
-          this.lastRun?.dispose();
-          this.lastRun = trained.model ? trained : null;
-          if (!trained.model) trained.dispose();
-          const params = trained.model ? trained.model.countParams() : null;
-          // The run is recorded before the window hears it is done, so the history is complete.
-          await this.runs.save({ id: runId, createdAt, experiment, backend, params, done: trained.done }).catch(() => undefined);
-          await checkpoint.finish(this.runs);
-          this.emit('train.done', trained.done);
-        })
-        .finally(() => job.release());
+      const runId = this.jobs.start('train', async (job) => {
+        const runId = job.jobId;
+        const createdAt = new Date().toISOString();
+        const checkpoint = this.checkpoints.track(runId, { createdAt, backend, experiment, ...(resume ? { resumedFrom: resume.fromRunId } : {}) });
+        const trained = await trainModel(experiment, runId, {
+          shouldStop: () => job.shouldStop(),
+          // About 12 updates a second: smooth live curves (issue #5 asks for 10+).
+          progressIntervalMs: 80,
+          onProgress: (p) => job.progress(p),
+          onEpoch: (log) => job.epoch({ runId, log }),
+          checkpoint: checkpoint.hook,
+        }, { dataDir: this.opts.dataDir, ...(weights ? { initialWeights: weights } : {}), ...(resume ? { resume: { history: resume.history, best: resume.best, optimizerWeights: resume.optimizerWeights } } : {}) });
+        resume?.weights.forEach((t) => t.dispose());
+        resume?.optimizerWeights.forEach((w) => w.tensor.dispose());
+        const params = trained.model ? trained.model.countParams() : null;
+        await this.models.keep(trained).catch(() => undefined);
+        // The run is recorded before the window hears it is done, so the history is complete.
+        await this.runs.save({ id: runId, createdAt, experiment, backend, params, done: trained.done }).catch(() => undefined);
+        await checkpoint.finish(this.runs);
+        return trained.done;
+      });
       return { runId, ...(weightsUse ? { initialWeights: weightsUse } : {}) };
     },
     'runs.list': async () => {
@@ -155,7 +155,7 @@ export class Engine {
       return { runs: await this.runs.list() };
     },
     'runs.resume': async ({ runId }) => {
-      if (this.slot.busy) throw new AppError('E_ENGINE_BUSY', { runId: this.slot.busy });
+      if (this.jobs.busy) throw new AppError('E_ENGINE_BUSY', { runId: this.jobs.busy });
       const point = await this.checkpoints.prepareResume(runId);
       this.pendingResume = point;
       try {
@@ -174,10 +174,13 @@ export class Engine {
       const est = estimateTrainingMemory(experiment);
       return { estimate: est ? memoryReport(est, memoryBudget(backend)) : null, backend };
     },
-    'runs.delete': async ({ runId }) => ({ deleted: await this.runs.delete(runId) }),
+    'runs.delete': async ({ runId }) => {
+      const deleted = await this.runs.delete(runId);
+      if (deleted) await this.models.forget(runId);
+      return { deleted };
+    },
     'runs.gru': async ({ runId, sample }) => {
-      const run = this.lastRun;
-      if (!run || run.done.runId !== runId || !run.model || !run.data) throw new AppError('E_NOT_FOUND', { what: 'model', id: runId });
+      const run = await this.models.require(await this.record(runId, 'model'));
       return gruWindow(run.model, run.data.source, sample ?? 0);
     },
     // The destination folder and the report's PDF come from the main process (router.ts), never the renderer.
@@ -196,8 +199,7 @@ export class Engine {
       return { html: await buildReport(run, record, lang ?? (await this.readSettings()).language) };
     },
     'train.predict': async ({ runId, split, start, count, stride }) => {
-      const run = this.lastRun;
-      if (!run || run.done.runId !== runId || !run.model || !run.data) throw new AppError('E_NOT_FOUND', { what: 'model', id: runId });
+      const run = await this.models.require(await this.record(runId, 'model'));
       const f = await predictRange({ model: run.model, data: run.data }, { split: split ?? 'test', start, count, stride });
       const splitName = split ?? 'test';
       return {
@@ -211,15 +213,21 @@ export class Engine {
         available: run.data.source.count(splitName),
       };
     },
-    'train.stop': async ({ runId }) => ({ stopped: this.slot.stop(runId) }),
+    'train.stop': async ({ runId }) => ({ stopped: this.jobs.stop(runId) }),
   };
 
-  /** A recorded run, with its model when it is the last one trained (else plots, report and history only). */
-  private async runForExport(runId: string): Promise<{ run: TrainedRun; record: RunRecord }> {
+  /** A recorded run of the project; E_NOT_FOUND (naming `what`) when there is none. */
+  private async record(runId: string, what: 'run' | 'model' = 'run'): Promise<RunRecord> {
     const record = (await this.runs.list()).find((r) => r.id === runId);
-    if (!record) throw new AppError('E_NOT_FOUND', { what: 'run', id: runId });
-    const live = this.lastRun && this.lastRun.done.runId === runId ? this.lastRun : null;
-    return { record, run: live ?? { done: record.done, model: null, data: null, dispose: () => undefined } };
+    if (!record) throw new AppError('E_NOT_FOUND', { what, id: runId });
+    return record;
+  }
+
+  /** A recorded run with its model when it has one (else plots, report and history only). */
+  private async runForExport(runId: string): Promise<{ run: TrainedRun; record: RunRecord }> {
+    const record = await this.record(runId);
+    const run = await this.models.get(record);
+    return { record, run: run ?? { done: record.done, model: null, data: null, dispose: () => undefined } };
   }
 
   async handle(channel: Channel, payload: unknown, trusted?: TrustedExtras): Promise<unknown> {

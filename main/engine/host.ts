@@ -1,14 +1,15 @@
 /**
  * Runs the engine in a worker thread, off the Electron main thread (and off the
  * browser-mode server's event loop), and restarts it if it crashes. Requests that were
- * in flight when it crashed fail with E_ENGINE_CRASHED; a running training run ends
- * with a `train.done` of status `failed`.
+ * in flight when it crashed fail with E_ENGINE_CRASHED; the running job (a training run
+ * or an experiment) ends with `job.failed`, code E_ENGINE_CRASHED.
  */
 import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../../shared/errors';
 import type { EventName, EventPayload } from '../../shared/ipc/contract';
+import { jobEvents, type JobRef } from '../../shared/ipc/jobs';
 import type { EngineOptions } from './engine';
 import type { FromWorker, ToWorker, TrustedExtras } from './protocol';
 import { endSession } from './platform/session';
@@ -29,7 +30,7 @@ export class EngineHost {
   private readonly events = new EventEmitter();
   private closing = false;
   private readyPromise: Promise<void> | null = null;
-  private activeRun: string | null = null;
+  private activeJob: JobRef | null = null;
   /** How many times the engine was restarted after a crash. */
   restarts = 0;
 
@@ -52,8 +53,7 @@ export class EngineHost {
           if (m.ok) p.resolve(m.result);
           else p.reject(m.error);
         } else if (m.type === 'event') {
-          if (m.name === 'train.progress') this.activeRun = (m.payload as { runId: string }).runId;
-          if (m.name === 'train.done') this.activeRun = null;
+          this.trackJob(m.name, m.payload);
           this.events.emit('event', m.name, m.payload);
         }
       };
@@ -77,19 +77,10 @@ export class EngineHost {
     this.pending.clear();
     if (this.closing) return;
     this.emitEvent('engine.status', { state: 'crashed', detail: detail.slice(0, 300) });
-    if (this.activeRun) {
-      this.emitEvent('train.done', {
-        runId: this.activeRun,
-        status: 'failed',
-        history: [],
-        finalLoss: null,
-        finalValLoss: null,
-        baselineValLoss: null,
-        bestEpoch: null,
-        wallSeconds: 0,
-        error: { code: 'E_ENGINE_CRASHED', params: { detail: detail.slice(0, 300) } },
-      });
-      this.activeRun = null;
+    if (this.activeJob) {
+      // The job service's crash path: the running job, whatever its kind, ends as failed.
+      this.emitEvent('job.failed', { ...this.activeJob, error: { code: 'E_ENGINE_CRASHED', params: { detail: detail.slice(0, 300) } } });
+      this.activeJob = null;
     }
     setTimeout(() => {
       if (this.closing) return;
@@ -99,6 +90,17 @@ export class EngineHost {
         () => undefined,
       );
     }, this.opts.restartDelayMs ?? 300);
+  }
+
+  /** Follows the job service's events, so a crash can end the running job (jobs/service.ts). */
+  private trackJob(name: string, payload: unknown): void {
+    if (name === 'job.started') {
+      const ref = jobEvents['job.started'].safeParse(payload);
+      if (ref.success) this.activeJob = ref.data;
+    } else if (name === 'job.done' || name === 'job.stopped' || name === 'job.failed') {
+      const ref = jobEvents['job.queued'].safeParse(payload);
+      if (ref.success && ref.data.jobId === this.activeJob?.jobId) this.activeJob = null;
+    }
   }
 
   private emitEvent<E extends EventName>(name: E, payload: EventPayload<E>): void {

@@ -6,6 +6,7 @@ import { create } from 'zustand';
 import type { AppInfo, BackendReport, EpochLog, Language, Req, Res, TrainDone, TrainProgress } from '../../shared/ipc/contract';
 import type { Experiment } from '../../shared/experiment';
 import { api, ApiError } from './api';
+import { on, onJob } from './engine-events';
 import i18n, { applyDirection } from './i18n';
 
 export interface UiError {
@@ -123,27 +124,35 @@ export async function stopTraining(): Promise<void> {
 
 let started = false;
 
+/** The report of a run that ended without one (the engine crashed). */
+function failedRun(runId: string, error: { code: string; params?: Record<string, string | number> | undefined }): TrainDone {
+  return { runId, status: 'failed', history: [], finalLoss: null, finalValLoss: null, baselineValLoss: null, bestEpoch: null, wallSeconds: 0, error: { code: error.code, ...(error.params ? { params: error.params } : {}) } };
+}
+
 /** Wires engine events into the store and loads what the shell shows. */
 export async function boot(): Promise<void> {
   if (started) return;
   started = true;
-  api.onEvent((name, payload) => {
-    if (name === 'train.progress') {
-      const p = payload as TrainProgress;
+  onJob('train', {
+    progress: (p) => {
       const t = get().training;
       if (t.runId === null || t.runId === p.runId) patchTraining({ progress: p, runId: p.runId, status: t.status === 'starting' ? 'running' : t.status });
-    } else if (name === 'train.epoch') {
-      const e = payload as { runId: string; log: EpochLog };
-      patchTraining({ epochs: [...get().training.epochs, e.log] });
-    } else if (name === 'train.done') {
-      const d = payload as TrainDone;
+    },
+    epoch: (e) => patchTraining({ epochs: [...get().training.epochs, e.log] }),
+    end: (d) => {
       patchTraining({ done: d, status: 'idle', runId: d.runId });
       if (d.error) set({ error: { code: d.error.code, params: d.error.params ?? {} } });
-    } else if (name === 'engine.status') {
-      const s = payload as { state: 'ready' | 'crashed' | 'restarted' };
-      if (s.state === 'crashed' || s.state === 'restarted') set({ engineNotice: s.state });
-      if (s.state === 'restarted') void loadBackend();
-    }
+    },
+    // No report: the engine crashed during the run (the host restarts it).
+    failed: (f, runId) => {
+      if (f.done) return;
+      patchTraining({ done: failedRun(runId, f.error), status: 'idle', runId });
+      set({ error: { code: f.error.code, params: f.error.params ?? {} } });
+    },
+  });
+  on('engine.status', (s) => {
+    if (s.state === 'crashed' || s.state === 'restarted') set({ engineNotice: s.state });
+    if (s.state === 'restarted') void loadBackend();
   });
   try {
     const settings = await api.invoke('settings.get', {});

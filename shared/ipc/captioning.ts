@@ -131,8 +131,4 @@ export const CaptionDoneSchema = z.object({
   error: z.object({ code: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() }).optional(),
 });
 
-export const captioningEvents = {
-  'captioning.progress': CaptionProgressSchema,
-  'captioning.epoch': z.object({ runId: RunId, epoch: z.number().int(), loss: z.number() }),
-  'captioning.done': CaptionDoneSchema,
-} as const;
+export const CaptionEpochSchema = z.object({ runId: RunId, epoch: z.number().int(), loss: z.number() });

@@ -16,11 +16,12 @@ import {
   WindowInfoResponseSchema,
 } from './data';
 import { ForecastSchema, RunRecordSchema } from '../runs';
-import { captioningChannels, captioningEvents } from './captioning';
-import { videoChannels, videoEvents } from './video';
-import { pretrainChannels, pretrainEvents } from './pretrain';
+import { captioningChannels } from './captioning';
+import { videoChannels } from './video';
+import { pretrainChannels } from './pretrain';
+import { jobEvents } from './jobs';
 import { hardeningChannels } from './hardening';
-import { BACKEND_NAMES, TrainDoneSchema, TrainEpochSchema, TrainProgressSchema } from '../training';
+import { BACKEND_NAMES } from '../training';
 
 export * from '../training';
 
@@ -203,14 +204,10 @@ export const EngineStatusSchema = z.object({
 });
 
 export const events = {
-  'train.progress': TrainProgressSchema,
-  'train.epoch': TrainEpochSchema,
-  'train.done': TrainDoneSchema,
   'engine.status': EngineStatusSchema,
   'data.progress': DataProgressSchema,
-  ...captioningEvents,
-  ...videoEvents,
-  ...pretrainEvents,
+  // Every long task (training runs and the experiments) reports as a job: ./jobs.ts.
+  ...jobEvents,
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;

@@ -134,9 +134,3 @@ export const pretrainChannels = {
   'pretrain.last': { request: z.object({}).strict(), response: z.object({ result: PretrainResultSchema.nullable() }) },
 } as const;
 
-export const pretrainEvents = {
-  'pretrain.progress': PretrainProgressSchema,
-  'pretrain.stage': PretrainStageSchema,
-  'pretrain.epoch': PretrainEpochSchema,
-  'pretrain.done': PretrainDoneSchema,
-} as const;

@@ -140,9 +140,5 @@ export const videoChannels = {
   },
 } as const;
 
-export const videoEvents = {
-  'video.progress': VideoProgressSchema,
-  /** One model finished (or failed, or was stopped). */
-  'video.model': VideoModelResultSchema.extend({ runId: z.string() }),
-  'video.done': VideoDoneSchema,
-} as const;
+/** One model of the job finished (or failed, or was stopped). */
+export const VideoModelDoneSchema = VideoModelResultSchema.extend({ runId: z.string() });

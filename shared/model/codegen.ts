@@ -4,7 +4,7 @@
  * GRU always gets `reset_after=False` and recurrent layers `recurrent_activation` explicitly,
  * because TF2 Keras defaults differ from tfjs / Keras 2.
  */
-import { getBlock, resolveParams, type ParamValue, type Params } from './catalog';
+import { exportValue, getBlock, resolveParams, type ParamValue, type Params } from './catalog';
 import { analyseTopology, inputBatchShape, isSequentialChain, layerNames, ModelGraphError, type BuilderGraph } from './graph';
 
 function py(v: ParamValue | undefined): string {
@@ -15,18 +15,14 @@ function py(v: ParamValue | undefined): string {
   return v.length === 1 ? `(${py(v[0])},)` : `(${v.map((x) => py(x)).join(', ')})`;
 }
 
-/** The Python constructor call of one (non-input) layer. */
+/** The Python constructor call of one (non-input) layer: `layers.<ClassName>(<every param>, name=...)`. */
 export function layerCall(blockId: string, params: Params, name: string, inner?: string): string {
   const block = getBlock(blockId);
   if (!block) throw new ModelGraphError('unknown_block', { block: blockId });
   const p = resolveParams(blockId, params);
   const args: string[] = [];
   if (inner) args.push(inner);
-  for (const def of block.params) {
-    let v = p[def.name];
-    if (def.name === 'strides' && v === null && block.kind === 'pool') v = p.pool_size ?? null;
-    args.push(`${def.name}=${py(v)}`);
-  }
+  for (const def of block.params) args.push(`${def.name}=${py(exportValue(p, def))}`);
   args.push(`name=${py(name)}`);
   return `layers.${block.className}(${args.join(', ')})`;
 }

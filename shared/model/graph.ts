@@ -2,7 +2,13 @@
  * The builder's graph and its Keras topology JSON (both directions).
  * See index.ts for the documented public API.
  */
-import { getBlock, resolveParams, BLOCKS, type BlockDef, type ParamValue, type Params } from './catalog';
+import { exportValue, getBlock, resolveParams, BLOCKS, type BlockDef, type ParamValue, type Params } from './catalog';
+
+/** Our layer block of each Keras class (input blocks are InputLayer: chosen by shape, see inputBlockFor). */
+const LAYER_BLOCKS = new Map(BLOCKS.filter((b) => b.kind !== 'input').map((b) => [b.className, b]));
+/** The input blocks, in registry order. */
+const INPUT_BLOCKS = BLOCKS.filter((b) => b.input);
+const isInputLayer = (className: unknown): boolean => INPUT_BLOCKS.some((b) => b.className === className);
 
 export interface WrappedLayer {
   block: string;
@@ -210,56 +216,30 @@ export function withLayerNames(graph: BuilderGraph): BuilderGraph {
 
 // ---------------------------------------------------------------- layer configs
 
-const ONE_D_ARRAY = new Set(['kernel_size', 'strides', 'dilation_rate', 'pool_size']);
-
 /** The batch input shape (with the leading null) of an input block. */
 export function inputBatchShape(block: string, params: Params): (number | null)[] {
+  const def = getBlock(block);
+  if (!def?.input) throw new ModelGraphError('unknown_block', { block });
   const p = resolveParams(block, params);
-  const n = (k: string): number | null => (typeof p[k] === 'number' ? (p[k] as number) : null);
-  switch (block) {
-    case 'input_sequence': return [null, n('timesteps'), n('features')];
-    case 'input_vector': return [null, n('features')];
-    case 'input_image': return [null, n('height'), n('width'), n('channels')];
-    case 'input_video': return [null, n('frames'), n('height'), n('width'), n('channels')];
-    case 'input_tokens': return [null, n('length')];
-    default: throw new ModelGraphError('unknown_block', { block });
-  }
+  return [null, ...def.input.dims.map((k) => (typeof p[k] === 'number' ? (p[k] as number) : null))];
 }
 
 function inputLayerConfig(block: BlockDef, params: Params, name: string): Record<string, unknown> {
   return { batch_input_shape: inputBatchShape(block.id, params), dtype: block.dtype ?? 'float32', sparse: false, name };
 }
 
-/** The Keras `config` of one (non-input) layer. */
+/** The Keras `config` of one (non-input) layer: its params, then what the block always writes. */
 export function layerConfig(blockId: string, params: Params, name: string, wrapped?: { block: string; params: Params; name: string }): Record<string, unknown> {
   const block = getBlock(blockId);
   if (!block) throw new ModelGraphError('unknown_block', { block: blockId });
   const p = resolveParams(blockId, params);
   const cfg: Record<string, unknown> = { name, trainable: true, dtype: 'float32' };
-  const oneD = block.id.endsWith('1d') && block.kind !== 'recurrent';
   for (const def of block.params) {
-    let v: ParamValue | undefined = p[def.name];
-    if (def.name === 'strides' && v === null) v = p.pool_size;
-    if (oneD && ONE_D_ARRAY.has(def.name) && typeof v === 'number') v = [v];
+    let v = exportValue(p, def);
+    if (def.tuple && typeof v === 'number') v = [v];
     cfg[def.name] = Array.isArray(v) ? [...v] : v;
   }
-  switch (block.kind) {
-    case 'recurrent':
-      Object.assign(cfg, { use_bias: true, return_state: false, stateful: false, unroll: false });
-      if (block.id === 'conv_lstm2d') Object.assign(cfg, { data_format: 'channels_last', dilation_rate: [1, 1], go_backwards: false });
-      break;
-    case 'conv':
-      cfg.use_bias = true;
-      if (block.id !== 'conv1d') Object.assign(cfg, { data_format: 'channels_last', dilation_rate: block.id === 'conv2d' ? [1, 1] : [1, 1, 1] });
-      break;
-    case 'pool':
-      if (block.id.endsWith('2d') || block.id.endsWith('3d')) cfg.data_format = 'channels_last';
-      break;
-    default:
-      break;
-  }
-  if (block.id === 'dense') cfg.use_bias = true;
-  if (block.id === 'batch_normalization') Object.assign(cfg, { axis: -1, center: true, scale: true });
+  Object.assign(cfg, structuredClone(block.keras?.fixed ?? {}));
   if (block.wrapper) {
     if (!wrapped) throw new ModelGraphError('wrapper_needs_layer', { layer: name });
     cfg.layer = { class_name: getBlock(wrapped.block)?.className ?? wrapped.block, config: layerConfig(wrapped.block, wrapped.params, wrapped.name) };
@@ -285,7 +265,7 @@ export function toKerasSpec(graph: BuilderGraph): KerasModelJSON {
     const block = getBlock(n.block);
     if (!block) throw new ModelGraphError('unknown_block', { block: n.block });
     const name = names.get(n.id)!;
-    if (block.kind === 'input') return { class_name: 'InputLayer', config: inputLayerConfig(block, n.params, name) };
+    if (block.kind === 'input') return { class_name: block.className, config: inputLayerConfig(block, n.params, name) };
     const w = n.wrapped ? { block: n.wrapped.block, params: n.wrapped.params, name: names.get(`${n.id}/wrapped`)! } : undefined;
     return { class_name: block.className, config: layerConfig(n.block, n.params, name, w) };
   };
@@ -334,20 +314,21 @@ function readParams(block: BlockDef, config: Record<string, unknown>): Params {
       out[def.name] = Array.isArray(v) ? (v as (number | null)[]).slice() : (v as ParamValue);
     }
   }
-  return { ...resolveParams(block.id, {}), ...out };
+  const params = { ...resolveParams(block.id, {}), ...out };
+  return block.keras?.read ? block.keras.read(params) : params;
 }
 
-function inputBlockFor(shape: (number | null)[], dtype: unknown, next: string | undefined): { block: string; params: Params } {
+/**
+ * The input block of an InputLayer: the one with as many axes, int32 when the layer says
+ * so or its first consumer reads tokens (an Embedding), else the float32 one.
+ */
+function inputBlockFor(shape: (number | null)[], dtype: unknown, consumerClass: string | undefined): { block: string; params: Params } {
   const d = shape.slice(1);
-  switch (d.length) {
-    case 1:
-      if (dtype === 'int32' || next === 'Embedding') return { block: 'input_tokens', params: { length: d[0] ?? null } };
-      return { block: 'input_vector', params: { features: d[0] ?? null } };
-    case 2: return { block: 'input_sequence', params: { timesteps: d[0] ?? null, features: d[1] ?? null } };
-    case 3: return { block: 'input_image', params: { height: d[0] ?? null, width: d[1] ?? null, channels: d[2] ?? null } };
-    case 4: return { block: 'input_video', params: { frames: d[0] ?? null, height: d[1] ?? null, width: d[2] ?? null, channels: d[3] ?? null } };
-    default: throw new ModelGraphError('unsupported_input_shape', { rank: shape.length });
-  }
+  const fits = INPUT_BLOCKS.filter((b) => b.input!.dims.length === d.length);
+  if (fits.length === 0) throw new ModelGraphError('unsupported_input_shape', { rank: shape.length });
+  const tokens = dtype === 'int32' || (consumerClass !== undefined && LAYER_BLOCKS.get(consumerClass)?.readsTokens === true);
+  const block = fits.find((b) => (b.dtype === 'int32') === tokens) ?? fits[0]!;
+  return { block: block.id, params: Object.fromEntries(block.input!.dims.map((k, i) => [k, d[i] ?? null])) };
 }
 
 function batchShapeOf(config: Record<string, unknown>): (number | null)[] | undefined {
@@ -358,14 +339,14 @@ function batchShapeOf(config: Record<string, unknown>): (number | null)[] | unde
 }
 
 function layerNode(layer: KerasLayerJSON, id: string): BuilderNode {
-  const block = BLOCKS.find((b) => b.className === layer.class_name && b.kind !== 'input');
+  const block = LAYER_BLOCKS.get(layer.class_name);
   if (!block) throw new ModelGraphError('unsupported_layer', { className: String(layer.class_name) });
   const cfg = isRecord(layer.config) ? layer.config : {};
   const node: BuilderNode = { id, block: block.id, params: readParams(block, cfg), name: String(cfg.name ?? id) };
   if (block.wrapper) {
     const inner = cfg.layer;
     if (!isRecord(inner) || typeof inner.class_name !== 'string') throw new ModelGraphError('wrapper_needs_layer', { layer: node.name! });
-    const ib = BLOCKS.find((b) => b.className === inner.class_name && b.kind !== 'input');
+    const ib = LAYER_BLOCKS.get(inner.class_name);
     if (!ib) throw new ModelGraphError('unsupported_layer', { className: inner.class_name });
     const icfg = isRecord(inner.config) ? inner.config : {};
     node.wrapped = { block: ib.id, params: readParams(ib, icfg), ...(typeof icfg.name === 'string' ? { name: icfg.name } : {}) };
@@ -400,7 +381,7 @@ export function fromKerasSpec(spec: unknown): BuilderGraph {
     let prev: string | undefined;
     layers.forEach((layer, i) => {
       const cfg = isRecord(layer.config) ? layer.config : {};
-      if (layer.class_name === 'InputLayer') {
+      if (isInputLayer(layer.class_name)) {
         if (i !== 0) throw new ModelGraphError('unsupported_model', { className: 'Sequential' });
         const shape = batchShapeOf(cfg);
         if (!shape) throw new ModelGraphError('unsupported_input_shape', { rank: 0 });
@@ -434,7 +415,7 @@ export function fromKerasSpec(spec: unknown): BuilderGraph {
     const name = String(layer.name ?? cfg.name);
     const id = uniqueId(name);
     idOf.set(name, id);
-    if (layer.class_name === 'InputLayer') {
+    if (isInputLayer(layer.class_name)) {
       const shape = batchShapeOf(cfg);
       if (!shape) throw new ModelGraphError('unsupported_input_shape', { rank: 0 });
       const consumer = layers.find((l) => JSON.stringify(l.inbound_nodes ?? []).includes(JSON.stringify(name)));

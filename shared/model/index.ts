@@ -2,15 +2,23 @@
  * The model builder's UI-free core (pure TypeScript; no Node, React, tfjs or Electron).
  * This API is what the canvas builds on; keep it stable.
  *
- * CATALOG (catalog.ts): one table of blocks; everything else is derived from it.
+ * BLOCKS (blocks/): one file per block (blocks/gru.ts, ...) exporting its BlockDef, which owns
+ *   everything about it: params, {fa,en} name/help/labels, its shape and parameter-count rule
+ *   (output / merge / wrap), its Keras config (params + keras.fixed; keras.read on import;
+ *   keras.explicit and keras.refuse for HDF5), seeded initializers, the engine kernels that serve it, HDF5 weight
+ *   paths, memory needs. blocks/index.ts is the registry (BLOCKS, in palette order); shared
+ *   helpers: blocks/params.ts, shape-kit.ts, conv-family.ts, recurrent-family.ts, ...
+ *
+ * CATALOG (catalog.ts): lookups over the registry.
  *   BLOCKS: readonly BlockDef[]          id, className (Keras), kind, name {fa,en}, help {fa,en},
- *                                        lesson, wrapper, wraps?, arity {min,max}, dtype?, params: ParamDef[]
+ *                                        lesson, wrapper, wraps?, arity {min,max}, dtype?, params: ParamDef[], ...
  *   ParamDef                             name (Keras config key), type int|float|bool|enum|shape|string,
- *                                        default, min?, max?, options?, nullable?, rank?, label {fa,en}
+ *                                        default, min?, max?, options?, nullable?, rank?, nullAs?, tuple?, label {fa,en}
  *   BLOCK_IDS, LESSONS, ACTIVATIONS, RECURRENT_ACTIVATIONS
  *   getBlock(id): BlockDef | undefined
  *   defaultParams(blockId): Params       a fresh object of defaults
  *   resolveParams(blockId, params): Params   params over defaults
+ *   exportValue(params, def)             a param as Keras / Python write it (null strides = pool size)
  *   checkParam(def, value): string | null    null = valid, else 'type'|'range'|'option'|'rank'|'null'
  *
  * GRAPH (graph.ts)

@@ -8,7 +8,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../main/engine/platform/backend';
 import { captioningHandlers } from '../../main/engine/jobs/captioning';
-import { TrainingSlot, type Emit } from '../../main/engine/jobs/slot';
+import { JobService, type Emit } from '../../main/engine/jobs/service';
 import { AppError } from '../../shared/errors';
 import type { CaptionModel } from '../../shared/ipc/captioning';
 
@@ -20,14 +20,15 @@ interface Done {
 }
 
 function harness() {
-  const slot = new TrainingSlot();
   const events: { name: string; payload: unknown }[] = [];
   const waiters: ((d: Done) => void)[] = [];
   const emit: Emit = (name, payload) => {
     events.push({ name, payload });
-    if (name === 'captioning.done') waiters.splice(0).forEach((w) => w(payload as Done));
+    // A job's end: job.done, job.stopped or job.failed, with the captioning report.
+    if (name === 'job.done' || name === 'job.stopped' || name === 'job.failed') waiters.splice(0).forEach((w) => w((payload as { done: Done }).done));
   };
-  const handlers = captioningHandlers({ dataDir: '/nonexistent', emit, claim: (kind) => slot.claim(kind) });
+  const slot = new JobService(emit);
+  const handlers = captioningHandlers({ dataDir: '/nonexistent', jobs: slot });
   const done = () => new Promise<Done>((resolve) => waiters.push(resolve));
   return { slot, events, handlers, done };
 }
@@ -61,7 +62,7 @@ describe('captioning experiment', () => {
     expect(m.runId).toBe(runId);
     expect(m.history.length).toBe(m.epochs);
     expect(m.history[m.history.length - 1]!).toBeLessThan(m.history[0]! * 0.5);
-    expect(h.events.some((e) => e.name === 'captioning.progress')).toBe(true);
+    expect(h.events.some((e) => e.name === 'job.progress' && (e.payload as { kind: string }).kind === 'captioning')).toBe(true);
     for (const lang of ['fa', 'en'] as const) {
       const s = m.scores![lang];
       // The baseline says one caption for every image: it shares some words, rarely all.

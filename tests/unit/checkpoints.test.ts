@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { STARTER_EXPERIMENT } from '../../shared/experiments';
-import type { EventName } from '../../shared/ipc/contract';
+import { perKind, type KindEvent } from './job-events';
 import type { RunRecord } from '../../shared/runs';
 import { EngineHost } from '../../main/engine/host';
 import { createRouter } from '../../main/engine/router';
@@ -17,13 +17,13 @@ import { Checkpoints, interruptedRecord } from '../../main/engine/training/check
 
 const workerPath = path.resolve('dist/main/engine-worker.cjs');
 
-type Ev = { name: EventName; payload: Record<string, unknown> };
+type Ev = KindEvent;
 
 function engine(dataDir: string) {
   const host = new EngineHost({ dataDir, workerPath, restartDelayMs: 50 });
   const route = createRouter({ host, appInfo: () => ({ version: 'test', mode: 'browser', platform: process.platform }) });
   const events: Ev[] = [];
-  host.onEvent((name, payload) => events.push({ name, payload: payload as Record<string, unknown> }));
+  host.onEvent((name, payload) => events.push(perKind(name, payload)));
   return { host, route, events };
 }
 
@@ -41,7 +41,7 @@ const experiment = {
   training: { ...STARTER_EXPERIMENT.training, epochs: EPOCHS, stepsPerEpoch: 12, validationSteps: 4 },
 };
 
-describe.skipIf(!existsSync(workerPath))('checkpoints and resuming an interrupted run', () => {
+describe('checkpoints and resuming an interrupted run', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'seqlab-ckpt-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 

@@ -1,23 +1,24 @@
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STARTER_EXPERIMENT } from '../../shared/experiments';
-import type { EventName } from '../../shared/ipc/contract';
+import { perKind, type KindEvent } from './job-events';
 import { EngineHost } from '../../main/engine/host';
 import { createRouter } from '../../main/engine/router';
 
-// The host runs the built worker bundle, exactly as the app does (npm test builds first).
+// The host runs the built worker bundle, exactly as the app does (tests/setup/build-engine.ts
+// builds it before the run when it is missing or older than the sources).
 const workerPath = path.resolve('dist/main/engine-worker.cjs');
 
-describe.skipIf(!existsSync(workerPath))('engine host (worker thread)', () => {
+describe('engine host (worker thread)', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'seqlab-host-'));
   const host = new EngineHost({ dataDir, workerPath, restartDelayMs: 50 });
   const route = createRouter({ host, appInfo: () => ({ version: 'test', mode: 'browser', platform: process.platform }) });
-  const events: { name: EventName; payload: unknown }[] = [];
+  const events: KindEvent[] = [];
 
   beforeAll(async () => {
-    host.onEvent((name, payload) => events.push({ name, payload }));
+    host.onEvent((name, payload) => events.push(perKind(name, payload)));
     await host.start();
   });
   afterAll(async () => {
@@ -78,6 +79,25 @@ describe.skipIf(!existsSync(workerPath))('engine host (worker thread)', () => {
     expect(events.map((e) => (e.payload as { state?: string }).state)).toContain('crashed');
     expect(host.restarts).toBeGreaterThanOrEqual(1);
     expect(await route('settings.get', {})).toEqual({ ok: true, result: { language: 'en' } });
+  });
+
+  it('a crash during a job ends that job as failed (E_ENGINE_CRASHED), whatever its kind, and a new job starts', async () => {
+    events.length = 0;
+    const r = await route('pretrain.start', { labels: 100, seeds: 1, size: 'small' });
+    expect(r.ok).toBe(true);
+    const runId = (r as { result: { runId: string } }).result.runId;
+    await waitFor(() => events.some((e) => e.name === 'pretrain.progress'));
+    host.crashForTest();
+    await waitFor(() => events.some((e) => e.name === 'pretrain.failed'));
+    const failed = events.find((e) => e.name === 'pretrain.failed')!.payload as { jobId: string; error: { code: string } };
+    expect(failed.jobId).toBe(runId);
+    expect(failed.error.code).toBe('E_ENGINE_CRASHED');
+    await waitFor(() => events.some((e) => e.name === 'engine.status' && (e.payload as { state: string }).state === 'restarted'));
+    const exp = { ...STARTER_EXPERIMENT, training: { ...STARTER_EXPERIMENT.training, epochs: 1, stepsPerEpoch: 4, validationSteps: 2 } };
+    const again = await route('train.start', { experiment: exp });
+    expect(again.ok).toBe(true);
+    await waitFor(() => events.some((e) => e.name === 'train.done'));
+    expect(events.find((e) => e.name === 'train.done')!.payload).toMatchObject({ status: 'completed' });
   });
 });
 

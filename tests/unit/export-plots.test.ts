@@ -1,6 +1,7 @@
-// Plots as files (main/engine/export/plots.ts): SVG from ECharts' server-side renderer with the
-// font embedded and the labels in the chosen language; PNG from resvg at the chosen scale; and
-// the plot files of a really trained tiny run, through exportRun and the CLI.
+// Plots as files (main/engine/export/plots.ts, drawing the charts of shared/views/charts.ts): SVG
+// from ECharts' server-side renderer with the font embedded and the labels in the chosen language;
+// PNG from resvg at the chosen scale; and the plot files of a really trained tiny run, through
+// exportRun and the CLI.
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -11,7 +12,8 @@ import type { Experiment } from '../../shared/experiment';
 import { STARTER_EXPERIMENT } from '../../shared/experiments';
 import type { RunRecord } from '../../shared/runs';
 import { initBackend } from '../../main/engine/platform/backend';
-import { embedFont, errorBins, exportRun, runPlots, svgToPng, type ForecastData } from '../../main/engine/export';
+import { errorBins } from '../../shared/views/histogram';
+import { embedFont, exportRun, runPlots, svgToPng, type ForecastData } from '../../main/engine/export';
 import { trainModel, type TrainedRun } from '../../main/engine/training/train';
 
 /** A finished run with a known history: validation loss is lowest at epoch 4, the baseline 0.29. */

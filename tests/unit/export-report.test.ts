@@ -138,21 +138,86 @@ describe('a disk that refuses the export', () => {
     await realFs.rm(root, { recursive: true, force: true });
   });
 
+  // A read-only folder must refuse the export for every user, root included (chmod does not stop
+  // root). So the export runs in a child process (exportRun bundled with esbuild from the sources)
+  // that, when the tests run as root, drops to the unprivileged uid/gid 65534 (nobody/nogroup)
+  // after loading its modules and before it touches the folder. If that cannot be done, the test
+  // fails with the reason; it never skips.
   const isRoot = process.getuid?.() === 0;
+  const NOBODY = 65534;
 
-  it.skipIf(isRoot)('a read-only folder (chmod 0o555) gives E_DISK EACCES and leaves nothing in it', async () => {
+  interface ChildOutcome {
+    uid: number;
+    reachable: boolean;
+    writable: boolean;
+    isAppError: boolean;
+    code?: string;
+    params?: Record<string, string | number>;
+    message?: string;
+    fatal?: string;
+  }
+
+  async function exportInChild(dir: string, rec: RunRecord, dropTo: number | null): Promise<ChildOutcome> {
+    const { build } = await import('esbuild');
+    const entry = `
+      import { accessSync, constants } from 'node:fs';
+      import { exportRun } from '../../main/engine/export';
+      import { AppError } from '../../shared/errors';
+      (async () => {
+        const { dir, record, dropTo } = JSON.parse(process.env.SEQLAB_CHILD_ARGS ?? '');
+        if (dropTo !== null) {
+          process.setgroups([]);
+          process.setgid(dropTo);
+          process.setuid(dropTo);
+        }
+        const can = (mode: number): boolean => { try { accessSync(dir, mode); return true; } catch { return false; } };
+        const run = { done: record.done, model: null, data: null, dispose: () => undefined };
+        const err = await exportRun(run, record, dir, { report: true, plotsSvg: true }).then(() => null, (e: unknown) => e);
+        const e = err as AppError | null;
+        process.stdout.write(JSON.stringify({
+          uid: process.getuid?.() ?? -1, reachable: can(constants.R_OK | constants.X_OK), writable: can(constants.W_OK),
+          isAppError: err instanceof AppError, code: e?.code, params: e?.params, message: e?.message,
+        }));
+      })().catch((e: unknown) => { process.stdout.write(JSON.stringify({ fatal: String(e) })); });
+    `;
+    const bundle = await build({
+      stdin: { contents: entry, resolveDir: __dirname, loader: 'ts', sourcefile: 'export-readonly-child.ts' },
+      bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', write: false, logLevel: 'error',
+    });
+    const root = path.resolve(__dirname, '..', '..');
+    const { spawnSync } = await import('node:child_process');
+    // Code on stdin resolves its packages from the cwd (the repository's node_modules).
+    const r = spawnSync(process.execPath, ['-'], {
+      cwd: root, input: bundle.outputFiles[0]!.text, encoding: 'utf8', timeout: 60_000,
+      env: { ...process.env, SEQLAB_CHILD_ARGS: JSON.stringify({ dir, record: rec, dropTo }) },
+    });
+    expect(r.status, `the export child failed: ${r.error?.message ?? ''}\n${r.stderr}`).toBe(0);
+    const out = JSON.parse(r.stdout) as ChildOutcome;
+    expect(out.fatal, `the export child could not run${dropTo !== null ? ` as uid ${dropTo} (it needs to start as root and call setuid)` : ''}: ${out.fatal}`).toBeUndefined();
+    return out;
+  }
+
+  it(`a read-only folder (chmod 0o555) gives E_DISK EACCES and leaves nothing in it${isRoot ? ' (as root: written by a child running as uid 65534)' : ''}`, async () => {
+    // The parents must be traversable by the unprivileged child: the only thing it may not do is write into `ro`.
+    await realFs.chmod(root, 0o755);
     const ro = path.join(root, 'readonly');
     await realFs.mkdir(ro, { mode: 0o755 });
     await realFs.chmod(ro, 0o555);
     try {
       const r = record('ro');
-      const err = await exportRun(noModel(r), r, ro, { report: true, plotsSvg: true }).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(AppError);
-      expect((err as AppError).code).toBe('E_DISK');
-      expect(['EACCES', 'EPERM']).toContain((err as AppError).params.code);
+      const got = await exportInChild(ro, r, isRoot ? NOBODY : null);
+      if (isRoot) expect(got.uid, 'the child dropped root').toBe(NOBODY);
+      expect(got.reachable, `${ro} must be readable and searchable by uid ${got.uid} (is ${tmpdir()} reachable for it?)`).toBe(true);
+      expect(got.writable, `${ro} (0o555) must not be writable by uid ${got.uid}`).toBe(false);
+      expect(got.isAppError, `not an AppError: ${got.message}`).toBe(true);
+      expect(got.code).toBe('E_DISK');
+      expect(got.params).toMatchObject({ op: 'export' });
+      expect(['EACCES', 'EPERM']).toContain(got.params?.code);
+      expect(got.message).toMatch(/^E_DISK .*"code":"(EACCES|EPERM)"/);
       expect(await realFs.readdir(ro)).toEqual([]);
     } finally {
       await realFs.chmod(ro, 0o755);
+      await realFs.chmod(root, 0o700);
     }
   });
 
@@ -189,7 +254,7 @@ describe('a disk that refuses the export', () => {
 // router; the engine (the built worker, as in the app) writes there; the desktop's PDF printer
 // gets the report page and its PDF lands beside report.html.
 const workerPath = path.resolve('dist/main/engine-worker.cjs');
-describe.skipIf(!existsSync(workerPath))('export through the router: folder grants and the PDF', () => {
+describe('export through the router: folder grants and the PDF', () => {
   let dataDir: string;
   let picked: string;
   let host: EngineHost;

@@ -111,7 +111,8 @@ describe('exportRun and importModel', () => {
     const s = trained.data!.splits;
     expect(code).toContain(`TRAIN_ROWS = (0, ${s.train.end})`);
     expect(code).toContain(`VAL_ROWS = (${s.validation.start}, ${s.validation.end})`);
-    if (!hasNumpy) return;
+    // Without numpy this fails with the reason; it never skips.
+    expect(hasNumpy, `${PY} cannot import numpy: install it (Debian: apt-get install -y python3-numpy; \`npm test\` does it as root, and .ci/run does)`).toBe(true);
     // Run the data half (everything before the model) with numpy and take the first validation batch.
     const exported = await exportRun(trained, record, path.join(dir, 'py'), { python: true });
     const dataPart = (await fs.readFile(path.join(exported.dir, 'train.py'), 'utf8')).split('# ------------------------------------------------------------------ model')[0]!

@@ -121,7 +121,7 @@ function snapshot(dir: string): string[] {
   return out;
 }
 
-describe.skipIf(!existsSync(workerPath))('hostile payloads on every IPC channel', () => {
+describe('hostile payloads on every IPC channel', () => {
   const root = mkdtempSync(path.join(tmpdir(), 'seqlab-hostile-'));
   const dataDir = path.join(root, 'data');
   const outside = path.join(root, 'outside');
@@ -241,7 +241,7 @@ describe.skipIf(!existsSync(workerPath))('hostile payloads on every IPC channel'
   });
 });
 
-describe.skipIf(!existsSync(workerPath) || !existsSync(path.join(rendererDir, 'index.html')))('browser-mode WebSocket transport under attack', () => {
+describe('browser-mode WebSocket transport under attack', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'seqlab-hostile-ws-'));
   let web: Awaited<ReturnType<typeof import('../../main/web/server').startWebHost>>;
 

@@ -16,7 +16,7 @@ import { parseInline } from '../../renderer/src/features/lessons/markup';
 import { Diagram, MIRRORED_IN_RTL } from '../../renderer/src/features/lessons/diagrams';
 import { LessonsPage } from '../../renderer/src/features/lessons/LessonsPage';
 import { GateExplorer, randomGru, syntheticWindow } from '../../renderer/src/features/lessons/GateExplorer';
-import { toPersianDigits } from '../../renderer/src/features/lessons/format';
+import { toPersianDigits } from '../../shared/views/format';
 import { gruSteps } from '../../shared/gru';
 
 const ROOT = join(__dirname, '..', '..');

@@ -13,7 +13,7 @@ import { Engine } from '../../main/engine/engine';
 import { loadMnist } from '../../main/engine/experiments/mnist';
 import { PRETRAIN_SIZES, runPretrain, type PretrainOutcome } from '../../main/engine/experiments/pretrain';
 import { PretrainDoneSchema, PretrainEpochSchema, PretrainProgressSchema, PretrainStageSchema, type PretrainEpoch, type PretrainStage } from '../../shared/ipc/pretrain';
-import type { EventName } from '../../shared/ipc/contract';
+import { perKind, type KindEvent } from './job-events';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'wasm' });
@@ -135,11 +135,12 @@ describe('engine channel pretrain.start', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('claims the training slot, streams valid events, ends with a result, and is stopped by train.stop', async () => {
-    const events: { name: EventName; payload: unknown }[] = [];
+    const events: KindEvent[] = [];
     let onDone: (p: unknown) => void = () => undefined;
     const engine = new Engine({ dataDir, backend: { prefer: 'wasm' } }, (name, payload) => {
-      events.push({ name, payload });
-      if (name === 'pretrain.done') onDone(payload);
+      const e = perKind(name, payload);
+      events.push(e);
+      if (e.name === 'pretrain.done') onDone(e.payload);
     });
     const doneOnce = () => new Promise<unknown>((resolve) => (onDone = resolve));
 
@@ -152,7 +153,7 @@ describe('engine channel pretrain.start', () => {
     expect(d.result!.stages).toHaveLength(PRETRAIN_SIZES.small.units.length);
     for (const e of events) {
       if (e.name === 'pretrain.progress') PretrainProgressSchema.parse(e.payload);
-      if (e.name === 'pretrain.stage') PretrainStageSchema.parse(e.payload);
+      if (e.name === 'pretrain.result') PretrainStageSchema.parse(e.payload);
       if (e.name === 'pretrain.epoch') PretrainEpochSchema.parse(e.payload);
     }
     // Progress is throttled to about ten events a second (plus one at the end of each epoch).

@@ -2,7 +2,7 @@
 // shows the dialogs and keeps the paths; the router sends the file's bytes to the engine in
 // chunks and writes the saved text. Driven here through the real router and engine worker
 // with the dialogs replaced by stubs (no Electron needed); browser mode refuses both.
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { createRouter } from '../../main/engine/router';
 const workerPath = path.resolve('dist/main/engine-worker.cjs');
 const FIXTURE = path.resolve('tests/fixtures/three-runs.seqlab.json');
 
-describe.skipIf(!existsSync(workerPath))('project dialogs through the router', () => {
+describe('project dialogs through the router', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'seqlab-dialogs-'));
   const host = new EngineHost({ dataDir, workerPath });
   const appInfo = () => ({ version: 'test', mode: 'electron' as const, platform: process.platform });

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Experiment, ModelSpec } from '../../shared/experiment';
 import { STARTER_EXPERIMENT } from '../../shared/experiments';
+import { perKind } from './job-events';
 import type { EventName, TrainDone } from '../../shared/ipc/contract';
 import { PROJECT_CHUNK_BYTES } from '../../shared/ipc/project';
 import { fromKerasSpec, toKerasSpec, withLayerNames, type BuilderGraph } from '../../shared/model';
@@ -27,7 +28,8 @@ describe('model import into the builder and training from its weights', () => {
   beforeAll(async () => {
     dataDir = await fs.mkdtemp(path.join(tmpdir(), 'seqlab-import-'));
     engine = new Engine({ dataDir, backend: { prefer: 'cpu' } }, (name: EventName, payload: unknown) => {
-      if (name === 'train.done') done.push(payload as TrainDone);
+      const e = perKind(name, payload);
+      if (e.name === 'train.done') done.push(e.payload as TrainDone);
     });
   });
   afterAll(async () => {

@@ -12,7 +12,7 @@ import {
   VIDEO_CLASSES, VIDEO_MODELS, VIDEO_PREDICTED_CLIPS, VIDEO_SIZES,
   type VideoDone, type VideoModelId, type VideoModelResult, type VideoProgress, type VideoSize, type VideoSizeName,
 } from '../../../shared/ipc/video';
-import { getPreset, toKerasSpec, type KerasModelJSON } from '../../../shared/model';
+import { getBlock, getPreset, toKerasSpec, type KerasModelJSON } from '../../../shared/model';
 import { mulberry32 } from '../../../shared/random';
 import { tf } from '../platform/backend';
 import { installFusedRnn } from '../kernels/rnn';
@@ -29,8 +29,9 @@ export function videoModelSpec(model: VideoModelId, frames: number, side: number
   if (!preset) throw new AppError('E_NOT_FOUND', { what: 'preset', id: model });
   const graph = structuredClone(preset.graph);
   for (const node of graph.nodes) {
-    if (node.block === 'input_video') node.params = { ...node.params, frames, height: side, width: side, channels: 1 };
-    if (node.block === 'dense' && node.params.activation === 'softmax') node.params = { ...node.params, units: CLASS_COUNT };
+    // the input (the preset's one video input) and the softmax head
+    if (getBlock(node.block)?.kind === 'input') node.params = { ...node.params, frames, height: side, width: side, channels: 1 };
+    if (node.params.activation === 'softmax' && 'units' in node.params) node.params = { ...node.params, units: CLASS_COUNT };
   }
   return toKerasSpec(graph);
 }

@@ -15,6 +15,7 @@ import { promises as fs } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { AppError } from '../../../shared/errors';
+import { FONT_FAMILY } from '../../../shared/views/charts';
 
 declare const __filename: string | undefined;
 
@@ -59,7 +60,6 @@ export function packageFile(pkg: string, rel: string): Promise<Buffer> {
   return p;
 }
 
-export const FONT_FAMILY = 'Vazirmatn';
 export const fontTtf = (): Promise<Buffer> => packageFile('vazirmatn', 'fonts/ttf/Vazirmatn-Regular.ttf');
 export const fontWoff2 = (): Promise<Buffer> => packageFile('vazirmatn', 'fonts/webfonts/Vazirmatn-Regular.woff2');
 export const resvgWasm = (): Promise<Buffer> => packageFile('@resvg/resvg-wasm', 'index_bg.wasm');

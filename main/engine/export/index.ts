@@ -34,16 +34,15 @@ import { kerasTopology, loadKerasH5, writeKerasH5 } from '../model/formats/keras
 import { pythonPipeline, tableCsv } from './pipeline';
 import { embedFont, forecastForPlots, runPlots, svgToPng, type Plot } from './plots';
 import { reportHtml } from './report';
-import type { DocLang } from './text';
+import type { Language } from '../../../shared/ipc/contract';
 import { loadTfjsModel, MODEL_JSON, readTfjsArtifacts, saveTfjsModel } from '../model/formats/tfjs';
 
 export { historyCsv, historyJson } from './history';
 export { kerasTopology, kerasWeightEntries, loadKerasH5, readKerasH5, writeKerasH5, KERAS_VERSION } from '../model/formats/keras-h5';
 export { pythonPipeline, tableCsv } from './pipeline';
 export { loadTfjsModel, readTfjsArtifacts, saveTfjsModel, tfjsDirHandler } from '../model/formats/tfjs';
-export { embedFont, errorBins, forecastForPlots, runPlots, svgToPng, type ForecastData, type Plot } from './plots';
+export { embedFont, forecastForPlots, plotOptions, runPlots, svgToPng, type ForecastData, type Plot } from './plots';
 export { reportHtml, REPORT_CSP } from './report';
-export type { DocLang } from './text';
 
 export interface ExportWhat {
   tfjs?: boolean;
@@ -59,7 +58,7 @@ export interface ExportWhat {
 
 export interface ExportExtras {
   /** Language of plots and report (default 'fa'). */
-  lang?: DocLang;
+  lang?: Language;
   /** The report printed to PDF by the caller (desktop app), written as report.pdf. */
   reportPdf?: Uint8Array | null;
 }
@@ -198,7 +197,7 @@ export async function exportRun(run: TrainedRun, record: RunRecord, dir: string,
 }
 
 /** The report page of a run (for the desktop app to print to PDF before exporting). */
-export async function buildReport(run: TrainedRun, record: RunRecord, lang: DocLang): Promise<string> {
+export async function buildReport(run: TrainedRun, record: RunRecord, lang: Language): Promise<string> {
   const plots: Plot[] = await runPlots(record, { lang, forecast: await forecastForPlots(run) });
   return reportHtml(record, { lang, plots });
 }

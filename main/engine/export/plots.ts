@@ -8,6 +8,8 @@
  *                 unit (forecasting), when the history has them
  *       forecast  predicted vs true (and the naive forecast) over a stretch of the test split
  *       errors    histogram of prediction - truth over that stretch
+ *   plotOptions(record, { lang, forecast }) -> the ECharts options runPlots renders: the
+ *       builders of shared/views/charts.ts in their 'document' look, the same the window uses
  *   embedFont(svg) -> svg with @font-face (Vazirmatn Regular, WOFF2 base64): renders the same anywhere
  *   svgToPng(svg, scale) -> PNG bytes (resvg-wasm, the Vazirmatn TTF as its only font; it shapes
  *       Arabic script, so Persian text comes out joined)
@@ -19,11 +21,13 @@
  */
 import * as echarts from 'echarts';
 import { initWasm, Resvg } from '@resvg/resvg-wasm';
+import type { Language } from '../../../shared/ipc/contract';
 import type { RunRecord } from '../../../shared/runs';
+import { epochChart, errorHistogram, FONT_FAMILY, forecastChart, metricsChart, type ChartOption, type ForecastSeries } from '../../../shared/views/charts';
+import { chartText, viewText } from '../../../shared/views/text';
 import { predictRange } from '../training/evaluate';
 import { type TrainedRun } from '../training/train';
-import { FONT_FAMILY, fontFaceCss, fontTtf, parseTtfMetrics, resvgWasm, type FontMetrics } from './assets';
-import { docText, formatNum, type DocLang } from './text';
+import { fontFaceCss, fontTtf, parseTtfMetrics, resvgWasm, type FontMetrics } from './assets';
 
 export type PlotName = 'loss' | 'metrics' | 'forecast' | 'errors';
 
@@ -34,13 +38,7 @@ export interface Plot {
   svg: string;
 }
 
-export interface ForecastData {
-  truth: ArrayLike<number>;
-  prediction: ArrayLike<number>;
-  naive: ArrayLike<number>;
-  /** Timestamps (ms) of the targets, when the data has them. */
-  time: ArrayLike<number> | null;
-  unit: string | null;
+export interface ForecastData extends ForecastSeries {
   /** Rows between two consecutive points (for the hour axis without timestamps: 10-minute rows). */
   stride: number;
   /** The split shown: the test split, or validation for data without one (default 'test'). */
@@ -48,7 +46,7 @@ export interface ForecastData {
 }
 
 export interface PlotOptions {
-  lang: DocLang;
+  lang: Language;
   forecast?: ForecastData | null;
   width?: number;
   height?: number;
@@ -56,8 +54,6 @@ export interface PlotOptions {
 
 export const PLOT_WIDTH = 800;
 export const PLOT_HEIGHT = 450;
-
-const COLORS = { train: '#2160c4', validation: '#c2410c', baseline: '#a15c00', truth: '#1d2330', prediction: '#2160c4', best: '#15803d' };
 
 let metrics: FontMetrics | null = null;
 
@@ -74,19 +70,7 @@ async function useFontMetrics(): Promise<void> {
   });
 }
 
-function base(title: string, lang: DocLang) {
-  return {
-    backgroundColor: '#ffffff',
-    animation: false,
-    textStyle: { fontFamily: FONT_FAMILY, fontSize: 12, color: '#1d2330' },
-    title: { text: title, left: 'center', top: 8, textStyle: { fontFamily: FONT_FAMILY, fontSize: 16, fontWeight: 'normal' } },
-    legend: { top: 38, textStyle: { fontFamily: FONT_FAMILY } },
-    grid: { left: 72, right: 32, top: 84, bottom: 56 },
-    fmt: (v: number) => formatNum(v, lang, 3),
-  };
-}
-
-function render(option: Record<string, unknown>, width: number, height: number): string {
+function render(option: ChartOption, width: number, height: number): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
     chart.setOption(option);
@@ -96,153 +80,33 @@ function render(option: Record<string, unknown>, width: number, height: number):
   }
 }
 
-/**
- * A horizontal reference (the naive baseline) as a dashed two-point series across the epochs:
- * unlike a markLine it is in the legend and the axis range always includes it. Its value is
- * written at its end.
- */
-function refLine(name: string, value: number, h: { epoch: number }[], fmt: (v: number) => string) {
-  const first = h.length ? h[0]!.epoch : 0;
-  const last = h.length ? h[h.length - 1]!.epoch : 1;
-  return {
-    name,
-    type: 'line',
-    color: COLORS.baseline,
-    silent: true,
-    showSymbol: false,
-    lineStyle: { type: 'dashed', width: 1.5 },
-    endLabel: { show: true, formatter: fmt(value), color: COLORS.baseline, align: 'right', verticalAlign: 'bottom', offset: [-4, -4] },
-    data: [
-      [first, value],
-      [last, value],
-    ],
-  };
-}
-
-function lossOption(record: RunRecord, lang: DocLang) {
-  const t = docText(lang);
-  const { fmt, ...b } = base(t.lossTitle, lang);
-  const h = record.done.history;
-  const baseline = record.done.baselineValLoss ?? null;
-  const best = record.done.bestEpoch;
-  const lossName = (record.done.lossName ?? record.experiment.training.loss).toUpperCase();
-  const bestPoint = h.find((e) => e.epoch === best && e.valLoss !== null);
-  return {
-    ...b,
-    xAxis: { type: 'value', name: t.epoch, nameLocation: 'middle', nameGap: 30, minInterval: 1, min: h.length ? h[0]!.epoch : 0, max: h.length ? h[h.length - 1]!.epoch : 1, axisLabel: { formatter: fmt } },
-    yAxis: { type: 'value', name: `${t.loss} (${lossName})`, scale: true, axisLabel: { formatter: fmt } },
-    series: [
-      { name: t.train, type: 'line', data: h.map((e) => [e.epoch, e.loss]), symbolSize: 6, color: COLORS.train, silent: true },
-      {
-        name: t.validation,
-        type: 'line',
-        color: COLORS.validation,
-        silent: true,
-        symbolSize: 6,
-        data: h.filter((e) => e.valLoss !== null).map((e) => [e.epoch, e.valLoss]),
-        markPoint: bestPoint
-          ? { symbol: 'pin', symbolSize: 44, itemStyle: { color: COLORS.best }, label: { formatter: fmt(bestPoint.epoch), color: '#fff' }, data: [{ coord: [bestPoint.epoch, bestPoint.valLoss], name: t.best }] }
-          : undefined,
-      },
-      ...(bestPoint ? [{ name: t.best, type: 'scatter', data: [], color: COLORS.best, symbol: 'pin' }] : []),
-      ...(baseline !== null ? [refLine(t.baseline, baseline, h, fmt)] : []),
-    ],
-  };
-}
-
-function metricsOption(record: RunRecord, lang: DocLang) {
-  const t = docText(lang);
-  const h = record.done.history;
-  const acc = h.filter((e) => e.valAccuracy != null);
-  const phys = h.filter((e) => e.valLossPhysical != null);
-  if (!acc.length && !phys.length) return null;
-  const { fmt, ...b } = base(t.metricsTitle, lang);
-  const useAcc = acc.length > 0;
-  const unit = record.done.targetUnit ? ` (${record.done.lossName === 'mse' ? `${record.done.targetUnit}²` : record.done.targetUnit})` : '';
-  const ref = useAcc ? (record.done.baselineValAccuracy ?? null) : (record.done.baselineValLossPhysical ?? null);
-  const name = useAcc ? t.accuracy : `${t.valPhysical}${unit}`;
-  return {
-    ...b,
-    xAxis: { type: 'value', name: t.epoch, nameLocation: 'middle', nameGap: 30, minInterval: 1, min: h.length ? h[0]!.epoch : 0, max: h.length ? h[h.length - 1]!.epoch : 1, axisLabel: { formatter: fmt } },
-    yAxis: { type: 'value', name, scale: true, axisLabel: { formatter: fmt } },
-    series: [
-      { name, type: 'line', color: COLORS.validation, silent: true, symbolSize: 6, data: (useAcc ? acc : phys).map((e) => [e.epoch, useAcc ? e.valAccuracy : e.valLossPhysical]) },
-      ...(ref !== null ? [refLine(useAcc ? t.baselineAccuracy : t.baseline, ref, useAcc ? acc : phys, fmt)] : []),
-    ],
-  };
-}
-
-function hoursOf(f: ForecastData): (i: number) => number {
-  const t0 = f.time?.[0];
-  return (i) => (f.time && t0 !== undefined ? (f.time[i]! - t0) / 3_600_000 : (i * f.stride) / 6);
-}
-
-const forecastTitle = (f: ForecastData, lang: DocLang): string => (f.split === 'validation' ? docText(lang).forecastTitleVal : docText(lang).forecastTitle);
-
-function forecastOption(f: ForecastData, lang: DocLang) {
-  const t = docText(lang);
-  const { fmt, ...b } = base(forecastTitle(f, lang), lang);
-  const hours = hoursOf(f);
-  const unit = f.unit ? ` (${f.unit})` : '';
-  const line = (arr: ArrayLike<number>) => Array.from(arr, (v, i) => [hours(i), v]);
-  const n = f.truth.length;
-  return {
-    ...b,
-    xAxis: { type: 'value', name: t.hours, nameLocation: 'middle', nameGap: 30, min: 0, max: n ? Math.ceil(hours(n - 1)) : 1, axisLabel: { formatter: fmt } },
-    yAxis: { type: 'value', name: `${t.truth}${unit}`, scale: true, axisLabel: { formatter: fmt } },
-    series: [
-      { name: t.truth, type: 'line', showSymbol: false, silent: true, data: line(f.truth), color: COLORS.truth, lineStyle: { width: 2 } },
-      { name: t.prediction, type: 'line', showSymbol: false, silent: true, data: line(f.prediction), color: COLORS.prediction, lineStyle: { width: 2 } },
-      { name: t.naive, type: 'line', showSymbol: false, silent: true, data: line(f.naive), color: COLORS.baseline, lineStyle: { width: 1, type: 'dashed' } },
-    ],
-  };
-}
-
-/** Counts of prediction - truth in `bins` equal bins (the range always holds 0). */
-export function errorBins(f: Pick<ForecastData, 'truth' | 'prediction'>, bins = 24): { lo: number; width: number; counts: number[] } {
-  const errs = Array.from(f.prediction, (p, i) => p - f.truth[i]!);
-  let lo = 0;
-  let hi = 0;
-  for (const e of errs) {
-    if (e < lo) lo = e;
-    if (e > hi) hi = e;
+/** The run's charts as ECharts options (what runPlots renders), with their names and titles. */
+export function plotOptions(record: RunRecord, opts: Pick<PlotOptions, 'lang' | 'forecast'>): { name: PlotName; title: string; option: ChartOption }[] {
+  const v = viewText(opts.lang);
+  const t = chartText(opts.lang);
+  const d = record.done;
+  const out: { name: PlotName; title: string; option: ChartOption }[] = [];
+  if (d.history.length) {
+    const lossName = d.lossName ?? record.experiment.training.loss;
+    out.push({ name: 'loss', title: v.lossTitle, option: epochChart(t, d.history, d.baselineValLoss ?? null, d.bestEpoch ?? null, { theme: 'document', title: v.lossTitle, lossName }) });
   }
-  const width = (hi - lo) / bins || 1;
-  const counts = new Array<number>(bins).fill(0);
-  for (const e of errs) counts[Math.min(bins - 1, Math.floor((e - lo) / width))]!++;
-  return { lo, width, counts };
-}
-
-function errorsOption(f: ForecastData, lang: DocLang) {
-  const t = docText(lang);
-  const { fmt, legend: _legend, ...b } = base(t.errorsTitle, lang);
-  const { lo, width, counts } = errorBins(f);
-  const unit = f.unit ? ` (${f.unit})` : '';
-  return {
-    ...b,
-    grid: { ...b.grid, top: 56 },
-    xAxis: { type: 'category', name: `${t.error}${unit}`, nameLocation: 'middle', nameGap: 30, data: counts.map((_, i) => formatNum(lo + (i + 0.5) * width, lang, 2)) },
-    yAxis: { type: 'value', name: t.count, minInterval: 1, axisLabel: { formatter: fmt } },
-    series: [{ name: t.count, type: 'bar', data: counts, color: COLORS.prediction, silent: true }],
-  };
+  const m = metricsChart({ ...t, accuracy: v.accuracy, baselineAccuracy: v.baselineAccuracy }, d, { theme: 'document', title: v.metricsTitle });
+  if (m) out.push({ name: 'metrics', title: v.metricsTitle, option: m });
+  const f = opts.forecast;
+  if (f && f.truth.length > 1) {
+    const title = f.split === 'validation' ? v.forecastTitleVal : v.forecastTitle;
+    out.push({ name: 'forecast', title, option: forecastChart(t, f, f.stride, { theme: 'document', title }) });
+    out.push({ name: 'errors', title: v.errorsTitle, option: errorHistogram(t, f, { theme: 'document', title: v.errorsTitle }) });
+  }
+  return out;
 }
 
 /** The run's charts, as SVG strings (without the embedded font; see embedFont). */
 export async function runPlots(record: RunRecord, opts: PlotOptions): Promise<Plot[]> {
   await useFontMetrics();
-  const t = docText(opts.lang);
   const w = opts.width ?? PLOT_WIDTH;
   const h = opts.height ?? PLOT_HEIGHT;
-  const plots: Plot[] = [];
-  if (record.done.history.length) plots.push({ name: 'loss', title: t.lossTitle, svg: render(lossOption(record, opts.lang), w, h) });
-  const m = metricsOption(record, opts.lang);
-  if (m) plots.push({ name: 'metrics', title: t.metricsTitle, svg: render(m, w, h) });
-  const f = opts.forecast;
-  if (f && f.truth.length > 1) {
-    plots.push({ name: 'forecast', title: forecastTitle(f, opts.lang), svg: render(forecastOption(f, opts.lang), w, h) });
-    plots.push({ name: 'errors', title: t.errorsTitle, svg: render(errorsOption(f, opts.lang), w, h) });
-  }
-  return plots;
+  return plotOptions(record, opts).map((p) => ({ name: p.name, title: p.title, svg: render(p.option, w, h) }));
 }
 
 /** Puts the font into the SVG (an @font-face with the WOFF2 as base64), right after the <svg> tag. */

@@ -13,12 +13,15 @@
  */
 import { buildSummary, fromKerasSpec, type ModelSummary } from '../../../shared/model';
 import type { RunRecord } from '../../../shared/runs';
-import { fontFaceCss, FONT_FAMILY } from './assets';
+import type { Language } from '../../../shared/ipc/contract';
+import { FONT_FAMILY } from '../../../shared/views/charts';
+import { formatNum } from '../../../shared/views/format';
+import { viewText, type ViewText } from '../../../shared/views/text';
+import { fontFaceCss } from './assets';
 import type { Plot } from './plots';
-import { docText, formatNum, type DocLang, type DocText } from './text';
 
 export interface ReportOptions {
-  lang: DocLang;
+  lang: Language;
   /** Charts to show (runPlots), without their own embedded font: the page embeds it once. */
   plots: Plot[];
 }
@@ -50,7 +53,7 @@ function row(cells: string[], head = false): string {
   return `<tr>${cells.map((c) => `<${tag}>${c}</${tag}>`).join('')}</tr>`;
 }
 
-function factsTable(record: RunRecord, t: DocText, lang: DocLang): string {
+function factsTable(record: RunRecord, t: ViewText, lang: Language): string {
   const n = (v: number, d = 3) => formatNum(v, lang, d);
   const d = record.done;
   const date = (() => {
@@ -69,7 +72,7 @@ function factsTable(record: RunRecord, t: DocText, lang: DocLang): string {
   return `<table class="facts">${items.map(([k, v]) => row([esc(k), v])).join('')}</table>`;
 }
 
-function metricsTable(record: RunRecord, t: DocText, lang: DocLang): string {
+function metricsTable(record: RunRecord, t: ViewText, lang: Language): string {
   const d = record.done;
   const unit = d.targetUnit ? (d.lossName === 'mse' ? `${d.targetUnit}²` : d.targetUnit) : '';
   const fig = (v: number | null | undefined, phys?: number | null, digits = 4) =>
@@ -92,7 +95,7 @@ function metricsTable(record: RunRecord, t: DocText, lang: DocLang): string {
   return `<table class="metrics">${rows.join('')}</table>${verdict}`;
 }
 
-function modelTable(record: RunRecord, t: DocText, lang: DocLang): string {
+function modelTable(record: RunRecord, t: ViewText, lang: Language): string {
   const s = summaryOf(record);
   if (!s) return `<p class="muted">${esc(t.noModel)}</p>`;
   const rows = [row([esc(t.layer), esc(t.outputShape), esc(t.params)], true)];
@@ -102,7 +105,7 @@ function modelTable(record: RunRecord, t: DocText, lang: DocLang): string {
   return `<table class="model">${rows.join('')}</table>`;
 }
 
-function settingsTables(record: RunRecord, t: DocText, lang: DocLang): string {
+function settingsTables(record: RunRecord, t: ViewText, lang: Language): string {
   const e = record.experiment;
   const n = (v: number) => formatNum(v, lang, 6);
   const w = e.windowing;
@@ -174,7 +177,7 @@ footer{margin-top:10px;font-size:8.5pt;color:#5b6270}
 /** The report page (see the file comment). */
 export async function reportHtml(record: RunRecord, opts: ReportOptions): Promise<string> {
   const { lang } = opts;
-  const t = docText(lang);
+  const t = viewText(lang);
   const font = await fontFaceCss();
   // Charts are laid out left to right in both languages (SVG text anchors follow the direction).
   const plots = opts.plots.map((p) => `<figure data-plot="${p.name}" dir="ltr">${inlineSvg(p)}</figure>`).join('');

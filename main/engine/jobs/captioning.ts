@@ -1,6 +1,6 @@
 /**
  * Engine handlers of the captioning experiment (issue #6): generate the dataset, train the
- * captioner in the engine's one training slot (progress events, Stop between batches), score
+ * captioner as a job of the job service (progress events, Stop between batches), score
  * it on held-out images against the most-frequent-caption baseline, and caption one image
  * word by word (greedy) and by beam search of width 3.
  */
@@ -10,8 +10,9 @@ import { CAPTION_SIZE_FACTS, type CaptionModel, type CaptionSize, type captionin
 import { backendReport, initBackend, tf } from '../platform/backend';
 import { describe as describeScene, generateCaptionData, renderScene, type CaptionSet, type PlacedShape } from '../experiments/captioning-data';
 import { beamSearch, buildCaptioner, evaluateCaptioner, greedySteps, trainCaptioner, type Captioner } from '../experiments/captioning-model';
-import type { EventPayload } from '../../../shared/ipc/contract';
-import type { ExperimentContext, HandlersFor } from './slot';
+import type { DoneOf } from '../../../shared/ipc/jobs';
+import type { Job, HandlersFor } from './service';
+import type { ExperimentContext } from './context';
 
 export interface CaptionPlan {
   trainImages: number;
@@ -28,7 +29,7 @@ export const CAPTION_PLANS: Record<CaptionSize, CaptionPlan> = {
   default: { ...CAPTION_SIZE_FACTS.default, batchSize: 32, learningRate: 0.004, model: DEFAULT_CAPTIONER },
 };
 
-type Done = EventPayload<'captioning.done'>;
+type Done = DoneOf<'captioning'>;
 
 interface Trained {
   cap: Captioner;
@@ -59,12 +60,13 @@ export function captioningHandlers(ctx: ExperimentContext, opts: CaptioningOptio
 
   const plan = (size: CaptionSize): CaptionPlan => ({ ...CAPTION_PLANS[size], ...(opts.plans?.[size] ?? {}) });
 
-  /** Trains and scores; returns the done event (sent once the slot is free again). */
-  async function run(runId: string, size: CaptionSize, seed: number, shouldStop: () => boolean): Promise<Done> {
+  /** Trains and scores; returns the final report (the job service sends it). */
+  async function run(job: Job<'captioning'>, size: CaptionSize, seed: number): Promise<Done> {
+    const runId = job.jobId;
     const p = plan(size);
     const started = performance.now();
     const progress = (phase: 'generating' | 'training' | 'evaluating', extra: Partial<{ epoch: number; batch: number; batches: number; loss: number; etaSeconds: number }> = {}) =>
-      ctx.emit('captioning.progress', {
+      job.progress({
         runId, phase, epoch: 0, epochs: p.epochs, batch: 0, batches: 0, loss: 0, etaSeconds: 0, ...extra,
         elapsedSeconds: (performance.now() - started) / 1000,
       });
@@ -75,9 +77,9 @@ export function captioningHandlers(ctx: ExperimentContext, opts: CaptioningOptio
       const { train, test } = generateCaptionData(p.trainImages, p.testImages, seed, p.model.image);
       cap = await buildCaptioner(p.model, seed);
       const result = await trainCaptioner(cap, train, { epochs: p.epochs, batchSize: p.batchSize, learningRate: p.learningRate, seed }, {
-        shouldStop,
+        shouldStop: () => job.shouldStop(),
         onProgress: (q) => progress('training', q),
-        onEpoch: (epoch, loss) => ctx.emit('captioning.epoch', { runId, epoch, loss }),
+        onEpoch: (epoch, loss) => job.epoch({ runId, epoch, loss }),
       });
       let scores: CaptionModel['scores'] = null;
       if (!result.stopped) {
@@ -113,14 +115,15 @@ export function captioningHandlers(ctx: ExperimentContext, opts: CaptioningOptio
 
   return {
     'captioning.train': async ({ size, seed }) => {
-      const job = ctx.claim('caption');
-      running = job.runId;
-      void run(job.runId, size, seed ?? 1, () => job.shouldStop()).then((done) => {
-        running = null;
-        job.release();
-        ctx.emit('captioning.done', done);
+      const runId = ctx.jobs.start('captioning', async (job) => {
+        running = job.jobId;
+        try {
+          return await run(job, size, seed ?? 1);
+        } finally {
+          running = null;
+        }
       });
-      return { runId: job.runId };
+      return { runId };
     },
     'captioning.state': async () => ({ model: trained?.summary ?? null, running }),
     'captioning.samples': async ({ count }) => {

@@ -5,6 +5,7 @@
  */
 import { AppError } from '../../../shared/errors';
 import type { Experiment } from '../../../shared/experiment';
+import { BLOCKS } from '../../../shared/model';
 import { tf } from '../platform/backend';
 import { installFusedRnn } from '../kernels';
 
@@ -12,17 +13,13 @@ const RANDOM_INITIALIZERS = new Set([
   'GlorotUniform', 'GlorotNormal', 'HeUniform', 'HeNormal', 'LecunUniform', 'LecunNormal',
   'RandomUniform', 'RandomNormal', 'TruncatedNormal', 'Orthogonal', 'VarianceScaling',
 ]);
-const DEFAULT_INITIALIZERS: Record<string, string> = {
-  kernel_initializer: 'GlorotUniform',
-  recurrent_initializer: 'Orthogonal',
-  embeddings_initializer: 'RandomUniform',
-};
-/** Which layer classes use each initializer (when the config leaves it to the default). */
-const INITIALIZED_BY: Record<string, RegExp> = {
-  kernel_initializer: /^(Dense|Conv[123]D|ConvLSTM2D|SimpleRNN|GRU|LSTM)$/,
-  recurrent_initializer: /^(SimpleRNN|GRU|LSTM|ConvLSTM2D)$/,
-  embeddings_initializer: /^Embedding$/,
-};
+/**
+ * What each layer class seeds, from the block registry: the random initializers its config
+ * leaves to the default (config key -> initializer class), and whether it takes a dropout seed.
+ */
+const SEEDED = new Map(
+  BLOCKS.filter((b) => b.kind !== 'input' && (b.initializers || b.seedsDropout)).map((b) => [b.className, { initializers: Object.entries(b.initializers ?? {}), dropout: b.seedsDropout === true }]),
+);
 
 /**
  * Gives every random initializer and dropout in the topology a seed derived from the
@@ -41,12 +38,10 @@ export function seedTopology<T>(topology: T, seed: number): T {
     const obj = node as Record<string, unknown>;
     if (typeof obj.class_name === 'string' && obj.config && typeof obj.config === 'object') {
       const cfg = obj.config as Record<string, unknown>;
-      const cls = obj.class_name;
-      if (cls === 'Dropout' || cls === 'SpatialDropout1D' || cls === 'GaussianNoise') {
-        if (cfg.seed == null) cfg.seed = seed + 7919 * ++k;
-      }
-      for (const [key, defaultClass] of Object.entries(DEFAULT_INITIALIZERS)) {
-        if (cfg[key] == null && INITIALIZED_BY[key]!.test(cls)) cfg[key] = { class_name: defaultClass, config: {} };
+      const seeds = SEEDED.get(obj.class_name);
+      if (seeds?.dropout && cfg.seed == null) cfg.seed = seed + 7919 * ++k;
+      for (const [key, defaultClass] of seeds?.initializers ?? []) {
+        if (cfg[key] == null) cfg[key] = { class_name: defaultClass, config: {} };
       }
       for (const [key, value] of Object.entries(cfg)) {
         if (key.endsWith('_initializer') && value && typeof value === 'object') {

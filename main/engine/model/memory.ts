@@ -8,7 +8,7 @@
  *   activations: for every layer, its output for one batch x 8 (value, gradient, temporaries);
  *                recurrent layers keep every timestep's gates for backpropagation through time:
  *                timesteps x batch x state size x a per-cell factor (GRU 96, LSTM 112,
- *                SimpleRNN 24; measured with tf.profile, see RECURRENT_FACTOR)
+ *                SimpleRNN 24; measured with tf.profile: each block's `memory` in shared/model/blocks)
  *   data:        the batch buffers, plus the table (raw and normalised) when its size is known.
  * It is simple, and checked against tf.profile's peak in tests/unit/memory-estimate.test.ts
  * (within 0.8x to 2.5x); it tells "fits" from "cannot fit", not the peak to the megabyte.
@@ -20,7 +20,7 @@
 import * as os from 'node:os';
 import { AppError } from '../../../shared/errors';
 import type { Experiment } from '../../../shared/experiment';
-import { fromKerasSpec, inferShapes, type BuilderGraph, type Shape } from '../../../shared/model';
+import { fromKerasSpec, getBlock, inferShapes, type BlockDef, type BuilderGraph, type Shape } from '../../../shared/model';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -30,12 +30,6 @@ export const WASM_MAX_BYTES = 4 * GiB;
 const FREE_SHARE = 0.8;
 
 const OPTIMIZER_SLOTS: Record<string, number> = { adam: 2, rmsprop: 2, sgd: 0 };
-/**
- * Per-timestep float32 values kept per state unit for backpropagation through time, measured
- * with tf.profile (peak bytes of one optimizer step, tfjs 4.22, T=120, batch 64, 14 features,
- * 64 units): GRU about 90, LSTM about 107, SimpleRNN about 22; rounded up.
- */
-const RECURRENT_FACTOR: Record<string, number> = { SimpleRNN: 24, GRU: 96, LSTM: 112, ConvLSTM2D: 112 };
 /** Float32 values per output element of any layer (value, gradient, temporaries; Conv1D measured about 13 with its Dense head). */
 const LAYER_FACTOR = 8;
 
@@ -66,15 +60,11 @@ const elems = (shape: Shape | null, batch: number, T: number): number => {
   return n;
 };
 
-/** The class of the layer that does the recurrent work (a Bidirectional's inner layer counts twice). */
-function recurrentClass(node: BuilderGraph['nodes'][number]): { cls: string; directions: number } | null {
-  const own = node.block === 'simple_rnn' ? 'SimpleRNN' : node.block === 'gru' ? 'GRU' : node.block === 'lstm' ? 'LSTM' : node.block === 'conv_lstm2d' ? 'ConvLSTM2D' : null;
-  if (own) return { cls: own, directions: 1 };
-  if (node.block === 'bidirectional' && node.wrapped) {
-    const inner = recurrentClass({ ...node, block: node.wrapped.block, wrapped: undefined });
-    return inner ? { cls: inner.cls, directions: 2 } : null;
-  }
-  return null;
+/** The per-timestep state needs of a node's block (a wrapper's: its wrapped block's). */
+function memoryNeeds(node: BuilderGraph['nodes'][number]): BlockDef['memory'] {
+  const block = getBlock(node.block);
+  if (block?.memory) return block.memory;
+  return block?.wrapper && node.wrapped ? getBlock(node.wrapped.block)?.memory : undefined;
 }
 
 /**
@@ -103,16 +93,16 @@ export function estimateTrainingMemory(exp: Experiment, opts: { tableRows?: numb
     const info = report.nodes[node.id];
     if (!info) continue;
     const out = info.outputShape;
-    if (info.className === 'InputLayer' && out) inputFeatures = elems(out, 1, T) / T || 1;
+    if (getBlock(node.block)?.kind === 'input' && out) inputFeatures = elems(out, 1, T) / T || 1;
     perSample += elems(out, 1, T) * LAYER_FACTOR;
-    const rec = recurrentClass(node);
+    const rec = memoryNeeds(node);
     if (rec) {
       const src = (incoming.get(node.id) ?? [])[0];
       const inShape = src ? report.nodes[src]?.outputShape ?? null : null;
       const steps = inShape && inShape.length >= 3 && inShape[1] != null ? inShape[1] : T;
-      // State size per sample: the last axis of the output (for ConvLSTM2D, its whole map).
-      const stateSize = out ? (rec.cls === 'ConvLSTM2D' ? elems(out.length > 4 ? [null, ...out.slice(2)] : out, 1, T) : out[out.length - 1] ?? 1) : 1;
-      perSample += steps * stateSize * (RECURRENT_FACTOR[rec.cls] ?? 12);
+      // State size per sample: the last axis of the output, unless the block says otherwise (ConvLSTM2D: its whole map).
+      const stateSize = out ? (rec.stateSize ? rec.stateSize(out, T) : out[out.length - 1] ?? 1) : 1;
+      perSample += steps * stateSize * rec.bpttFactor;
     }
   }
   const perSampleBytes = perSample * 4 + T * inputFeatures * 4 * 3;

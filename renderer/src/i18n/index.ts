@@ -1,11 +1,13 @@
 /**
  * i18n: every JSON file in locales/<lang>/ is a namespace named after the file
- * (common.json -> 'common'). Persian is the default; the choice is saved by the engine
- * (settings.json) so it survives restarts in both the desktop app and browser mode.
+ * (common.json -> 'common'), plus the chart words shared with the exports (view-words.ts).
+ * Persian is the default; the choice is saved by the engine (settings.json) so it survives
+ * restarts in both the desktop app and browser mode. Numbers: shared/views/format.ts.
  */
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import type { Language } from '../../../shared/ipc/contract';
+import { withViewWords } from './view-words';
 
 const files = import.meta.glob('./locales/*/*.json', { eager: true, import: 'default' }) as Record<string, Record<string, unknown>>;
 
@@ -16,6 +18,7 @@ for (const [file, content] of Object.entries(files)) {
   const [, lang, ns] = m as unknown as [string, string, string];
   (resources[lang] ??= {})[ns] = content;
 }
+withViewWords(resources);
 
 export function applyDirection(lang: Language): void {
   document.documentElement.lang = lang;
@@ -32,11 +35,5 @@ void i18n.use(initReactI18next).init({
   returnNull: false,
 });
 applyDirection('fa');
-
-/** Numbers as people read them: Persian digits in Persian mode. */
-export function formatNumber(value: number, lang: string, opts: Intl.NumberFormatOptions = {}): string {
-  if (!Number.isFinite(value)) return String(value);
-  return new Intl.NumberFormat(lang === 'fa' ? 'fa-IR' : 'en-US', opts).format(value);
-}
 
 export default i18n;

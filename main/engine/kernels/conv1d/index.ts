@@ -7,6 +7,8 @@
  * sequence too big for the module's memory) goes to the stock implementation.
  * SEQLAB_FUSED=0 turns this off together with the recurrent kernels.
  */
+import '../setup';
+import { BLOCKS } from '../../../../shared/model';
 import { tf } from '../../platform/backend';
 import { ACTIVATION_CODES } from '../rnn/op';
 import { rnnWasm } from '../rnn/wasm';
@@ -44,6 +46,11 @@ export interface Pool1DLayerLike extends LayerLike {
 
 const FUSED = Symbol('seqlab.fusedConv');
 
+/** The layer classes these kernels serve (each block's `kernels.conv1d` / `kernels.pool1d`). */
+const layers = BLOCKS.filter((b) => b.kind !== 'input');
+const CONV_CLASSES = new Set(layers.filter((b) => b.kernels?.conv1d).map((b) => b.className));
+const POOL_CLASSES = new Map(layers.flatMap((b) => (b.kernels?.pool1d ? [[b.className, b.kernels.pool1d] as const] : [])));
+
 function wanted(): boolean {
   if (process.env.SEQLAB_FUSED === '0') return false;
   const b = tf.getBackend();
@@ -57,7 +64,7 @@ function single(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor | null {
 
 /** What the kernels need of a Conv1D layer, or null when they cannot run it. */
 export function conv1dSpec(layer: Conv1DLayerLike): (Conv1dSpec & { activationAfter: boolean }) | null {
-  if (layer.getClassName() !== 'Conv1D' || layer.dataFormat !== 'channelsLast') return null;
+  if (!CONV_CLASSES.has(layer.getClassName()) || layer.dataFormat !== 'channelsLast') return null;
   const d = Array.isArray(layer.dilationRate) ? layer.dilationRate[0] : layer.dilationRate;
   if ((d ?? 1) !== 1) return null;
   const padding = layer.padding;
@@ -111,10 +118,10 @@ export function fuseConv1dLayer(layer: Conv1DLayerLike): boolean {
 /** Replaces one MaxPooling1D or GlobalMaxPooling1D layer's call; returns whether it did. */
 export function fusePool1dLayer(layer: Pool1DLayerLike | LayerLike): boolean {
   if ((layer as LayerLike & { [FUSED]?: true })[FUSED]) return true;
-  const cls = layer.getClassName();
+  const kind = POOL_CLASSES.get(layer.getClassName());
   let spec: Pool1dSpec | 'global';
-  if (cls === 'GlobalMaxPooling1D') spec = 'global';
-  else if (cls === 'MaxPooling1D') {
+  if (kind === 'global') spec = 'global';
+  else if (kind === 'window') {
     const l = layer as Pool1DLayerLike;
     if (l.padding !== 'valid' && l.padding !== 'same') return false;
     spec = { poolSize: l.poolSize[0]!, stride: l.strides[0]!, padding: l.padding };
@@ -143,9 +150,9 @@ export function installFusedConv(model: tf.LayersModel): number {
   if (wanted() && rnnWasm()) {
     const visit = (layer: tf.layers.Layer): void => {
       const cls = layer.getClassName();
-      if (cls === 'Conv1D') {
+      if (CONV_CLASSES.has(cls)) {
         if (fuseConv1dLayer(layer as unknown as Conv1DLayerLike)) n++;
-      } else if (cls === 'MaxPooling1D' || cls === 'GlobalMaxPooling1D') {
+      } else if (POOL_CLASSES.has(cls)) {
         if (fusePool1dLayer(layer as unknown as LayerLike)) n++;
       } else if (cls === 'Sequential' || cls === 'Functional' || cls === 'Model') {
         for (const l of (layer as unknown as tf.LayersModel).layers) visit(l);

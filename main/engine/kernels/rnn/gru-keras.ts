@@ -20,6 +20,7 @@
  * 0 < recurrent_dropout < 1 are touched; without recurrent dropout tfjs is already right.
  * The fused kernels (assembly/rnn) follow the same semantics.
  */
+import { BLOCKS } from '../../../../shared/model';
 import { tf } from '../../platform/backend';
 
 type Masks = tf.Tensor | tf.Tensor[] | null;
@@ -98,15 +99,17 @@ export function patchGruCell(cell: GruCellLike): boolean {
   return true;
 }
 
+/** The layer classes whose cells get Keras's GRU step (each block's `kernels.kerasGruStep`). */
+const PATCHED_CLASSES = new Set(BLOCKS.filter((b) => b.kind !== 'input' && b.kernels?.kerasGruStep).map((b) => b.className));
+
 /** Patches the GRU cells (Bidirectional halves included) of a model; returns how many. */
 export function patchGruCells(model: tf.LayersModel): number {
   let n = 0;
   const visit = (layer: tf.layers.Layer): void => {
-    const cls = layer.getClassName();
-    if (cls === 'GRU') {
+    const bi = layer as unknown as { forwardLayer?: tf.layers.Layer; backwardLayer?: tf.layers.Layer };
+    if (PATCHED_CLASSES.has(layer.getClassName())) {
       if (patchGruCell((layer as unknown as { cell: GruCellLike }).cell)) n++;
-    } else if (cls === 'Bidirectional') {
-      const bi = layer as unknown as { forwardLayer: tf.layers.Layer; backwardLayer: tf.layers.Layer };
+    } else if (bi.forwardLayer && bi.backwardLayer) {
       visit(bi.forwardLayer);
       visit(bi.backwardLayer);
     }

@@ -16,10 +16,12 @@
  * that stay stock get the same semantics from gru-keras.ts (tfjs's own GRUCell differs).
  * SEQLAB_FUSED=0 in the environment turns the whole thing off.
  */
+import '../setup';
+import { BLOCKS } from '../../../../shared/model';
 import { mulberry32 } from '../../../../shared/random';
 import { tf } from '../../platform/backend';
 import { patchGruCells } from './gru-keras';
-import { ACTIVATION_CODES, fusedRnn, type CellKind, type DropoutMasks, type RnnSpec } from './op';
+import { ACTIVATION_CODES, GATES, fusedRnn, type CellKind, type DropoutMasks, type RnnSpec } from './op';
 import { loadRnnWasm, rnnWasm } from './wasm';
 import { installFusedConv } from '../conv1d';
 
@@ -50,7 +52,14 @@ export interface RnnLayerLike {
   call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[];
 }
 
-const CELLS = new Set<string>(['SimpleRNN', 'GRU', 'LSTM']);
+/** The layer classes the fused op serves, with their cell equations (each block's `kernels.rnn`). */
+const CELLS = new Map<string, CellKind>(BLOCKS.flatMap((b) => (b.kind !== 'input' && b.kernels?.rnn ? [[b.className, b.kernels.rnn] as const] : [])));
+
+/** A wrapper that holds two recurrent layers (Bidirectional): both are visited. */
+function halves(layer: tf.layers.Layer): tf.layers.Layer[] {
+  const bi = layer as unknown as { forwardLayer?: tf.layers.Layer; backwardLayer?: tf.layers.Layer };
+  return bi.forwardLayer && bi.backwardLayer ? [bi.forwardLayer, bi.backwardLayer] : [];
+}
 
 export interface FusedStatus {
   /** Whether the fused kernels are switched on and loaded for the current backend. */
@@ -81,13 +90,14 @@ function activationCode(a: { getClassName(): string } | null | undefined): numbe
 
 /** What the kernels need to know of a layer, or null when they cannot run it. */
 export function fusedSpec(layer: RnnLayerLike): RnnSpec | null {
-  const cls = layer.getClassName();
-  if (!CELLS.has(cls) || layer.stateful || layer.returnState) return null;
+  const kind = CELLS.get(layer.getClassName());
+  if (!kind || layer.stateful || layer.returnState) return null;
   const cell = layer.cell;
   const activation = activationCode(cell.activation);
-  const recurrentActivation = cls === 'SimpleRNN' ? 0 : activationCode(cell.recurrentActivation);
+  // a cell without gates (SimpleRNN) has no recurrent activation: code 0
+  const recurrentActivation = GATES[kind] > 1 ? activationCode(cell.recurrentActivation) : 0;
   if (activation === undefined || recurrentActivation === undefined) return null;
-  return { cell: cls as CellKind, units: cell.units, activation, recurrentActivation, returnSequences: layer.returnSequences, goBackwards: layer.goBackwards };
+  return { cell: kind, units: cell.units, activation, recurrentActivation, returnSequences: layer.returnSequences, goBackwards: layer.goBackwards };
 }
 
 function mask(rand: () => number, n: number, rate: number): Float32Array {
@@ -113,7 +123,7 @@ export function fuseLayer(layer: RnnLayerLike, seed: number): boolean {
   const original = layer.call.bind(layer);
   const rand = mulberry32(seed >>> 0);
   const cell = layer.cell;
-  const G = spec.cell === 'GRU' ? 3 : spec.cell === 'LSTM' ? 4 : 1;
+  const G = GATES[spec.cell];
   layer.call = (inputs, kwargs) => {
     const w = rnnWasm();
     const x = Array.isArray(inputs) ? (inputs.length === 1 ? inputs[0]! : null) : inputs;
@@ -172,14 +182,9 @@ export async function installFusedRnn(model: tf.LayersModel, seed = 0): Promise<
   let n = 0;
   let k = 0;
   const visit = (layer: tf.layers.Layer): void => {
-    const cls = layer.getClassName();
-    if (CELLS.has(cls)) {
+    if (CELLS.has(layer.getClassName())) {
       if (fuseLayer(layer as unknown as RnnLayerLike, seed + 9973 * ++k)) n++;
-    } else if (cls === 'Bidirectional') {
-      const bi = layer as unknown as { forwardLayer: tf.layers.Layer; backwardLayer: tf.layers.Layer };
-      visit(bi.forwardLayer);
-      visit(bi.backwardLayer);
-    }
+    } else halves(layer).forEach(visit);
   };
   for (const layer of model.layers) visit(layer);
   status = { active: true, layers: n };

@@ -36,7 +36,8 @@ export interface DropoutMasks {
   h: Float32Array | null;
 }
 
-const GATES: Record<CellKind, number> = { SimpleRNN: 1, GRU: 3, LSTM: 4 };
+/** Weight blocks per cell (the columns of its kernels are GATES x units). */
+export const GATES: Record<CellKind, number> = { SimpleRNN: 1, GRU: 3, LSTM: 4 };
 
 /**
  * CPU milliseconds spent in fused forward and backward passes since `enabled` was set

@@ -32,6 +32,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { AppError } from '../../../../shared/errors';
+import { BLOCKS } from '../../../../shared/model';
 import { tf } from '../../platform/backend';
 
 export const KERAS_VERSION = '2.15.0';
@@ -59,12 +60,8 @@ export function loadH5wasm(): Promise<H5Module> {
   return h5;
 }
 
-const RNN_CELLS: Record<string, string> = {
-  GRU: 'gru_cell',
-  LSTM: 'lstm_cell',
-  SimpleRNN: 'simple_rnn_cell',
-  ConvLSTM2D: 'conv_lstm_cell',
-};
+/** Our layer block of each Keras class: weight naming (h5Path) and Keras 2 config quirks (keras.explicit, keras.refuse). */
+const LAYER_BLOCKS = new Map(BLOCKS.filter((b) => b.kind !== 'input').map((b) => [b.className, b]));
 
 export interface KerasWeightEntry {
   layer: string;
@@ -93,17 +90,11 @@ export function kerasWeightEntries(model: tf.LayersModel): KerasWeightEntry[] {
     const className = layer.getClassName();
     const variables = layer.weights;
     const name = layer.name;
-    let names: string[];
-    const cellOf = (cls: string): string => (RNN_CELLS[cls] ? `${RNN_CELLS[cls]}/` : '');
-    if (RNN_CELLS[className]) {
-      names = variables.map((v) => `${name}/${RNN_CELLS[className]}/${shortName(v)}:0`);
-    } else if (className === 'Bidirectional') {
-      const inner = innerConfig(layer) ?? { className: 'RNN', name: 'rnn' };
-      const half = variables.length / 2;
-      names = variables.map((v, i) => `${name}/${i < half ? 'forward' : 'backward'}_${inner.name}/${cellOf(inner.className)}${shortName(v)}:0`);
-    } else {
-      names = variables.map((v) => `${name}/${shortName(v)}:0`);
-    }
+    const block = LAYER_BLOCKS.get(className);
+    // A wrapper names its weights after the wrapped layer (Bidirectional: forward_gru/gru_cell/...).
+    const inner = block?.wrapper ? innerConfig(layer) : null;
+    const wrapped = inner ? { block: LAYER_BLOCKS.get(inner.className), name: inner.name } : undefined;
+    const names = variables.map((v, i) => `${name}/${block?.h5Path?.(i, variables.length, wrapped) ?? ''}${shortName(v)}:0`);
     return { layer: name, className, names, variables };
   });
 }
@@ -125,13 +116,16 @@ function eachLayerConfig(node: unknown, visit: (className: string, config: Recor
 
 /**
  * The Keras 2 `model_config` of a tfjs model: `{ class_name, config }` as `model.to_json()`
- * writes it, with `reset_after: false` on every GRU (TF2 Keras would otherwise assume true).
+ * writes it, with each block's `keras.explicit` entries where tfjs leaves them out
+ * (`reset_after: false` on every GRU: TF2 Keras would otherwise assume true).
  */
 export function kerasTopology(model: tf.LayersModel): { class_name: string; config: Record<string, unknown> } {
   const json = model.toJSON(null, false) as unknown as { class_name: string; config: Record<string, unknown> };
   const topology = { class_name: json.class_name, config: JSON.parse(JSON.stringify(json.config)) as Record<string, unknown> };
   eachLayerConfig(topology, (cls, cfg) => {
-    if (cls === 'GRU' && cfg.reset_after == null) cfg.reset_after = false;
+    for (const [key, value] of Object.entries(LAYER_BLOCKS.get(cls)?.keras?.explicit ?? {})) {
+      if (cfg[key] == null) cfg[key] = structuredClone(value);
+    }
   });
   return topology;
 }
@@ -301,12 +295,12 @@ export async function readKerasH5(file: string): Promise<H5Contents> {
   }
 }
 
-/** Refuses what tfjs-layers 4.22 cannot build, with a code the window can translate. */
+/** Refuses what tfjs-layers 4.22 cannot build (each block's `keras.refuse`), with a code the window can translate. */
 export function checkImportable(topology: unknown): void {
   eachLayerConfig(topology, (cls, cfg) => {
-    if (cls === 'GRU' && cfg.reset_after === true) {
-      throw new AppError('E_MODEL_INVALID', { issue: 'gru_reset_after', layer: String(cfg.name ?? 'gru'), detail: 'GRU with reset_after=True (the TF2 default) is not supported; save it with reset_after=False' });
-    }
+    const block = LAYER_BLOCKS.get(cls);
+    const why = block?.keras?.refuse?.(cfg);
+    if (why) throw new AppError('E_MODEL_INVALID', { issue: why.issue, layer: String(cfg.name ?? block!.id), detail: why.detail });
   });
 }
 

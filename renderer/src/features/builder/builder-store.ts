@@ -116,7 +116,7 @@ export function addBlock(blockId: string, position?: XY): string | null {
   const s = get();
   const node: BuilderNode = { id: newId(), block: blockId, params: defaultParams(blockId) };
   if (def.wrapper && def.wraps && def.wraps.length > 0) {
-    const inner = def.wraps.includes('gru') ? 'gru' : def.wraps.includes('dense') ? 'dense' : def.wraps[0]!;
+    const inner = def.wrapsDefault ?? def.wraps[0]!;
     node.wrapped = { block: inner, params: defaultParams(inner) };
   }
   let from: BuilderNode | undefined;

@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { DataProgress } from '../../../../shared/ipc/data';
-import { api } from '../../api';
+import { on } from '../../engine-events';
 import './data.css';
 import { DatasetPicker } from './DatasetPicker';
 import { DatasetView } from './DatasetView';
@@ -24,9 +23,7 @@ export function DataPage() {
     void loadCatalog();
     // Describe what is selected (the builder may have chosen it); the engine keeps it loaded.
     void selectDataset(useData.getState().dataset);
-    const off = api.onEvent((name, payload) => {
-      if (name === 'data.progress') onDataProgress(payload as DataProgress);
-    });
+    const off = on('data.progress', onDataProgress);
     return () => {
       off();
     };

@@ -1,7 +1,8 @@
 import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DatasetRef } from '../../../../shared/experiment';
-import { formatNumber } from '../../i18n';
+import { formatNumber } from '../../../../shared/views/format';
+import { langOf } from '../../../../shared/views/text';
 import { clearImportError, importFile, selectDataset, setMissingPolicy, useData, type MissingPolicy } from './data-store';
 import { useDataFormat } from './format';
 
@@ -164,7 +165,7 @@ export function DatasetPicker() {
 export function ErrorText({ code, params }: { code: string; params: Record<string, string | number> }) {
   const { t, i18n } = useTranslation('dataUi');
   const p: Record<string, string | number> = {};
-  for (const [k, v] of Object.entries(params)) p[k] = typeof v === 'number' ? formatNumber(v, i18n.language) : v;
+  for (const [k, v] of Object.entries(params)) p[k] = typeof v === 'number' ? formatNumber(v, langOf(i18n.language)) : v;
   if (typeof p.kind === 'string' && i18n.exists(`data:valueKind.${p.kind}`)) p.kind = t(`data:valueKind.${p.kind}`);
   for (const ns of ['dataUi', 'data', 'common']) {
     if (i18n.exists(`${ns}:errors.${code}`)) return <p className="error-text">{t(`${ns}:errors.${code}`, p)}</p>;

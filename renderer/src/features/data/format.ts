@@ -1,18 +1,14 @@
 import { useTranslation } from 'react-i18next';
-import { formatNumber } from '../../i18n';
+import { formatValue } from '../../../../shared/views/format';
+import { langOf } from '../../../../shared/views/text';
 import { useFormat } from '../../use-format';
 
 /** Numbers, sizes and dates for the Data page, in the current language (Persian digits in Persian). */
 export function useDataFormat() {
   const { t, i18n } = useTranslation('dataUi');
   const f = useFormat();
-  const lang = i18n.language;
-  const value = (v: number | null | undefined): string => {
-    if (v == null || !Number.isFinite(v)) return '–';
-    const a = Math.abs(v);
-    const digits = a >= 1000 ? 1 : a >= 100 ? 2 : a >= 1 ? 3 : 4;
-    return formatNumber(v, lang, { maximumFractionDigits: digits });
-  };
+  const lang = langOf(i18n.language);
+  const value = (v: number | null | undefined): string => formatValue(v, lang);
   const bytes = (n: number): string => {
     if (n < 1024) return t('units.bytes', { n: f.int(n) });
     if (n < 1024 ** 2) return t('units.kib', { n: f.num(n / 1024, 1) });

@@ -7,8 +7,9 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { gruDims, gruSteps, type GruStep, type GruWeights } from '../../../../shared/gru';
-import { formatNumber, langOf } from './format';
-import type { Lang } from './types';
+import type { Language } from '../../../../shared/ipc/contract';
+import { formatPlain } from '../../../../shared/views/format';
+import { langOf } from '../../../../shared/views/text';
 import { mulberry32 } from '../../../../shared/random';
 
 export interface GateExplorerWeights {
@@ -95,7 +96,7 @@ const CELL_W = 18;
 const CELL_H = 15;
 const LABEL_W = 64;
 
-function Legend(props: { scale: Scale; lang: Lang; label: string; gradientId: string }) {
+function Legend(props: { scale: Scale; lang: Language; label: string; gradientId: string }) {
   const [lo, hi] = scaleRange(props.scale);
   const stops = [0, 0.25, 0.5, 0.75, 1];
   return (
@@ -108,9 +109,9 @@ function Legend(props: { scale: Scale; lang: Lang; label: string; gradientId: st
         </linearGradient>
       </defs>
       <rect x={10} y={2} width={160} height={10} fill={`url(#${props.gradientId})`} className="gx-legend-bar" />
-      <text x={10} y={24} textAnchor="middle" className="gx-tick">{formatNumber(lo, props.lang)}</text>
-      <text x={90} y={24} textAnchor="middle" className="gx-tick">{formatNumber((lo + hi) / 2, props.lang)}</text>
-      <text x={170} y={24} textAnchor="middle" className="gx-tick">{formatNumber(hi, props.lang)}</text>
+      <text x={10} y={24} textAnchor="middle" className="gx-tick">{formatPlain(lo, props.lang)}</text>
+      <text x={90} y={24} textAnchor="middle" className="gx-tick">{formatPlain((lo + hi) / 2, props.lang)}</text>
+      <text x={170} y={24} textAnchor="middle" className="gx-tick">{formatPlain(hi, props.lang)}</text>
     </svg>
   );
 }
@@ -123,7 +124,7 @@ function Heatmap(props: {
   rowLabel: (row: number) => string;
   step: number;
   scale: Scale;
-  lang: Lang;
+  lang: Language;
 }) {
   const { t } = useTranslation('lessons');
   const T = props.values.length;
@@ -145,9 +146,9 @@ function Heatmap(props: {
           {props.values.map((col, ti) =>
             col.map((v, r) => {
               const reached = ti <= props.step;
-              const stepText = formatNumber(ti + 1, props.lang);
+              const stepText = formatPlain(ti + 1, props.lang);
               const label = reached
-                ? t('explorer.cell', { name: props.name, row: props.rowLabel(r), step: stepText, value: formatNumber(v, props.lang, 3) })
+                ? t('explorer.cell', { name: props.name, row: props.rowLabel(r), step: stepText, value: formatPlain(v, props.lang, 3) })
                 : t('explorer.notYet', { name: props.name, row: props.rowLabel(r), step: stepText });
               return (
                 <rect
@@ -179,16 +180,16 @@ function Heatmap(props: {
               <path d="M 0 0 L 10 5 L 0 10 z" className="gx-axis-head" />
             </marker>
           </defs>
-          <text x={LABEL_W} y={rows * CELL_H + 20} className="gx-tick" textAnchor="start">{formatNumber(1, props.lang)}</text>
+          <text x={LABEL_W} y={rows * CELL_H + 20} className="gx-tick" textAnchor="start">{formatPlain(1, props.lang)}</text>
           <text x={LABEL_W + T * CELL_W - 2} y={rows * CELL_H + 20} className="gx-tick" textAnchor="end">
-            {`${t('explorer.time')} ${formatNumber(T, props.lang)}`}
+            {`${t('explorer.time')} ${formatPlain(T, props.lang)}`}
           </text>
         </svg>
         <Legend
           scale={props.scale}
           lang={props.lang}
           gradientId={`${props.id}-grad`}
-          label={t('explorer.legend', { min: formatNumber(lo, props.lang), max: formatNumber(hi, props.lang) })}
+          label={t('explorer.legend', { min: formatPlain(lo, props.lang), max: formatPlain(hi, props.lang) })}
         />
       </div>
     </figure>
@@ -243,7 +244,7 @@ export function GateExplorer(props: GateExplorerProps) {
   }
   if (total === 0) return null;
 
-  const n = (v: number) => formatNumber(v, lang);
+  const n = (v: number) => formatPlain(v, lang);
   const unitLabel = (r: number) => t('explorer.unit', { n: n(r + 1) });
   const featureLabel = (r: number) => t('explorer.feature', { n: n(r + 1) });
   const inputLimit = Math.max(1e-6, ...result.window.flat().map((v) => Math.abs(v)));

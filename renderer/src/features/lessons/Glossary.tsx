@@ -2,7 +2,8 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { GLOSSARY } from './glossary-data';
 import { RichText } from './Tex';
-import { formatNumber, langOf } from './format';
+import { formatPlain } from '../../../../shared/views/format';
+import { langOf } from '../../../../shared/views/text';
 import type { GlossaryEntry } from './types';
 
 /** Fold Persian/Arabic letter variants, ZWNJ and case so a search finds what people type. */
@@ -51,7 +52,7 @@ export function Glossary(props: { only?: string[]; compact?: boolean }) {
             aria-label={t('glossary.search')}
             dir="auto"
           />
-          <span className="glossary-count">{t('glossary.count', { n: formatNumber(entries.length, lang) })}</span>
+          <span className="glossary-count">{t('glossary.count', { n: formatPlain(entries.length, lang) })}</span>
         </div>
       )}
       {entries.length === 0 ? (

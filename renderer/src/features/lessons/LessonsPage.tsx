@@ -7,8 +7,10 @@ import { Diagram } from './diagrams';
 import { GateExplorer, type GateExplorerProps } from './GateExplorer';
 import { Glossary } from './Glossary';
 import { Formula, RichText } from './Tex';
-import { formatNumber, langOf } from './format';
-import type { Lang, Lesson, Section } from './types';
+import type { Language } from '../../../../shared/ipc/contract';
+import { formatPlain } from '../../../../shared/views/format';
+import { langOf } from '../../../../shared/views/text';
+import type { Lesson, Section } from './types';
 
 /** Plain text of a marked-up string, for aria labels and titles. */
 function plain(s: string): string {
@@ -17,7 +19,7 @@ function plain(s: string): string {
 
 const CALLOUT_KEY = { info: 'callout.info', warning: 'callout.warning', history: 'callout.history' } as const;
 
-function SectionView(props: { section: Section; lang: Lang; onOpenPreset: (presetId: string) => void; explorer?: GateExplorerProps }) {
+function SectionView(props: { section: Section; lang: Language; onOpenPreset: (presetId: string) => void; explorer?: GateExplorerProps }) {
   const { t } = useTranslation('lessons');
   const { section: s, lang } = props;
   switch (s.kind) {
@@ -73,7 +75,7 @@ function SectionView(props: { section: Section; lang: Lang; onOpenPreset: (prese
   }
 }
 
-function LessonView(props: { lesson: Lesson; lang: Lang; onOpenPreset: (presetId: string) => void; onGo: (index: number) => void; index: number; explorer?: GateExplorerProps }) {
+function LessonView(props: { lesson: Lesson; lang: Language; onOpenPreset: (presetId: string) => void; onGo: (index: number) => void; index: number; explorer?: GateExplorerProps }) {
   const { t } = useTranslation('lessons');
   const { lesson, lang, index } = props;
   const prev = LESSONS[index - 1];
@@ -81,7 +83,7 @@ function LessonView(props: { lesson: Lesson; lang: Lang; onOpenPreset: (presetId
   return (
     <article className="lesson-view" aria-labelledby={`lesson-title-${lesson.id}`}>
       <header className="lesson-header">
-        <div className="lesson-number">{t('lessonNumber', { n: formatNumber(lesson.number, lang) })}</div>
+        <div className="lesson-number">{t('lessonNumber', { n: formatPlain(lesson.number, lang) })}</div>
         <h2 id={`lesson-title-${lesson.id}`} className="lesson-title"><RichText text={lesson.title[lang]} /></h2>
         <p className="lesson-summary"><RichText text={lesson.summary[lang]} /></p>
         <div className="lesson-presets">
@@ -143,7 +145,7 @@ export function LessonsPage(props: { onOpenPreset: (presetId: string) => void; e
                   setShowGlossary(false);
                 }}
               >
-                <span className="lessons-nav-number">{formatNumber(l.number, lang)}</span>
+                <span className="lessons-nav-number">{formatPlain(l.number, lang)}</span>
                 <span className="lessons-nav-text">{plain(l.title[lang])}</span>
               </button>
             </li>

@@ -7,8 +7,9 @@
  * mirrored x (text itself is never flipped). Vertical axes are unaffected by the flip.
  */
 import { createContext, useContext, useId, type ReactNode } from 'react';
-import type { Bi, DiagramId, Lang } from './types';
-import { formatNumber } from './format';
+import type { Language } from '../../../../shared/ipc/contract';
+import { formatPlain } from '../../../../shared/views/format';
+import type { Bi, DiagramId } from './types';
 
 /** Which diagrams are mirrored in RTL (only those where left-right has no meaning). */
 export const MIRRORED_IN_RTL: Record<DiagramId, boolean> = {
@@ -68,7 +69,7 @@ const L = {
 } satisfies Record<string, Bi>;
 type LabelKey = keyof typeof L;
 
-interface Ctx { lang: Lang; mirror: boolean; width: number; marker: string }
+interface Ctx { lang: Language; mirror: boolean; width: number; marker: string }
 const DiagramCtx = createContext<Ctx>({ lang: 'en', mirror: false, width: 0, marker: '' });
 
 function useLabel(): (k: LabelKey) => string {
@@ -113,7 +114,7 @@ function TimeAxis(props: { y: number; x1: number; x2: number }) {
   );
 }
 
-function Frame(props: { id: DiagramId; lang: Lang; title: string; width: number; height: number; shapes: ReactNode; labels: ReactNode }) {
+function Frame(props: { id: DiagramId; lang: Language; title: string; width: number; height: number; shapes: ReactNode; labels: ReactNode }) {
   const marker = `dg-arrow-${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
   const mirror = props.lang === 'fa' && MIRRORED_IN_RTL[props.id];
   const ctx: Ctx = { lang: props.lang, mirror, width: props.width, marker };
@@ -145,7 +146,7 @@ const sub = (n: number) => String(n).replace(/\d/g, (d) => '₀₁₂₃₄₅�
 
 // ---------------------------------------------------------------------------------------------
 
-function RnnUnrolled(p: { lang: Lang; title: string }) {
+function RnnUnrolled(p: { lang: Language; title: string }) {
   const xs = [70, 190, 310, 430, 550];
   const names = ['ₜ₋₂', 'ₜ₋₁', 'ₜ', 'ₜ₊₁', 'ₜ₊₂'];
   return (
@@ -175,7 +176,7 @@ function RnnUnrolled(p: { lang: Lang; title: string }) {
   );
 }
 
-function GruCell(p: { lang: Lang; title: string }) {
+function GruCell(p: { lang: Language; title: string }) {
   const l = (k: LabelKey) => L[k][p.lang];
   return (
     <Frame id="gru-cell" lang={p.lang} title={p.title} width={640} height={280}
@@ -222,7 +223,7 @@ function GruCell(p: { lang: Lang; title: string }) {
   );
 }
 
-function Bidirectional(p: { lang: Lang; title: string }) {
+function Bidirectional(p: { lang: Language; title: string }) {
   const l = (k: LabelKey) => L[k][p.lang];
   const xs = [150, 255, 360, 465, 570];
   return (
@@ -259,7 +260,7 @@ function Bidirectional(p: { lang: Lang; title: string }) {
   );
 }
 
-function Stacked(p: { lang: Lang; title: string }) {
+function Stacked(p: { lang: Language; title: string }) {
   const xs = [150, 260, 370, 480, 590];
   const ys = [200, 130, 60];
   const l = (k: LabelKey) => L[k][p.lang];
@@ -278,7 +279,7 @@ function Stacked(p: { lang: Lang; title: string }) {
       </>}
       labels={<>
         {ys.map((y, li) => (
-          <T key={li} x={10} y={y} anchor="start" cls="dg-small">{`${l('layer')} ${formatNumber(li + 1, p.lang)}`}</T>
+          <T key={li} x={10} y={y} anchor="start" cls="dg-small">{`${l('layer')} ${formatPlain(li + 1, p.lang)}`}</T>
         ))}
         {xs.map((x, i) => <T key={i} x={x} y={265} cls="dg-text dg-math" ltr>{`x${sub(i + 1)}`}</T>)}
         <T x={10} y={165} anchor="start" cls="dg-small dg-mono" ltr>{l('allSteps')}</T>
@@ -288,7 +289,7 @@ function Stacked(p: { lang: Lang; title: string }) {
   );
 }
 
-function Conv1D(p: { lang: Lang; title: string }) {
+function Conv1D(p: { lang: Language; title: string }) {
   const l = (k: LabelKey) => L[k][p.lang];
   const n = 18;
   const cw = 32;
@@ -324,7 +325,7 @@ function Conv1D(p: { lang: Lang; title: string }) {
   );
 }
 
-function ConvGru(p: { lang: Lang; title: string }) {
+function ConvGru(p: { lang: Language; title: string }) {
   const l = (k: LabelKey) => L[k][p.lang];
   const x0 = 40;
   const long = 48;
@@ -361,7 +362,7 @@ function ConvGru(p: { lang: Lang; title: string }) {
   );
 }
 
-function Captioning(p: { lang: Lang; title: string }) {
+function Captioning(p: { lang: Language; title: string }) {
   const l = (k: LabelKey) => L[k][p.lang];
   const xs = [290, 380, 470, 560];
   const inputs = [l('start'), 'w₁', 'w₂', 'w₃'];
@@ -401,7 +402,7 @@ function Captioning(p: { lang: Lang; title: string }) {
   );
 }
 
-function Video(p: { lang: Lang; title: string }) {
+function Video(p: { lang: Language; title: string }) {
   const l = (k: LabelKey) => L[k][p.lang];
   const xs = [110, 220, 330, 440, 550];
   return (
@@ -433,7 +434,7 @@ function Video(p: { lang: Lang; title: string }) {
   );
 }
 
-function Representation(p: { lang: Lang; title: string }) {
+function Representation(p: { lang: Language; title: string }) {
   const l = (k: LabelKey) => L[k][p.lang];
   const inner = Array.from({ length: 12 }, (_, i) => (i / 12) * 2 * Math.PI);
   const outer = Array.from({ length: 20 }, (_, i) => (i / 20) * 2 * Math.PI + 0.1);
@@ -461,7 +462,7 @@ function Representation(p: { lang: Lang; title: string }) {
   );
 }
 
-function LayerwisePretraining(p: { lang: Lang; title: string }) {
+function LayerwisePretraining(p: { lang: Language; title: string }) {
   const l = (k: LabelKey) => L[k][p.lang];
   // Three stages side by side (reading order only), each a vertical stack: input at the bottom.
   const stage = (cx: number, layers: { label: string; cls: string }[]) =>
@@ -502,7 +503,7 @@ function LayerwisePretraining(p: { lang: Lang; title: string }) {
   );
 }
 
-const DIAGRAMS: Record<DiagramId, (p: { lang: Lang; title: string }) => ReactNode> = {
+const DIAGRAMS: Record<DiagramId, (p: { lang: Language; title: string }) => ReactNode> = {
   'rnn-unrolled': RnnUnrolled,
   'gru-cell': GruCell,
   bidirectional: Bidirectional,
@@ -515,7 +516,7 @@ const DIAGRAMS: Record<DiagramId, (p: { lang: Lang; title: string }) => ReactNod
   'layerwise-pretraining': LayerwisePretraining,
 };
 
-export function Diagram(props: { id: DiagramId; lang: Lang; title: string }) {
+export function Diagram(props: { id: DiagramId; lang: Language; title: string }) {
   const Component = DIAGRAMS[props.id];
   return <Component lang={props.lang} title={props.title} />;
 }

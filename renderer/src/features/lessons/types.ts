@@ -6,8 +6,6 @@
  *   `...`    code (layer names, arguments), rendered left to right
  */
 
-export type Lang = 'en' | 'fa';
-
 /** A text in both languages. Persian uses Persian digits where people read numbers. */
 export interface Bi {
   en: string;

@@ -3,10 +3,9 @@ import * as echarts from 'echarts/core';
 import { LineChart, BarChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, MarkLineComponent, MarkPointComponent, TooltipComponent, TitleComponent } from 'echarts/components';
 import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
+import type { ChartOption } from '../../../../shared/views/charts';
 
 echarts.use([LineChart, BarChart, GridComponent, LegendComponent, MarkLineComponent, MarkPointComponent, TooltipComponent, TitleComponent, SVGRenderer, CanvasRenderer]);
-
-export type ChartOption = echarts.EChartsCoreOption;
 
 /**
  * A chart (Apache ECharts, SVG renderer: crisp, exportable as SVG and PNG). Always laid

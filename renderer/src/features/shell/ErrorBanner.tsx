@@ -1,11 +1,13 @@
 import { useTranslation } from 'react-i18next';
-import i18n, { formatNumber } from '../../i18n';
+import { formatNumber } from '../../../../shared/views/format';
+import { langOf } from '../../../../shared/views/text';
+import i18n from '../../i18n';
 import { clearError, useApp } from '../../store';
 
 /** Data (CSV import) errors: line numbers in the language's digits, the kind of bad value as a word. */
 function dataParams(params: Record<string, string | number>): Record<string, string | number> {
   const out: Record<string, string | number> = {};
-  for (const [k, v] of Object.entries(params)) out[k] = typeof v === 'number' ? formatNumber(v, i18n.language) : v;
+  for (const [k, v] of Object.entries(params)) out[k] = typeof v === 'number' ? formatNumber(v, langOf(i18n.language)) : v;
   if (typeof params.kind === 'string') out.kind = i18n.t(`data:valueKind.${params.kind}`, { defaultValue: params.kind });
   return out;
 }

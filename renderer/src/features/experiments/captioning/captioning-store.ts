@@ -10,6 +10,7 @@ import type {
   CaptionModel, CaptionProgressSchema, CaptionSampleSchema, CaptionSize, PlacedShapeSchema, captioningChannels,
 } from '../../../../../shared/ipc/captioning';
 import { api } from '../../../api';
+import { onJob } from '../../../engine-events';
 import { toUiError, useApp, type UiError } from '../../../store';
 
 export type CaptionProgress = z.infer<typeof CaptionProgressSchema>;
@@ -102,26 +103,34 @@ let wired = false;
 export function wireCaptioning(): void {
   if (wired) return;
   wired = true;
-  api.onEvent((name, payload) => {
-    const s = get();
-    if (name === 'captioning.progress') {
-      const p = payload as CaptionProgress;
-      if (p.runId === s.runId) set({ progress: p });
-    } else if (name === 'captioning.epoch') {
-      const e = payload as { runId: string; epoch: number; loss: number };
+  onJob('captioning', {
+    progress: (p) => {
+      if (p.runId === get().runId) set({ progress: p });
+    },
+    epoch: (e) => {
+      const s = get();
       if (e.runId === s.runId) set({ losses: [...s.losses, e.loss] });
-    } else if (name === 'captioning.done') {
-      const d = payload as { runId: string; status: 'completed' | 'stopped' | 'failed'; model: CaptionModel | null; error?: UiError };
+    },
+    end: (d) => {
+      const s = get();
       if (d.runId !== s.runId) return;
-      set({ status: 'idle', progress: null, model: d.model ?? s.model, ended: d.status === 'completed' ? null : d.status, error: d.error ?? null });
-      if (d.error) useApp.setState({ error: d.error });
+      const error = d.error ? { code: d.error.code, params: d.error.params ?? {} } : null;
+      set({ status: 'idle', progress: null, model: d.model ?? s.model, ended: d.status === 'completed' ? null : d.status, error });
+      if (error) useApp.setState({ error });
       if (d.model) {
         set({ result: null, source: null });
         void loadSamples().then(() => {
           if (get().samples.length > 0) void captionImage({ kind: 'test', index: 0 });
         });
       }
-    }
+    },
+    // No report: the engine crashed during the job.
+    failed: (f, jobId) => {
+      if (f.done || jobId !== get().runId) return;
+      const error = { code: f.error.code, params: f.error.params ?? {} };
+      set({ status: 'idle', progress: null, ended: 'failed', error });
+      useApp.setState({ error });
+    },
   });
   void api
     .invoke('captioning.state', {})

@@ -8,6 +8,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ScatterChart } from 'echarts/charts';
+import { langOf } from '../../../../../shared/views/text';
 import { PRETRAIN_LABELS, PRETRAIN_MAX_SEEDS, PRETRAIN_SIZE_NAMES, type PretrainConfig, type PretrainResult, type PretrainStage } from '../../../../../shared/ipc/pretrain';
 import { Chart, echarts } from '../../runs/Chart';
 import { useFormat } from '../../../use-format';
@@ -43,7 +44,7 @@ function useChartText(): PretrainChartText {
   const f = useFormat();
   return useMemo(
     () => ({
-      lang: i18n.language,
+      lang: langOf(i18n.language),
       epoch: t('chart.epoch'),
       accuracy: t('chart.accuracy'),
       loss: t('chart.loss'),

@@ -1,9 +1,10 @@
 /** Chart options of the pretraining tab: learning curves (mean over seeds) and the PCA scatter. */
-import { formatNumber } from '../../../i18n';
-import type { ChartOption } from '../../runs/Chart';
+import type { Language } from '../../../../../shared/ipc/contract';
+import type { ChartOption } from '../../../../../shared/views/charts';
+import { formatNumber } from '../../../../../shared/views/format';
 
 export interface PretrainChartText {
-  lang: string;
+  lang: Language;
   epoch: string;
   accuracy: string;
   loss: string;

@@ -6,6 +6,7 @@
 import { create } from 'zustand';
 import type { PretrainConfig, PretrainEpoch, PretrainProgress, PretrainResult, PretrainStage } from '../../../../../shared/ipc/pretrain';
 import { api } from '../../../api';
+import { onJob } from '../../../engine-events';
 import { toUiError, useApp, type UiError } from '../../../store';
 
 export interface PretrainState {
@@ -46,35 +47,33 @@ let wired = false;
 export function wirePretrain(): void {
   if (wired) return;
   wired = true;
-  api.onEvent((name, payload) => {
-    const s = get();
-    if (name === 'pretrain.progress') {
-      const p = payload as PretrainProgress;
-      if (p.runId === s.runId) set({ progress: p });
-    } else if (name === 'pretrain.stage') {
-      const st = payload as PretrainStage;
+  onJob('pretrain', {
+    progress: (p) => {
+      if (p.runId === get().runId) set({ progress: p });
+    },
+    result: (st) => {
+      const s = get();
       if (st.runId !== s.runId) return;
       // A new seed starts its stages over.
       const kept = s.stages.filter((x) => x.seedIndex === st.seedIndex && x.stage !== st.stage);
       set({ stages: [...kept, st].sort((a, b) => a.stage - b.stage) });
-    } else if (name === 'pretrain.epoch') {
-      const e = payload as PretrainEpoch;
+    },
+    epoch: (e) => {
+      const s = get();
       if (e.runId === s.runId) set({ epochs: [...s.epochs, e] });
-    } else if (name === 'engine.status') {
-      // A crashed engine never sends pretrain.done: the run is over.
-      if ((payload as { state: string }).state === 'crashed' && s.status !== 'idle') set({ status: 'idle', progress: null, ended: 'failed' });
-    } else if (name === 'pretrain.done') {
-      const d = payload as { runId: string; status: 'completed' | 'stopped' | 'failed'; result?: PretrainResult; error?: UiError };
+    },
+    end: (d) => {
+      const s = get();
       if (d.runId !== s.runId) return;
-      set({
-        status: 'idle',
-        progress: null,
-        result: d.result ?? s.result,
-        ended: d.status === 'completed' ? null : d.status,
-        error: d.error ?? null,
-      });
-      if (d.error) useApp.setState({ error: d.error });
-    }
+      const error = d.error ? { code: d.error.code, params: d.error.params ?? {} } : null;
+      set({ status: 'idle', progress: null, result: d.result ?? s.result, ended: d.status === 'completed' ? null : d.status, error });
+      if (error) useApp.setState({ error });
+    },
+    // No report: the engine crashed during the job.
+    failed: (f, jobId) => {
+      if (f.done || jobId !== get().runId) return;
+      set({ status: 'idle', progress: null, ended: 'failed' });
+    },
   });
   // A result from earlier in this engine session (the window was reloaded).
   void api

@@ -7,6 +7,7 @@
 import { create } from 'zustand';
 import type { VideoClip, VideoDone, VideoModelId, VideoModelResult, VideoProgress, VideoSizeName } from '../../../../../shared/ipc/video';
 import { api } from '../../../api';
+import { onJob } from '../../../engine-events';
 import { toUiError, type UiError } from '../../../store';
 
 export interface VideoState {
@@ -45,23 +46,29 @@ let wired = false;
 export function wireVideo(): void {
   if (wired) return;
   wired = true;
-  api.onEvent((name, payload) => {
-    const s = get();
-    if (name === 'video.progress') {
-      const p = payload as VideoProgress;
+  onJob('video', {
+    progress: (p) => {
+      const s = get();
       if (s.runId === null || p.runId !== s.runId) return;
       set({ progress: { ...s.progress, [p.model]: p }, status: s.status === 'starting' ? 'running' : s.status });
-    } else if (name === 'video.model') {
-      const r = payload as VideoModelResult & { runId: string };
+    },
+    result: (r) => {
+      const s = get();
       if (r.runId !== s.runId) return;
       const { runId: _runId, ...result } = r;
       set({ finished: [...s.finished.filter((x) => x.model !== r.model), result] });
-    } else if (name === 'video.done') {
-      const d = payload as VideoDone;
+    },
+    end: (d) => {
+      const s = get();
       if (s.runId !== null && d.runId !== s.runId) return;
       set({ done: d, status: 'idle', runId: d.runId, error: d.error ? { code: d.error.code, params: d.error.params ?? {} } : null });
       void loadClip(0);
-    }
+    },
+    // No report: the engine crashed during the job.
+    failed: (f, jobId) => {
+      if (f.done || jobId !== get().runId) return;
+      set({ status: 'idle', error: { code: f.error.code, params: f.error.params ?? {} } });
+    },
   });
   void api
     .invoke('video.last', {})

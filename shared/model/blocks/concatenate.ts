@@ -1,0 +1,26 @@
+import { isFailure, mergeInputs } from './merge-family';
+import { L } from './params';
+import { fail, num } from './shape-kit';
+import type { BlockDef } from './types';
+
+export const concatenate: BlockDef = {
+  id: 'concatenate', className: 'Concatenate', kind: 'merge', wrapper: false, lesson: 'captioning', arity: { min: 2, max: 16 },
+  name: L('الحاق', 'Concatenate'),
+  help: L('چند ورودی را در امتداد یک محور کنار هم می‌گذارد؛ بقیهٔ محورها باید یکسان باشند.', 'Joins several inputs along one axis; all other axes must match.'),
+  params: [{ name: 'axis', type: 'int', default: -1, min: -8, max: 8, label: L('محور', 'Axis') }],
+  merge: (p, ins, times) => {
+    const m = mergeInputs(ins, times);
+    if (isFailure(m)) return m;
+    const rawAxis = num(p, 'axis');
+    const axis = rawAxis < 0 ? m.rank + rawAxis : rawAxis;
+    if (axis <= 0 || axis >= m.rank) return fail('param_invalid', { param: 'axis', value: rawAxis });
+    for (let i = 1; i < m.rank; i++) {
+      if (i === axis) continue;
+      if (ins.some((s) => s[i] !== ins[0]![i])) return fail('merge_shape_mismatch', { shapes: m.text });
+    }
+    const out = [...ins[0]!];
+    out[axis] = ins.some((s) => s[axis] === null) ? null : ins.reduce((a, s) => a + (s[axis] as number), 0);
+    // joined along the time axis: the result has none
+    return { shape: out, timeAxis: m.sameTime === axis ? null : m.sameTime, trainable: 0, nonTrainable: 0, issues: [] };
+  },
+};

@@ -1,0 +1,12 @@
+import { ONE, L } from './params';
+import { ok } from './shape-kit';
+import type { BlockDef } from './types';
+
+export const dropout: BlockDef = {
+  id: 'dropout', className: 'Dropout', kind: 'core', wrapper: false, lesson: 'core', arity: ONE,
+  name: L('دراپ‌اوت', 'Dropout'),
+  help: L('هنگام آموزش بخشی از مقادیر را تصادفی صفر می‌کند؛ شکل تغییر نمی‌کند.', 'Zeroes a random fraction of values during training; the shape does not change.'),
+  params: [{ name: 'rate', type: 'float', default: 0.5, min: 0, max: 0.99, label: L('نسبت حذف', 'Rate') }],
+  output: (_p, s, t) => ok([...s], t),
+  seedsDropout: true,
+};

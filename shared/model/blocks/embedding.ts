@@ -1,0 +1,19 @@
+import { ONE, L } from './params';
+import { fail, formatShape, num, ok } from './shape-kit';
+import type { BlockDef } from './types';
+
+export const embedding: BlockDef = {
+  id: 'embedding', className: 'Embedding', kind: 'core', wrapper: false, lesson: 'captioning', arity: ONE,
+  name: L('بازنمایی واژه (Embedding)', 'Embedding'),
+  help: L('هر شمارهٔ واژه را با یک بردار آموختنی جایگزین می‌کند: (None, L) ← (None, L, بُعد بازنمایی).', 'Replaces each word id by a learned vector: (None, L) -> (None, L, output_dim).'),
+  params: [
+    { name: 'input_dim', type: 'int', default: 1000, min: 1, max: 1_000_000, label: L('اندازهٔ واژگان', 'Vocabulary size') },
+    { name: 'output_dim', type: 'int', default: 64, min: 1, max: 4096, label: L('بُعد بازنمایی', 'Embedding size') },
+  ],
+  output: (p, s) => {
+    if (s.length !== 2) return fail('needs_tokens', { shape: formatShape(s), rank: s.length });
+    return ok([null, s[1] ?? null, num(p, 'output_dim')], 1, num(p, 'input_dim') * num(p, 'output_dim'));
+  },
+  readsTokens: true,
+  initializers: { embeddings_initializer: 'RandomUniform' },
+};

@@ -1,0 +1,26 @@
+import { ONE, L, epsilon } from './params';
+import { needFeatures, ok } from './shape-kit';
+import type { BlockDef } from './types';
+
+export const layerNormalization: BlockDef = {
+  id: 'layer_normalization', className: 'LayerNormalization', kind: 'core', wrapper: false, lesson: 'core', arity: ONE,
+  name: L('نرمال‌سازی لایه‌ای', 'LayerNormalization'),
+  help: L('هر نمونه را جدا، روی محور آخر و با میانگین و واریانس خودش، نرمال می‌کند (بدون آمار دسته)؛ شکل تغییر نمی‌کند (۲c پارامتر: gamma و beta).', 'Normalises each sample on its own over the last axis (no batch statistics); the shape stays (2c parameters: gamma and beta).'),
+  params: [
+    epsilon,
+    { name: 'center', type: 'bool', default: true, label: L('افزودن beta (جابه‌جایی)', 'Center (add beta)') },
+    { name: 'scale', type: 'bool', default: true, label: L('ضرب در gamma (مقیاس)', 'Scale (multiply by gamma)') },
+  ],
+  // gamma (scale) and beta (center), one value per feature of the last axis; no moving statistics
+  output: (p, s, t) => {
+    const weights = p.scale === true || p.center === true;
+    // gamma and beta need the size of the last axis; without them any size will do
+    const bad = weights ? needFeatures(s) : null;
+    if (bad) return bad;
+    const c = s[s.length - 1] ?? 0;
+    // tfjs 4.22 normalises with its batchNormalization op, which stops at rank 4 (a video tensor fails when it runs)
+    const issues = s.length > 4 ? [{ code: 'rank_unsupported' as const, params: { rank: s.length, max: 4 } }] : [];
+    return ok([...s], t, (p.scale === true ? c : 0) + (p.center === true ? c : 0), 0, issues);
+  },
+  keras: { fixed: { axis: -1 } },
+};

@@ -1,0 +1,18 @@
+import { ONE, L, RECURRENT_INIT, activation, dropout, goBackwards, recurrentActivation, recurrentDropout, returnSequences, units } from './params';
+import { RNN_FIXED, cellPath, rnnRule } from './recurrent-family';
+import type { BlockDef } from './types';
+
+export const lstm: BlockDef = {
+  id: 'lstm', className: 'LSTM', kind: 'recurrent', wrapper: false, lesson: 'lstm-gru', arity: ONE,
+  name: L('حافظهٔ کوتاه‌مدتِ طولانی (LSTM)', 'LSTM'),
+  help: L('بازگشتی با سلول حافظه و سه دروازه: (None, T, d) ← (None, واحدها)، یا (None, T, واحدها) با برگرداندن دنباله.', 'Recurrent layer with a memory cell and three gates: (None, T, d) -> (None, units), or (None, T, units) with return_sequences.'),
+  params: [units(32), activation('tanh'), recurrentActivation, dropout, recurrentDropout, returnSequences, goBackwards],
+  // four weight blocks, columns [i, f, c, o] as Keras stores them
+  output: rnnRule(4),
+  keras: { fixed: RNN_FIXED },
+  initializers: RECURRENT_INIT,
+  kernels: { rnn: 'LSTM' },
+  h5Path: cellPath('lstm_cell'),
+  // tf.profile, tfjs 4.22, T=120, batch 64, 14 features, 64 units: about 107 values per unit and step
+  memory: { bpttFactor: 112 },
+};

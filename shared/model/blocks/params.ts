@@ -1,0 +1,42 @@
+/** Parameter definitions and text shared by several blocks. */
+import type { Bilingual, ParamDef } from './types';
+
+export const L = (fa: string, en: string): Bilingual => ({ fa, en });
+
+export const ACTIVATIONS = ['linear', 'relu', 'tanh', 'sigmoid', 'hard_sigmoid', 'softmax', 'elu', 'selu', 'softplus', 'softsign'] as const;
+export const RECURRENT_ACTIVATIONS = ['hard_sigmoid', 'sigmoid', 'tanh', 'relu', 'linear'] as const;
+
+/** Exactly one incoming edge. */
+export const ONE = { min: 1, max: 1 } as const;
+
+export const units = (def: number): ParamDef => ({ name: 'units', type: 'int', default: def, min: 1, max: 4096, label: L('تعداد واحدها', 'Units') });
+export const activation = (def: string): ParamDef => ({ name: 'activation', type: 'enum', default: def, options: ACTIVATIONS, label: L('تابع فعال‌سازی', 'Activation') });
+export const recurrentActivation: ParamDef = {
+  name: 'recurrent_activation', type: 'enum', default: 'hard_sigmoid', options: RECURRENT_ACTIVATIONS,
+  label: L('فعال‌سازی دروازه‌ها', 'Recurrent (gate) activation'),
+};
+export const dropout: ParamDef = { name: 'dropout', type: 'float', default: 0, min: 0, max: 0.99, label: L('دراپ‌اوت ورودی', 'Input dropout') };
+export const recurrentDropout: ParamDef = { name: 'recurrent_dropout', type: 'float', default: 0, min: 0, max: 0.99, label: L('دراپ‌اوت حالت بازگشتی', 'Recurrent dropout') };
+export const returnSequences: ParamDef = { name: 'return_sequences', type: 'bool', default: false, label: L('برگرداندن کل دنباله', 'Return the whole sequence') };
+export const goBackwards: ParamDef = { name: 'go_backwards', type: 'bool', default: false, label: L('پیمایش از آخر به اول', 'Process backwards') };
+export const filters = (def: number): ParamDef => ({ name: 'filters', type: 'int', default: def, min: 1, max: 4096, label: L('تعداد فیلترها', 'Filters') });
+export const padding = (withCausal: boolean): ParamDef => ({
+  name: 'padding', type: 'enum', default: 'valid', options: withCausal ? ['valid', 'same', 'causal'] : ['valid', 'same'],
+  label: L('لایه‌گذاری (پدینگ)', 'Padding'),
+});
+export const shapeParam = (name: string, rank: number, def: number | null, label: Bilingual, nullable = false): ParamDef => ({
+  name, type: 'shape', rank, default: def === null ? null : Array.from({ length: rank }, () => def), min: 1, max: 1024, nullable, label,
+});
+export const kernelLabel = L('اندازهٔ هسته', 'Kernel size');
+export const stridesLabel = L('گام', 'Strides');
+export const poolLabel = L('اندازهٔ پنجرهٔ ادغام', 'Pool size');
+export const poolStridesLabel = L('گام (خالی = برابر پنجره)', 'Strides (empty = pool size)');
+/** One axis of an input block's shape. */
+export const dim = (name: string, def: number | null, label: Bilingual, nullable = false): ParamDef => ({
+  name, type: 'int', default: def, min: 1, max: 100_000, nullable, label,
+});
+export const epsilon: ParamDef = { name: 'epsilon', type: 'float', default: 0.001, min: 0, max: 1, label: L('اپسیلون', 'Epsilon') };
+
+/** Default random initializers (Keras 2 / tfjs): a layer with a kernel, one with a recurrent kernel too. */
+export const KERNEL_INIT = { kernel_initializer: 'GlorotUniform' } as const;
+export const RECURRENT_INIT = { kernel_initializer: 'GlorotUniform', recurrent_initializer: 'Orthogonal' } as const;

@@ -1,0 +1,17 @@
+import { ONE, L, RECURRENT_INIT, activation, dropout, goBackwards, recurrentDropout, returnSequences, units } from './params';
+import { RNN_FIXED, cellPath, rnnRule } from './recurrent-family';
+import type { BlockDef } from './types';
+
+export const simpleRnn: BlockDef = {
+  id: 'simple_rnn', className: 'SimpleRNN', kind: 'recurrent', wrapper: false, lesson: 'rnn-basics', arity: ONE,
+  name: L('شبکهٔ بازگشتی ساده', 'SimpleRNN'),
+  help: L('دنباله را گام‌به‌گام می‌خواند: (None, T, d) ← (None, واحدها) یا با برگرداندن دنباله (None, T, واحدها).', 'Reads the sequence step by step: (None, T, d) -> (None, units), or (None, T, units) with return_sequences.'),
+  params: [units(32), activation('tanh'), dropout, recurrentDropout, returnSequences, goBackwards],
+  output: rnnRule(1),
+  keras: { fixed: RNN_FIXED },
+  initializers: RECURRENT_INIT,
+  kernels: { rnn: 'SimpleRNN' },
+  h5Path: cellPath('simple_rnn_cell'),
+  // tf.profile, tfjs 4.22, T=120, batch 64, 14 features, 64 units: about 22 values per unit and step
+  memory: { bpttFactor: 24 },
+};

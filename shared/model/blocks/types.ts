@@ -1,0 +1,146 @@
+/**
+ * What a block is: one `BlockDef` per file in this folder owns everything about its layer
+ * (parameters, bilingual text, shape and parameter-count rule, Keras config, seeded
+ * initializers, the engine kernels that serve it, HDF5 weight naming, memory needs).
+ * The registry (index.ts) lists them; nothing outside this folder switches on a block id
+ * or a Keras class name.
+ */
+import type { IssueCode } from '../shapes';
+
+export interface Bilingual {
+  fa: string;
+  en: string;
+}
+
+export type BlockKind = 'input' | 'recurrent' | 'conv' | 'pool' | 'core' | 'merge' | 'wrapper';
+export type ParamType = 'int' | 'float' | 'bool' | 'enum' | 'shape' | 'string';
+/** A parameter value. `shape` params hold arrays of ints (null allowed where `nullable`). */
+export type ParamValue = number | boolean | string | null | (number | null)[];
+export type Params = Record<string, ParamValue>;
+
+/** A Keras shape with the batch axis first (always null). */
+export type Shape = (number | null)[];
+
+export interface ParamDef {
+  /** The Keras config key (input blocks: the pieces of `batch_input_shape`). */
+  name: string;
+  type: ParamType;
+  default: ParamValue;
+  min?: number;
+  max?: number;
+  /** For `enum`. */
+  options?: readonly string[];
+  /** The value may be null (e.g. variable timesteps, pooling strides = pool size). */
+  nullable?: boolean;
+  /** For `shape`: the number of entries (absent: any length >= 1). */
+  rank?: number;
+  /** A null value is written (Keras config, Python) as this other param's value (pooling strides: pool_size). */
+  nullAs?: string;
+  /** Written in the Keras config as a one-entry list, `[5]` (the tuple arguments of 1-D conv and pooling layers). */
+  tuple?: boolean;
+  label: Bilingual;
+}
+
+/** One issue a rule reports (translated as `builder:errors.<code>`). */
+export interface RuleIssue {
+  code: IssueCode;
+  params?: Record<string, string | number>;
+}
+
+/** What a shape rule says about one layer. */
+export interface RuleOut {
+  shape: Shape | null;
+  /** Index of the time axis in `shape`, or null. */
+  timeAxis: number | null;
+  trainable: number;
+  nonTrainable: number;
+  issues: RuleIssue[];
+}
+
+/** A single-input layer's rule: resolved params, the input shape and its time axis. */
+export type LayerRule = (p: Params, s: Shape, t: number | null) => RuleOut;
+
+/** Which of the engine's own kernels (main/engine/kernels) serve this layer on the CPU backends. */
+export interface BlockKernels {
+  /** The fused recurrent op (kernels/rnn), with the cell equations it runs. */
+  rnn?: 'SimpleRNN' | 'GRU' | 'LSTM';
+  /** Keras's GRU step replacing tfjs's where the layer stays stock (kernels/rnn/gru-keras.ts). */
+  kerasGruStep?: boolean;
+  /** The fused sequence convolution (kernels/conv1d). */
+  conv1d?: boolean;
+  /** The fused 1-D max pooling (kernels/conv1d): over windows (pool_size, strides), or global over time. */
+  pool1d?: 'window' | 'global';
+}
+
+/** The wrapped layer of a wrapper, for HDF5 weight names. */
+export interface WrappedWeights {
+  /** The wrapped layer's block, when it is one of ours. */
+  block?: BlockDef;
+  /** The wrapped layer's name. */
+  name: string;
+}
+
+export interface BlockDef {
+  /** Catalog id; also the Keras default layer-name stem (`conv1d`, `conv1d_1`, ...). */
+  id: string;
+  /** Keras `class_name` (input blocks: `InputLayer`). */
+  className: string;
+  kind: BlockKind;
+  name: Bilingual;
+  /** One line: what the block does to the shape. */
+  help: Bilingual;
+  /** Lesson id (see LESSONS). */
+  lesson: string;
+  wrapper: boolean;
+  /** For wrappers: which block ids may be wrapped (in the inspector's order). */
+  wraps?: readonly string[];
+  /** For wrappers: the block wrapped when the wrapper is added from the palette. */
+  wrapsDefault?: string;
+  /** How many incoming edges: inputs 0, merges 2+, others exactly 1. */
+  arity: { min: number; max: number };
+  /** Input blocks: tensor dtype. */
+  dtype?: 'float32' | 'int32';
+  params: readonly ParamDef[];
+
+  // ------------------------------------------------ shapes (shapes.ts loops over these)
+  /** Input blocks: the params giving `batch_input_shape` after the batch axis, in order, and the time axis. */
+  input?: { dims: readonly string[]; timeAxis: number | null };
+  /** Single-input layers: output shape, time axis, parameter counts and issues. */
+  output?: LayerRule;
+  /** Merges: the rule over all inputs (in input order). */
+  merge?: (p: Params, ins: Shape[], times: (number | null)[]) => RuleOut;
+  /** Wrappers: the rule, given the wrapped layer's own rule. */
+  wrap?: (p: Params, s: Shape, t: number | null, inner: (s: Shape, t: number | null) => RuleOut) => RuleOut;
+  /** Reads integer token ids (the only layer allowed after an int32 input). */
+  readsTokens?: boolean;
+
+  // ------------------------------------------------ Keras (graph.ts, main/engine/model)
+  keras?: {
+    /** Config entries written after the params (what Keras 2 / tfjs write for the layer). */
+    fixed?: Readonly<Record<string, unknown>>;
+    /** Fixes read params where tfjs or Keras 3 write a config differently from Keras 2 (after the generic reading). */
+    read?: (params: Params) => Params;
+    /** Written into an exported Keras 2 model_config where the tfjs config lacks them (TF2 defaults differ). */
+    explicit?: Readonly<Record<string, unknown>>;
+    /** A config tfjs-layers 4.22 cannot build: the import issue code and a detail, else null. */
+    refuse?: (config: Record<string, unknown>) => { issue: string; detail: string } | null;
+  };
+  /** Random initializers this layer uses when its config leaves them to the default: config key -> class. */
+  initializers?: Readonly<Record<string, string>>;
+  /** The layer takes a dropout `seed` in its config (seeded from the run's seed). */
+  seedsDropout?: boolean;
+  /** Engine kernels that serve it (absent: the stock tfjs layer). */
+  kernels?: BlockKernels;
+  /**
+   * Keras 2 HDF5 weight names: the path between the layer name and the weight's own name
+   * (`gru_cell/` in `gru/gru_cell/kernel:0`), for the `index`-th of `count` variables.
+   */
+  h5Path?: (index: number, count: number, inner?: WrappedWeights) => string;
+  /** Training memory beyond the layer's output: per-timestep state kept for backpropagation through time. */
+  memory?: {
+    /** Float32 values kept per timestep per state unit (measured with tf.profile). */
+    bpttFactor: number;
+    /** State size per sample from the output shape (nulls taken as `T`); default: the last axis. */
+    stateSize?: (out: Shape, T: number) => number;
+  };
+}
