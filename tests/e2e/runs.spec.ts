@@ -45,12 +45,19 @@ test.afterAll(async () => {
 });
 
 test('overlaying three finished runs shows three labelled series; two runs can be diffed', async ({ page }) => {
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => {
+    pageErrors.push(e.message);
+    console.error('[runs.spec] page error:', e.message);
+  });
   await page.goto(app.url);
   await expect(page.locator('.shell')).toHaveAttribute('data-ready', 'true');
   if ((await page.locator('html').getAttribute('lang')) !== 'en') await page.getByTestId('language-switch').click();
   await page.getByRole('button', { name: 'Runs', exact: true }).click();
   const rows = page.getByTestId('runs-table').locator('tbody tr');
   await expect(rows).toHaveCount(3);
+  // The page has finished loading what it shows above the table (data shape, memory) before we tick.
+  await expect(page.getByTestId('memory-estimate')).toBeVisible();
   for (let i = 0; i < 3; i++) await rows.nth(i).getByRole('checkbox').check();
   const chart = page.getByTestId('overlay-chart');
   await expect(chart).toBeVisible();
@@ -65,4 +72,5 @@ test('overlaying three finished runs shows three labelled series; two runs can b
   await page.getByTestId('language-switch').click();
   await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
   await page.screenshot({ path: 'test-results/runs-fa.png', fullPage: true });
+  expect(pageErrors).toEqual([]);
 });

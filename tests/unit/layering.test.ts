@@ -1,12 +1,12 @@
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
-// The layering of DESIGN.md is a lint rule; prove it fails wrong imports and passes right ones.
+// The layering of docs/ARCHITECTURE.md ("Layers") is a lint rule; prove it fails wrong imports and passes right ones.
 const eslint = new ESLint({ cwd: process.cwd() });
 
 async function layeringErrors(file: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: file });
-  return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'seqlab/engine-layers').map((m) => m.message);
 }
 
 describe('layering lint rule', () => {
@@ -30,5 +30,37 @@ describe('layering lint rule', () => {
     expect(await layeringErrors('main/engine/x.ts', "import * as fs from 'node:fs';\nimport { channels } from '../../shared/ipc/contract';\nexport { fs, channels };\n")).toEqual([]);
     expect(await layeringErrors('main/app/x.ts', "import { app } from 'electron';\nimport { EngineHost } from '../engine/host';\nexport { app, EngineHost };\n")).toEqual([]);
     expect(await layeringErrors('shared/x.ts', "import { z } from 'zod';\nexport { z };\n")).toEqual([]);
+  });
+
+  it('fails an engine layer importing a layer above it or a peer', async () => {
+    // platform is the bottom: it imports nothing of the engine above it.
+    const up = await layeringErrors('main/engine/platform/backend.ts', "import { registerKernels } from '../kernels';\nexport { registerKernels };\n");
+    expect(up).toHaveLength(1);
+    expect(up[0]).toMatch(/platform \(layer 0\) may not import kernels \(layer 1\)/);
+    expect(await layeringErrors('main/engine/kernels/rnn/op.ts', "import { buildModel } from '../../model/build';\nexport { buildModel };\n")).toHaveLength(1);
+    expect(await layeringErrors('main/engine/model/build.ts', "import { train } from '../training/train';\nexport { train };\n")).toHaveLength(1);
+    expect(await layeringErrors('main/engine/training/train.ts', "export { JobService } from '../jobs/service';\n")).toHaveLength(1);
+    expect(await layeringErrors('main/engine/jobs/video.ts', "const h = () => import('../handlers/data');\nexport { h };\n")).toHaveLength(1);
+    expect(await layeringErrors('main/engine/handlers/data.ts', "import { Engine } from '../engine';\nexport { Engine };\n")).toHaveLength(1);
+    // Peers of one rank stay apart.
+    expect(await layeringErrors('main/engine/data/datasets.ts', "import { listRuns } from '../projects/runs';\nexport { listRuns };\n")).toHaveLength(1);
+    expect(await layeringErrors('main/engine/export/index.ts', "import { pretrain } from '../experiments/pretrain';\nexport { pretrain };\n")).toHaveLength(1);
+  });
+  it('fails a new engine folder that is in no layer', async () => {
+    const errors = await layeringErrors('main/engine/helpers/x.ts', "import { paths } from '../platform/paths';\nexport { paths };\n");
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/in no layer/);
+  });
+  it('allows an engine layer its own folder and the layers below it', async () => {
+    expect(await layeringErrors('main/engine/kernels/rnn/op.ts', "import { tf } from '../../platform/backend';\nimport { x } from '../conv1d/op';\nexport { tf, x };\n")).toEqual([]);
+    expect(await layeringErrors('main/engine/training/train.ts', "import { buildModel } from '../model/build';\nimport { loadDataset } from '../data/datasets';\nimport '../kernels';\nexport { buildModel, loadDataset };\n")).toEqual([]);
+    expect(await layeringErrors('main/engine/handlers/project.ts', "import { exportRun } from '../export';\nexport { exportRun };\n")).toEqual([]);
+    expect(await layeringErrors('main/engine/engine.ts', "import { JobService } from './jobs/service';\nimport { dataHandlers } from './handlers/data';\nexport { JobService, dataHandlers };\n")).toEqual([]);
+  });
+  it('keeps the real engine inside its layers', async () => {
+    const results = await eslint.lintFiles(['main/engine/**/*.ts']);
+    const wrong = results.flatMap((r) => r.messages.filter((m) => m.ruleId === 'seqlab/engine-layers').map((m) => `${r.filePath}: ${m.message}`));
+    expect(wrong).toEqual([]);
+    expect(results.length).toBeGreaterThan(40);
   });
 });
