@@ -120,12 +120,6 @@ export function tokenId(word: string): number {
   return id;
 }
 
-/** The language a model token belongs to (null for the special tokens). */
-export function tokenLanguage(id: number): CaptionLanguage | null {
-  if (id < 4) return null;
-  return /[\u0600-\u06FF]/.test(MODEL_TOKENS[id] ?? '') ? 'fa' : 'en';
-}
-
 /** Teacher-forcing pair of one caption: decoder input and target, both CAPTION_STEPS long, padded with 0. */
 export function encodeCaption(words: readonly string[], lang: CaptionLanguage): { input: number[]; target: number[] } {
   const ids = words.map(tokenId);

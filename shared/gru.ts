@@ -79,10 +79,6 @@ export function activationByName(name: string): ActivationFn {
   return fn;
 }
 
-export function isSupportedActivation(name: string): boolean {
-  return normaliseActivationName(name) in ACTIVATIONS;
-}
-
 /** Units u and input width d of a weight set; throws when the shapes do not agree. */
 export function gruDims(w: GruWeights): { units: number; inputDim: number } {
   const inputDim = w.kernel.length;

@@ -18,8 +18,6 @@ export type LessonId = (typeof LESSONS)[number];
 
 const BY_ID = new Map(BLOCKS.map((b) => [b.id, b]));
 
-export const BLOCK_IDS: readonly string[] = BLOCKS.map((b) => b.id);
-
 /** The block with this id, or undefined. */
 export function getBlock(id: string): BlockDef | undefined {
   return BY_ID.get(id);

@@ -14,7 +14,7 @@
  *                                        lesson, wrapper, wraps?, arity {min,max}, dtype?, params: ParamDef[], ...
  *   ParamDef                             name (Keras config key), type int|float|bool|enum|shape|string,
  *                                        default, min?, max?, options?, nullable?, rank?, nullAs?, tuple?, label {fa,en}
- *   BLOCK_IDS, LESSONS, ACTIVATIONS, RECURRENT_ACTIVATIONS
+ *   LESSONS, ACTIVATIONS, RECURRENT_ACTIVATIONS
  *   getBlock(id): BlockDef | undefined
  *   defaultParams(blockId): Params       a fresh object of defaults
  *   resolveParams(blockId, params): Params   params over defaults

@@ -104,7 +104,9 @@ export interface BlockDef {
 
   // ------------------------------------------------ shapes (shapes.ts loops over these)
   /** Input blocks: the params giving `batch_input_shape` after the batch axis, in order, and the time axis. */
-  input?: { dims: readonly string[]; timeAxis: number | null };
+  /** Input blocks: the axes after the batch axis (param names), the time axis, and whether the
+   *  project's table of time series feeds it (its windows are (timesteps, features)). */
+  input?: { dims: readonly string[]; timeAxis: number | null; series?: boolean };
   /** Single-input layers: output shape, time axis, parameter counts and issues. */
   output?: LayerRule;
   /** Merges: the rule over all inputs (in input order). */

@@ -66,10 +66,6 @@ export const useData = create<DataState>(() => ({
 const set = useData.setState;
 const get = useData.getState;
 
-export function setDataset(dataset: DatasetRef): void {
-  set({ dataset });
-}
-
 export function setWindowing(patch: Partial<Windowing>): void {
   set({ windowing: { ...get().windowing, ...patch } });
   scheduleWindowInfo();

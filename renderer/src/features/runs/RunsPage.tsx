@@ -76,7 +76,7 @@ function ShapeMatch() {
   const f = useFormat();
   const shape = useDataShape();
   const graph = useBuilder((s) => s.graph);
-  const input = graph.nodes.find((n) => getBlock(n.block)?.id === 'input_sequence');
+  const input = graph.nodes.find((n) => getBlock(n.block)?.input?.series);
   if (!shape || !input) return null;
   const [T, F] = shape;
   const ok = (input.params.timesteps === null || input.params.timesteps === T) && input.params.features === F;
