@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { DatasetRefSchema, ExperimentSchema, MissingPolicySchema, type Experiment } from '../../shared/experiment';
-import { importCsvFromPath } from '../engine/handlers/data';
+import { importCsvFromPath } from '../engine/data/service';
 
 /**
  * The command line may name a CSV file by path (`{"kind": "file", "path": "..."}`), which

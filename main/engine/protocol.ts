@@ -1,15 +1,9 @@
 import type { AppErrorData } from '../../shared/errors';
 import type { EventName } from '../../shared/ipc/contract';
 
-/**
- * Values only the main process decides, sent beside a validated request (never part of what the
- * renderer sends): the folder a 'runs.export' writes into (resolved from a folder grant) and the
- * report printed to PDF by the desktop app.
- */
-export interface TrustedExtras {
-  exportDir?: string;
-  reportPdf?: Uint8Array;
-}
+import type { TrustedExtras } from './handlers/runs';
+
+export type { TrustedExtras };
 
 /** Messages between the engine host and its worker thread. */
 export type ToWorker =

@@ -71,3 +71,11 @@ export async function buildModel(exp: Experiment): Promise<tf.LayersModel> {
   await installFusedRnn(model, exp.training.seed);
   return model;
 }
+
+/** The weights of `source` when `target` has exactly the same weight shapes (in order), else null. */
+export function matchingWeights(target: tf.LayersModel, source: tf.LayersModel): tf.Tensor[] | null {
+  const a = target.weights.map((w) => w.shape.join('x'));
+  const b = source.weights.map((w) => w.shape.join('x'));
+  if (a.length !== b.length || a.some((s, i) => s !== b[i])) return null;
+  return source.getWeights();
+}

@@ -8,7 +8,7 @@ import type { DatasetRef } from '../../shared/experiment';
 import { channels } from '../../shared/ipc/contract';
 import { MAX_UPLOAD_BYTES } from '../../shared/ipc/data';
 import { validateRequest } from '../../shared/ipc/validate';
-import { DataService, importCsvFromPath } from '../../main/engine/handlers/data';
+import { DataService, importCsvFromPath } from '../../main/engine/data/service';
 import { importedCsvPath } from '../../main/engine/data/datasets';
 
 async function errorOf(p: Promise<unknown> | (() => unknown)): Promise<AppError> {
