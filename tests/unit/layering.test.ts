@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
@@ -62,5 +64,15 @@ describe('layering lint rule', () => {
     const wrong = results.flatMap((r) => r.messages.filter((m) => m.ruleId === 'seqlab/engine-layers').map((m) => `${r.filePath}: ${m.message}`));
     expect(wrong).toEqual([]);
     expect(results.length).toBeGreaterThan(40);
+  });
+  it('is the layering docs/ARCHITECTURE.md draws: every engine folder is a layer, in the same order', async () => {
+    const { ENGINE_LAYERS } = (await import('../../eslint.config.mjs')) as unknown as { ENGINE_LAYERS: string[][] };
+    const folders = readdirSync('main/engine').filter((f) => statSync(path.join('main/engine', f)).isDirectory()).sort();
+    expect(ENGINE_LAYERS.flat().sort()).toEqual(folders);
+    // The diagram lists the layers top first, one line each, the folder names with a slash.
+    const doc = readFileSync('docs/ARCHITECTURE.md', 'utf8');
+    const diagram = doc.slice(doc.indexOf(' engine root:'), doc.indexOf(' platform/') + 20);
+    const order = [...diagram.matchAll(/^ ([a-z]+)\/(?:\s+([a-z]+)\/)?/gm)].flatMap((m) => [m[1]!, m[2]].filter(Boolean) as string[]);
+    expect(order.reverse()).toEqual(ENGINE_LAYERS.flatMap((l) => [...l].reverse()));
   });
 });
