@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
@@ -66,7 +67,8 @@ describe('layering lint rule', () => {
     expect(results.length).toBeGreaterThan(40);
   });
   it('is the layering docs/ARCHITECTURE.md draws: every engine folder is a layer, in the same order', async () => {
-    const { ENGINE_LAYERS } = (await import('../../eslint.config.mjs')) as unknown as { ENGINE_LAYERS: string[][] };
+    // The config is plain JavaScript (no types): loaded by its file address.
+    const { ENGINE_LAYERS } = (await import(pathToFileURL(path.resolve('eslint.config.mjs')).href)) as { ENGINE_LAYERS: string[][] };
     const folders = readdirSync('main/engine').filter((f) => statSync(path.join('main/engine', f)).isDirectory()).sort();
     expect(ENGINE_LAYERS.flat().sort()).toEqual(folders);
     // The diagram lists the layers top first, one line each, the folder names with a slash.
