@@ -19,7 +19,7 @@ import type { DatasetRef, Windowing } from '../../../shared/experiment';
 import type { Req, Res } from '../../../shared/ipc/contract';
 import { ImportedFileSchema, MAX_SERIES_POINTS, PREVIEW_ROWS, type DataProgress, type DescribeResponse, type ImportedFile, type WindowInfo } from '../../../shared/ipc/data';
 import { loadBuiltin, type LoadedDataset, type TableDataset } from './builtin';
-import type { CsvResult, MissingPolicy } from './csv';
+import { csvFileSize, type CsvResult, type MissingPolicy } from './csv';
 import { columnStats, unitOf } from './table';
 import { sampleRows, statistics, timesteps, type WindowSpec } from './window';
 import { importedCsvPath, loadImportedCsv, splitRanges } from './datasets';
@@ -70,14 +70,7 @@ async function writeMeta(dataDir: string, meta: ImportedFile): Promise<void> {
  * line's way in; the window uploads bytes instead). Returns the dataset reference.
  */
 export async function importCsvFromPath(dataDir: string, source: string, missing?: MissingPolicy): Promise<DatasetRef & { kind: 'file' }> {
-  let size: number;
-  try {
-    const st = await fs.stat(source);
-    if (!st.isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
-    size = st.size;
-  } catch (e) {
-    throw new AppError('E_CSV_READ', { path: source, reason: (e as { code?: string }).code ?? 'unknown' });
-  }
+  const size = await csvFileSize(source);
   await fs.mkdir(importsDir(dataDir), { recursive: true });
   const fileId = newId('f');
   await fs.copyFile(source, importedCsvPath(dataDir, fileId));

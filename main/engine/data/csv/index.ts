@@ -53,6 +53,17 @@ export function parseCsv(input: string | Uint8Array, options: CsvOptions = {}): 
   return p.end();
 }
 
+/** The size of a CSV file on disk; E_CSV_READ { path, reason } when it is missing, not a file or unreadable. */
+export async function csvFileSize(path: string): Promise<number> {
+  try {
+    const st = await fs.stat(path);
+    if (!st.isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+    return st.size;
+  } catch (e) {
+    throw new AppError('E_CSV_READ', { path, reason: (e as { code?: string }).code ?? 'unknown' });
+  }
+}
+
 /**
  * Streams a file from disk through the parser (1 MiB chunks, one reused buffer), reporting progress with
  * the file's size. A file that cannot be read throws E_CSV_READ { path, reason }.
@@ -62,14 +73,7 @@ export async function parseCsvFile(
   onProgress?: (p: CsvProgress) => void,
   options: Omit<CsvOptions, 'onProgress' | 'totalBytes'> = {},
 ): Promise<CsvResult> {
-  let size: number;
-  try {
-    const st = await fs.stat(path);
-    if (!st.isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
-    size = st.size;
-  } catch (e) {
-    throw new AppError('E_CSV_READ', { path, reason: (e as { code?: string }).code ?? 'unknown' });
-  }
+  const size = await csvFileSize(path);
   const parser = new CsvParser({ ...options, totalBytes: size, ...(onProgress ? { onProgress } : {}) });
   // One buffer, refilled: the parser keeps nothing of a chunk after push() returns, and fresh
   // memory for every chunk (page faults, garbage) costs more than the reading itself.
