@@ -1,10 +1,16 @@
 #!/usr/bin/env node
 // Command-line entry: `npx seqlab backends`, `npx seqlab train experiment.json`.
-const fs = require('node:fs');
+// The first use after `npm ci` builds dist/main (scripts/ensure-cli-built.cjs; a few seconds,
+// progress on stderr so that stdout carries only the command's own output).
 const path = require('node:path');
-const cli = path.join(__dirname, '..', 'dist', 'main', 'cli.cjs');
-if (!fs.existsSync(cli)) {
-  console.error('SeqLab is not built yet: run `npm run build` first.');
+const { ensureCliBuilt } = require('../scripts/ensure-cli-built.cjs');
+
+const root = path.join(__dirname, '..');
+const cli = path.join(root, 'dist', 'main', 'cli.cjs');
+try {
+  ensureCliBuilt(cli, path.join(root, 'scripts', 'build-main.mjs'), { cwd: root });
+} catch (e) {
+  console.error(e instanceof Error ? e.message : String(e));
   process.exit(1);
 }
 require(cli);

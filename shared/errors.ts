@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'E_CSV_BAD_VALUE',
   'E_CSV_NO_VALID_ROWS',
   'E_CSV_READ',
+  'E_CSV_LINE_TOO_LONG',
+  'E_CSV_TOO_MANY_COLUMNS',
   // Project files.
   'E_PROJECT_CORRUPT',
   'E_PROJECT_NEWER',
@@ -62,10 +64,23 @@ export function isAppErrorData(x: unknown): x is AppErrorData {
   );
 }
 
+/**
+ * An unexpected error as E_INTERNAL. The runtime's own text (a V8 message, a stack, a path)
+ * never crosses the contract: it goes to the log under a short reference, and the answer
+ * carries only that reference, so the user can match a report to the log.
+ */
+export function internalError(e: unknown, where = ''): AppError {
+  const ref = Math.floor(Math.random() * 0x1000000)
+    .toString(16)
+    .padStart(6, '0');
+  const text = e instanceof Error ? (e.stack ?? e.message) : String(e);
+  console.error(`[SeqLab E_INTERNAL #${ref}]${where ? ` ${where}:` : ''} ${text}`);
+  return new AppError('E_INTERNAL', { detail: `#${ref}` });
+}
+
 /** Turns anything thrown into error data that can cross the contract. */
 export function toErrorData(e: unknown): AppErrorData {
   if (e instanceof AppError) return e.toData();
   if (isAppErrorData(e)) return { code: e.code, params: e.params ?? {} };
-  const message = e instanceof Error ? e.message : String(e);
-  return { code: 'E_INTERNAL', params: { detail: message.slice(0, 500) } };
+  return internalError(e).toData();
 }

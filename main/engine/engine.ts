@@ -22,6 +22,7 @@ import { dataHandlers } from './handlers/data';
 import { projectHandlers } from './handlers/project';
 import { runsHandlers, type TrustedExtras } from './handlers/runs';
 import { SettingsStore, settingsHandlers } from './handlers/settings';
+import { UploadPools } from './platform/uploads';
 
 export type { Emit };
 
@@ -47,6 +48,8 @@ export class Engine {
   /** Checkpoints of running trainings; interrupted runs are found and resumed here (training/checkpoints.ts). */
   private readonly checkpoints: Checkpoints;
   private readonly settings = new SettingsStore(() => this.opts.dataDir);
+  /** Chunked uploads from the window, a pool per kind (platform/uploads.ts). */
+  private readonly uploads: UploadPools;
 
   constructor(
     private readonly opts: EngineOptions,
@@ -56,6 +59,9 @@ export class Engine {
     this.imports = new ModelImports(opts.dataDir);
     this.checkpoints = new Checkpoints(opts.dataDir);
     this.models = new RunModels(opts.dataDir);
+    this.uploads = new UploadPools(opts.dataDir);
+    // What an engine that ended mid-upload left behind cannot be resumed: it goes now.
+    void this.uploads.sweep();
     configureBackend(opts.backend);
   }
 
@@ -80,8 +86,9 @@ export class Engine {
     'engine.backends': async () => initBackend(this.opts.backend),
     'experiments.starter': async () => ({ id: 'starter', experiment: STARTER_EXPERIMENT }),
     ...settingsHandlers(this.settings),
-    ...dataHandlers(() => ({ dataDir: this.opts.dataDir, emit: this.emit })),
-    ...projectHandlers(() => ({ dataDir: this.opts.dataDir, projects: this.projects, imports: this.imports })),
+    ...dataHandlers(() => ({ dataDir: this.opts.dataDir, emit: this.emit, uploads: this.uploads })),
+    ...projectHandlers(() => ({ dataDir: this.opts.dataDir, projects: this.projects, imports: this.imports, uploads: this.uploads })),
+    'upload.cancel': async ({ uploadId }) => ({ cancelled: await this.uploads.cancel(uploadId) }),
     ...trainHandlers(() => ({
       dataDir: this.opts.dataDir, backend: this.opts.backend, jobs: this.jobs, models: this.models,
       runs: this.projects.runs, checkpoints: this.checkpoints, imports: this.imports,

@@ -60,10 +60,13 @@ export class EngineHost {
       w.on('message', onMessage);
       w.once('error', (err) => {
         reject(err);
-        this.onCrash(w, err instanceof Error ? err.message : String(err));
+        // The runtime's text goes to the log; the window hears only what kind of end it was.
+        console.error('[SeqLab] engine worker crashed:', err);
+        const oom = (err as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY';
+        this.onCrash(w, oom ? 'out_of_memory' : 'uncaught_error');
       });
       w.once('exit', (code) => {
-        if (this.worker === w) this.onCrash(w, `exit code ${code}`);
+        if (this.worker === w) this.onCrash(w, `exit_${code}`);
       });
     });
     return this.readyPromise;

@@ -4,7 +4,7 @@
  * the engine host, and wrap everything in an Envelope. Never throws.
  */
 import { randomBytes } from 'node:crypto';
-import { toErrorData } from '../../shared/errors';
+import { internalError, toErrorData } from '../../shared/errors';
 import { channels, MAX_REQUEST_BYTES, type AppInfo, type Envelope, type Req, type Res } from '../../shared/ipc/contract';
 import { validateRequest } from '../../shared/ipc/validate';
 import { PROJECT_CHUNK_BYTES } from '../../shared/ipc/project';
@@ -53,7 +53,7 @@ export function createRouter(ctx: RouterContext) {
       try {
         trusted.reportPdf = await ctx.printPdf(html);
       } catch (e) {
-        throw new AppError('E_INTERNAL', { detail: `pdf: ${(e instanceof Error ? e.message : String(e)).slice(0, 200)}` });
+        throw internalError(e, 'pdf');
       }
     }
     const res = (await ctx.host.request('runs.export', req, trusted)) as Res<'runs.export'>;

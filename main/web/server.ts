@@ -118,6 +118,38 @@ async function serveExport(url: URL, head: boolean, res: http.ServerResponse, pu
   res.end(head ? undefined : body);
 }
 
+/** WebSocket clients at once (the window uses one; a reload briefly two). */
+export const MAX_CLIENTS = 16;
+/** Requests one connection may have unanswered at once. */
+export const MAX_IN_FLIGHT = 32;
+/** Requests per connection: a bucket of this many, refilled at RATE_PER_S (chunked uploads send about 50 a second). */
+export const RATE_BURST = 400;
+export const RATE_PER_S = 200;
+
+/** The request's target as a URL on this server, or null when it is not one (`//[`, a bad escape...). */
+function parseTarget(raw: string | undefined, base: string): URL | null {
+  try {
+    return new URL(raw ?? '/', base);
+  } catch {
+    return null;
+  }
+}
+
+/** Only this server's own names: a page on another name (DNS rebinding) never reaches the engine. */
+function allowedHosts(port: number): Set<string> {
+  return new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+}
+
+/** A plain HTTP answer on a raw socket (upgrade path), then the socket is closed. */
+function refuseSocket(socket: { write(s: string): unknown; destroy(): unknown }, status: string): void {
+  try {
+    socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  } catch {
+    // already closed
+  }
+  socket.destroy();
+}
+
 function sameToken(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -149,9 +181,18 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   };
   const route = createRouter({ host, appInfo, publishExport });
 
+  let hosts = new Set<string>();
   const server = http.createServer((req, res) => {
     void (async () => {
-      const url = new URL(req.url ?? '/', origin || 'http://127.0.0.1');
+      if (!hosts.has(req.headers.host ?? '')) {
+        res.writeHead(403, { Connection: 'close' }).end();
+        return;
+      }
+      const url = parseTarget(req.url, origin);
+      if (!url) {
+        res.writeHead(400, { Connection: 'close' }).end();
+        return;
+      }
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.writeHead(405).end();
         return;
@@ -160,7 +201,17 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
         await serveExport(url, req.method === 'HEAD', res, published);
         return;
       }
-      let rel = decodeURIComponent(url.pathname);
+      let rel: string;
+      try {
+        rel = decodeURIComponent(url.pathname);
+      } catch {
+        res.writeHead(400).end();
+        return;
+      }
+      if (rel.includes('\0')) {
+        res.writeHead(400).end();
+        return;
+      }
       if (rel.endsWith('/')) rel += 'index.html';
       const file = path.resolve(rendererDir, '.' + path.posix.normalize(rel));
       if (!file.startsWith(rendererDir + path.sep)) {
@@ -190,19 +241,26 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
+  const clients = new Set<WebSocket>();
+  // Every path of the upgrade answers; nothing here may throw (an exception would end the process).
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', origin);
+    socket.on('error', () => socket.destroy());
+    const hostHeader = req.headers.host ?? '';
+    if (!hosts.has(hostHeader)) return refuseSocket(socket, '403 Forbidden');
+    const url = parseTarget(req.url, origin);
+    if (!url) return refuseSocket(socket, '400 Bad Request');
     const given = url.searchParams.get('token') ?? '';
-    const okOrigin = req.headers.origin === origin;
-    if (url.pathname !== '/ipc' || !okOrigin || !sameToken(given, token)) {
-      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
-      socket.destroy();
-      return;
+    // The page's own origin, under whichever of this server's names it was opened.
+    const okOrigin = req.headers.origin === `http://${hostHeader}`;
+    if (url.pathname !== '/ipc' || !okOrigin || !sameToken(given, token)) return refuseSocket(socket, '401 Unauthorized');
+    if (clients.size >= MAX_CLIENTS) return refuseSocket(socket, '503 Service Unavailable');
+    try {
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    } catch {
+      refuseSocket(socket, '400 Bad Request');
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
-  const clients = new Set<WebSocket>();
   host.onEvent((name, payload) => {
     const msg = JSON.stringify({ event: name, payload });
     for (const c of clients) if (c.readyState === c.OPEN) c.send(msg);
@@ -210,6 +268,9 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
 
   wss.on('connection', (ws) => {
     clients.add(ws);
+    let inFlight = 0;
+    let tokens = RATE_BURST;
+    let refilledAt = Date.now();
     // A frame over the size limit (or any protocol error) closes this socket only; without
     // a listener the 'error' event would be thrown and take the whole host down.
     ws.on('error', () => ws.terminate());
@@ -225,9 +286,22 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
           return;
         }
         id = typeof msg?.id === 'number' ? msg.id : null;
-        const envelope = await route(msg?.channel, msg?.payload);
-        ws.send(JSON.stringify({ id, envelope }));
-      })();
+        const now = Date.now();
+        tokens = Math.min(RATE_BURST, tokens + ((now - refilledAt) / 1000) * RATE_PER_S);
+        refilledAt = now;
+        if (inFlight >= MAX_IN_FLIGHT || tokens < 1) {
+          ws.send(JSON.stringify({ id, envelope: { ok: false, error: { code: 'E_ENGINE_BUSY', params: { what: 'requests', limit: inFlight >= MAX_IN_FLIGHT ? MAX_IN_FLIGHT : RATE_PER_S } } } }));
+          return;
+        }
+        tokens -= 1;
+        inFlight++;
+        try {
+          const envelope = await route(msg?.channel, msg?.payload);
+          ws.send(JSON.stringify({ id, envelope }));
+        } finally {
+          inFlight--;
+        }
+      })().catch(() => ws.terminate());
     });
   });
 
@@ -238,6 +312,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   });
   const { port } = server.address() as AddressInfo;
   origin = `http://127.0.0.1:${port}`;
+  hosts = allowedHosts(port);
   return {
     url: `${origin}/?token=${token}`,
     origin,

@@ -176,6 +176,8 @@ export const channels = {
   'data.describe': { request: z.object({ dataset: DatasetRefSchema }).strict(), response: DescribeResponseSchema },
   'data.series': { request: SeriesRequestSchema, response: SeriesResponseSchema },
   'data.windowInfo': { request: WindowInfoRequestSchema, response: WindowInfoResponseSchema },
+  /** Cancels an open upload of any kind (CSV, project, model) and deletes what it had written. */
+  'upload.cancel': { request: z.object({ uploadId: z.string().regex(/^[a-z0-9-]{1,64}$/) }).strict(), response: z.object({ cancelled: z.boolean() }) },
   // Lesson experiments of the second half of the course (issue #6), each in its own file.
   ...captioningChannels,
   ...videoChannels,

@@ -22,6 +22,16 @@ for (const lang of ['fa', 'en'] as const) {
     await openLessons(page, lang);
     const items = page.locator('.lessons-nav-list .lessons-nav-item');
     await expect(items).toHaveCount(9);
+    // One number per lesson, the badge: the items have no list marker (in Persian the global
+    // `html[lang="fa"] ol` style used to add one, clipped at the right edge), and every badge
+    // lies inside the page's scrolling area, so nothing is cut off in either direction.
+    const lis = page.locator('.lessons-nav-list > li');
+    expect(await lis.evaluateAll((els) => els.map((e) => getComputedStyle(e).listStyleType))).toEqual(Array(9).fill('none'));
+    const outside = await page.locator('.lessons-nav-number').evaluateAll((badges) => {
+      const area = badges[0]!.closest('.content')?.getBoundingClientRect() ?? document.documentElement.getBoundingClientRect();
+      return badges.map((b) => b.getBoundingClientRect()).filter((r) => r.left < area.left || r.right > area.right).length;
+    });
+    expect(outside).toBe(0);
     for (let i = 0; i < 9; i++) {
       await items.nth(i).click();
       const view = page.locator('.lesson-view');

@@ -167,6 +167,56 @@ describe('exportRun and importModel', () => {
     expect(await fs.readdir(out)).toEqual([]);
   });
 
+  it('seqlab import refuses a weight file that is a link, a shard of the wrong size and a huge manifest, before reading them', async () => {
+    const { importCommand } = await import('../../main/cli/export');
+    const src = path.join(dir, 'hostile-src');
+    await exportRun(trained, record, src, { tfjs: true });
+    const tfjsDir = path.join(src, (await fs.readdir(src))[0]!, 'tfjs');
+    const manifest = JSON.parse(await fs.readFile(path.join(tfjsDir, 'model.json'), 'utf8')) as { weightsManifest: { paths: string[]; weights: { shape: number[] }[] }[] };
+    const shard = path.join(tfjsDir, manifest.weightsManifest[0]!.paths[0]!);
+    const cases: { name: string; make: (d: string) => Promise<void>; message: RegExp }[] = [
+      {
+        name: 'link',
+        make: async (d) => {
+          // A "shard" that is a link to a file elsewhere (the user's secrets, say) is never followed.
+          const secret = path.join(dir, 'secret.bin');
+          await fs.copyFile(shard, secret);
+          await fs.rm(path.join(d, path.basename(shard)));
+          await fs.symlink(secret, path.join(d, path.basename(shard)));
+        },
+        message: /is a link/,
+      },
+      { name: 'short', make: (d) => fs.truncate(path.join(d, path.basename(shard)), 12), message: /need \d+ bytes but the weight files hold 12/ },
+      {
+        name: 'huge',
+        make: async (d) => {
+          const m = structuredClone(manifest);
+          m.weightsManifest[0]!.weights[0]!.shape = [1_000_000_000, 8];
+          await fs.writeFile(path.join(d, 'model.json'), JSON.stringify(m));
+        },
+        message: /reads at most 1024 MiB/,
+      },
+    ];
+    const errors: string[] = [];
+    const err = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void errors.push(a.join(' ')));
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      for (const c of cases) {
+        const d = path.join(dir, `hostile-${c.name}`);
+        await fs.cp(tfjsDir, d, { recursive: true });
+        await c.make(d);
+        errors.length = 0;
+        expect(await importCommand([path.join(d, 'model.json')]), c.name).toBe(1);
+        expect(errors.join('\n'), c.name).toMatch(c.message);
+      }
+      // The untouched copy still imports.
+      expect(await importCommand([path.join(tfjsDir, 'model.json')])).toBe(0);
+    } finally {
+      err.mockRestore();
+      log.mockRestore();
+    }
+  });
+
   it('CLI: seqlab export trains and exports; seqlab import prints the summary', async () => {
     const { exportCommand, importCommand } = await import('../../main/cli/export');
     const expFile = path.join(dir, 'experiment.json');

@@ -134,5 +134,14 @@ describe('the engine refuses a run that cannot fit', () => {
     const tooBig = await route('train.estimate', { experiment: huge });
     expect(tooBig).toMatchObject({ ok: true, result: { estimate: { fits: false } } });
     expect((await route('runs.list', {})).ok).toBe(true);
+    // A stack that cannot be built (a Dense before a GRU gives it a 2-D input) has no estimate, not "fits, 0 parameters".
+    const layers = (STARTER_EXPERIMENT.model.config as { layers: { class_name: string; config: Record<string, unknown> }[] }).layers;
+    const broken = structuredClone(STARTER_EXPERIMENT);
+    (broken.model.config as { layers: unknown[] }).layers = [
+      { class_name: 'Dense', config: { name: 'first', units: 4, batch_input_shape: [null, 3] } },
+      { ...layers[0]!, config: { ...layers[0]!.config, batch_input_shape: undefined } },
+      layers[1]!,
+    ];
+    expect(await route('train.estimate', { experiment: broken })).toMatchObject({ ok: true, result: { estimate: null } });
   });
 });

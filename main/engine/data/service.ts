@@ -3,7 +3,7 @@
  * file import in chunks, description, downsampled series and windowing figures.
  *
  * Import is safe by construction: the renderer sends bytes, never a path. An upload is
- * written to `<dataDir>/imports/.<uploadId>.part` in strict sequence, then renamed to
+ * written by the data pool of platform/uploads.ts in strict sequence, then renamed to
  * `<dataDir>/imports/<fileId>.csv` (the id is generated here) and parsed; a file that
  * cannot be used is deleted again and the error (E_CSV_* with line and column) returned,
  * so whatever the user had open stays as it was.
@@ -23,26 +23,12 @@ import { csvFileSize, type CsvResult, type MissingPolicy } from './csv';
 import { columnStats, unitOf } from './table';
 import { sampleRows, statistics, timesteps, type WindowSpec } from './window';
 import { importedCsvPath, loadImportedCsv, splitRanges } from './datasets';
+import { UploadPools, type ChunkedUploads } from '../platform/uploads';
 
 export type DataEmit = (name: 'data.progress', payload: DataProgress) => void;
 
-/** Uploads open at once; an upload idle this long is dropped. */
-const MAX_OPEN_UPLOADS = 4;
-const UPLOAD_IDLE_MS = 15 * 60 * 1000;
 /** Loaded datasets kept in memory (the full Jena record is about 24 MB). */
 const LOADED_CACHE = 3;
-
-interface Upload {
-  id: string;
-  name: string;
-  size: number;
-  /** Bytes written and the next chunk's number. */
-  received: number;
-  seq: number;
-  handle: fs.FileHandle;
-  partPath: string;
-  lastAt: number;
-}
 
 interface Loaded {
   dataset: LoadedDataset;
@@ -97,12 +83,15 @@ function checkColumns(cols: number, w: Pick<Windowing, 'targetColumn' | 'inputCo
 }
 
 export class DataService {
-  private readonly uploads = new Map<string, Upload>();
   private readonly loaded = new Map<string, Promise<Loaded>>();
+  /** The name the user's file had, per open upload (shown in the imports list). */
+  private readonly names = new Map<string, string>();
 
   constructor(
     private readonly dataDir: string,
     private readonly emit: DataEmit = () => undefined,
+    /** The CSV uploads' pool (platform/uploads.ts). */
+    private readonly uploads: ChunkedUploads = new UploadPools(dataDir).pool('data'),
   ) {}
 
   /** Loads (or reuses) a dataset; concurrent requests for one dataset share one load. */
@@ -128,65 +117,29 @@ export class DataService {
 
   // ------------------------------------------------------------ upload
 
-  private async dropStale(now: number): Promise<void> {
-    for (const u of [...this.uploads.values()]) {
-      if (now - u.lastAt > UPLOAD_IDLE_MS) await this.abort(u);
-    }
-  }
-
-  private async abort(u: Upload): Promise<void> {
-    this.uploads.delete(u.id);
-    await u.handle.close().catch(() => undefined);
-    await fs.rm(u.partPath, { force: true }).catch(() => undefined);
-  }
-
-  private upload(uploadId: string): Upload {
-    const u = this.uploads.get(uploadId);
-    if (!u) throw new AppError('E_NOT_FOUND', { what: 'upload', id: uploadId });
-    return u;
-  }
-
   async uploadBegin(name: string, size: number): Promise<{ uploadId: string }> {
-    const now = Date.now();
-    await this.dropStale(now);
-    if (this.uploads.size >= MAX_OPEN_UPLOADS) throw new AppError('E_ENGINE_BUSY', { what: 'uploads', open: this.uploads.size });
-    const dir = importsDir(this.dataDir);
-    await fs.mkdir(dir, { recursive: true });
-    const id = newId('u');
-    const partPath = path.join(dir, `.${id}.part`);
-    const handle = await fs.open(partPath, 'wx');
-    this.uploads.set(id, { id, name, size, received: 0, seq: 0, handle, partPath, lastAt: now });
-    return { uploadId: id };
+    const uploadId = await this.uploads.begin([{ name: 'upload.csv', size }]);
+    this.names.set(uploadId, name);
+    return { uploadId };
   }
 
   async uploadChunk(uploadId: string, seq: number, dataBase64: string): Promise<{ received: number }> {
-    const u = this.upload(uploadId);
-    if (seq !== u.seq) throw new AppError('E_VALIDATION', { path: 'seq', issue: 'out_of_order', expected: u.seq, got: seq });
-    const bytes = Buffer.from(dataBase64, 'base64');
-    if (u.received + bytes.length > u.size) {
-      await this.abort(u);
-      throw new AppError('E_VALIDATION', { path: 'dataBase64', issue: 'too_big', size: u.size });
-    }
-    // Claimed before the first await, so a concurrent chunk sees the next number and offset.
-    const offset = u.received;
-    u.seq++;
-    u.received += bytes.length;
-    u.lastAt = Date.now();
-    await u.handle.write(bytes, 0, bytes.length, offset);
-    this.emit('data.progress', { uploadId, phase: 'upload', bytes: u.received, totalBytes: u.size, rows: 0 });
-    return { received: u.received };
+    const { received, size } = await this.uploads.chunk(uploadId, 0, seq, dataBase64);
+    this.emit('data.progress', { uploadId, phase: 'upload', bytes: received, totalBytes: size, rows: 0 });
+    return { received };
   }
 
   async uploadEnd(uploadId: string, missing?: MissingPolicy): Promise<Res<'data.uploadEnd'>> {
-    const u = this.upload(uploadId);
-    if (u.received !== u.size) throw new AppError('E_VALIDATION', { path: 'uploadId', issue: 'incomplete', received: u.received, size: u.size });
-    this.uploads.delete(uploadId);
-    await u.handle.close();
+    const { files } = await this.uploads.end(uploadId);
+    const upload = files[0]!;
+    const u = { name: this.names.get(uploadId) ?? 'data.csv', size: upload.size };
+    this.names.delete(uploadId);
     const fileId = newId('f');
     const file = importedCsvPath(this.dataDir, fileId);
-    await fs.rename(u.partPath, file);
     let loaded: Loaded;
     try {
+      await fs.mkdir(importsDir(this.dataDir), { recursive: true });
+      await fs.rename(upload.path, file);
       const r = await loadImportedCsv(this.dataDir, fileId, missing, (p) =>
         this.emit('data.progress', { uploadId, phase: 'parse', bytes: p.bytes, totalBytes: p.totalBytes ?? u.size, rows: p.rows }),
       );
@@ -195,6 +148,8 @@ export class DataService {
       // A file that cannot be used is not kept.
       await fs.rm(file, { force: true }).catch(() => undefined);
       throw e;
+    } finally {
+      await this.uploads.discard(uploadId);
     }
     const meta: ImportedFile = { fileId, name: u.name, bytes: u.size, importedAt: new Date().toISOString() };
     await writeMeta(this.dataDir, meta);

@@ -25,7 +25,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { AppError } from '../../../shared/errors';
+import { AppError, internalError } from '../../../shared/errors';
 import type { RunRecord } from '../../../shared/runs';
 import type { tf } from '../platform/backend';
 import type { TrainedRun } from '../training/train';
@@ -191,7 +191,7 @@ export async function exportRun(run: TrainedRun, record: RunRecord, dir: string,
     await fs.rm(partial, { recursive: true, force: true }).catch(() => undefined);
     if (e instanceof AppError) throw e;
     if (errnoOf(e)) throw diskError(e);
-    throw new AppError('E_INTERNAL', { detail: (e instanceof Error ? e.message : String(e)).slice(0, 300) });
+    throw internalError(e, 'export');
   }
   return { dir: final, files };
 }

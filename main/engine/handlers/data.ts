@@ -7,17 +7,18 @@ import type { Channel, Req, Res } from '../../../shared/ipc/contract';
 import { BUILTINS } from '../data/builtin';
 import { JENA_FULL_ROWS } from '../data/jena';
 import { DataService, type DataEmit } from '../data/service';
+import type { UploadPools } from '../platform/uploads';
 
 type DataChannel = Extract<Channel, `data.${string}`>;
 export type DataHandlers = { [C in DataChannel]: (req: Req<C>) => Promise<Res<C>> };
 
 /** The channel handlers, for the Engine's table (the service is made on first use). */
-export function dataHandlers(ctx: () => { dataDir: string; emit: DataEmit }): DataHandlers {
+export function dataHandlers(ctx: () => { dataDir: string; emit: DataEmit; uploads: UploadPools }): DataHandlers {
   let svc: DataService | null = null;
   const s = (): DataService => {
     if (!svc) {
       const c = ctx();
-      svc = new DataService(c.dataDir, c.emit);
+      svc = new DataService(c.dataDir, c.emit, c.uploads.pool('data'));
     }
     return svc;
   };

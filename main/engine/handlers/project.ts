@@ -11,12 +11,11 @@
  *   can start from their weights.
  */
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import type { AppChannel, Channel, Req, Res } from '../../../shared/ipc/contract';
 import { projectFileName } from '../../../shared/project';
 import type { ModelImports } from '../export/model-imports';
 import { parseProjectText, projectText, type ProjectService } from '../projects/project';
-import { ChunkedUploads } from '../platform/uploads';
+import type { UploadPools } from '../platform/uploads';
 
 /** The desktop dialogs (project.openDialog / saveDialog) are app channels: the router answers them. */
 type ProjectChannel = Exclude<Extract<Channel, `project.${string}` | `model.${string}`>, AppChannel>;
@@ -26,18 +25,13 @@ export interface ProjectHandlerContext {
   dataDir: string;
   projects: ProjectService;
   imports: ModelImports;
+  uploads: UploadPools;
 }
 
 /** The channel handlers, for the Engine's table (the context is read on first use). */
 export function projectHandlers(context: () => ProjectHandlerContext): ProjectHandlers {
-  let made: (ProjectHandlerContext & { uploads: ChunkedUploads }) | null = null;
-  const ctx = (): ProjectHandlerContext & { uploads: ChunkedUploads } => {
-    if (!made) {
-      const c = context();
-      made = { ...c, uploads: new ChunkedUploads(path.join(c.dataDir, 'uploads')) };
-    }
-    return made;
-  };
+  let made: ProjectHandlerContext | null = null;
+  const ctx = (): ProjectHandlerContext => (made ??= context());
   const projects = {
     load: () => ctx().projects.load(),
     saveBuilder: (...a: Parameters<ProjectService['saveBuilder']>) => ctx().projects.saveBuilder(...a),
@@ -47,12 +41,15 @@ export function projectHandlers(context: () => ProjectHandlerContext): ProjectHa
     project: () => ctx().projects.project(),
     recover: (restore: boolean) => ctx().projects.recover(restore),
   };
-  const uploads = {
-    begin: (files: { name: string; size: number }[]) => ctx().uploads.begin(files),
-    chunk: (id: string, file: number, seq: number, data: string) => ctx().uploads.chunk(id, file, seq, data),
-    end: (id: string) => ctx().uploads.end(id),
-    discard: (id: string) => ctx().uploads.discard(id),
-  };
+  // Project files and model files: each kind its own pool (platform/uploads.ts).
+  const uploads = (kind: 'project' | 'model') => ({
+    begin: (files: { name: string; size: number }[]) => ctx().uploads.pool(kind).begin(files),
+    chunk: async (id: string, file: number, seq: number, data: string) => (await ctx().uploads.pool(kind).chunk(id, file, seq, data)).received,
+    end: (id: string) => ctx().uploads.pool(kind).end(id),
+    discard: (id: string) => ctx().uploads.pool(kind).discard(id),
+  });
+  const projectUploads = uploads('project');
+  const modelUploads = uploads('model');
   return {
     'project.load': async () => {
       const { project, recovery, problem } = await projects.load();
@@ -61,15 +58,15 @@ export function projectHandlers(context: () => ProjectHandlerContext): ProjectHa
     'project.save': async ({ builder, model }) => ({ savedAt: await projects.saveBuilder(builder, model) }),
     'project.new': async ({ name }) => ({ project: await projects.create(name ?? '') }),
     'project.rename': async ({ name }) => ({ project: await projects.rename(name) }),
-    'project.openBegin': async ({ name, size }) => ({ uploadId: await uploads.begin([{ name, size }]) }),
-    'project.openChunk': async ({ uploadId, seq, dataBase64 }) => ({ received: await uploads.chunk(uploadId, 0, seq, dataBase64) }),
+    'project.openBegin': async ({ name, size }) => ({ uploadId: await projectUploads.begin([{ name, size }]) }),
+    'project.openChunk': async ({ uploadId, seq, dataBase64 }) => ({ received: await projectUploads.chunk(uploadId, 0, seq, dataBase64) }),
     'project.openEnd': async ({ uploadId }) => {
       try {
-        const { files } = await uploads.end(uploadId);
+        const { files } = await projectUploads.end(uploadId);
         const text = await fs.readFile(files[0]!.path, 'utf8');
         return { project: await projects.replace(parseProjectText(text)) };
       } finally {
-        await uploads.discard(uploadId);
+        await projectUploads.discard(uploadId);
       }
     },
     'project.export': async () => {
@@ -77,14 +74,14 @@ export function projectHandlers(context: () => ProjectHandlerContext): ProjectHa
       return { fileName: projectFileName(p.name), text: projectText(p) };
     },
     'project.recover': async ({ restore }) => ({ project: await projects.recover(restore) }),
-    'model.importBegin': async ({ files }) => ({ uploadId: await uploads.begin(files) }),
-    'model.importChunk': async ({ uploadId, file, seq, dataBase64 }) => ({ received: await uploads.chunk(uploadId, file, seq, dataBase64) }),
+    'model.importBegin': async ({ files }) => ({ uploadId: await modelUploads.begin(files) }),
+    'model.importChunk': async ({ uploadId, file, seq, dataBase64 }) => ({ received: await modelUploads.chunk(uploadId, file, seq, dataBase64) }),
     'model.importEnd': async ({ uploadId }) => {
       try {
-        const { dir, files } = await uploads.end(uploadId);
+        const { dir, files } = await modelUploads.end(uploadId);
         return await ctx().imports.add(dir, files);
       } finally {
-        await uploads.discard(uploadId);
+        await modelUploads.discard(uploadId);
       }
     },
   };

@@ -79,6 +79,8 @@ export function estimateTrainingMemory(exp: Experiment, opts: { tableRows?: numb
     return null;
   }
   const report = inferShapes(graph);
+  // A stack that does not build has no honest estimate (not "fits, 0 parameters").
+  if (!report.ok) return null;
   const B = exp.windowing.batchSize;
   const T = Math.max(1, Math.ceil(exp.windowing.lookback / exp.windowing.step));
   const params = report.totals.total;

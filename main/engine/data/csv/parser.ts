@@ -12,7 +12,7 @@ import { columnStats, type NumericTable } from '../table';
 import { CR, LF, numberStatus, parseDate, parseNumber, POW10, QUOTE, splitCells } from './cells';
 import { classifyColumns, detectDelimiter, estimateRows, ROLE_DATE, SAMPLE_LINES } from './detect';
 import { backfillLeading, MissingValues } from './policy';
-import type { CsvOptions, CsvProgress, CsvResult, Delimiter, ExcludedColumn } from './types';
+import { MAX_COLUMNS, MAX_LINE_BYTES, type CsvOptions, type CsvProgress, type CsvResult, type Delimiter, type ExcludedColumn } from './types';
 
 const utf8 = new TextDecoder('utf-8');
 const encoder = new TextEncoder();
@@ -25,6 +25,8 @@ export class CsvParser {
   private readonly interval: number;
   private readonly totalBytes: number | null;
   private readonly fast: boolean;
+  private readonly maxLine: number;
+  private readonly maxColumns: number;
   private lastEmit = 0;
 
   private carry = new Uint8Array(4096);
@@ -72,6 +74,8 @@ export class CsvParser {
     this.interval = opts.progressIntervalMs ?? 100;
     this.totalBytes = opts.totalBytes ?? null;
     this.fast = opts.fastPath ?? true;
+    this.maxLine = opts.maxLineBytes ?? MAX_LINE_BYTES;
+    this.maxColumns = opts.maxColumns ?? MAX_COLUMNS;
     this.sentinelValues = Float64Array.from(opts.sentinels ?? [-9999]);
     if (opts.delimiter) this.setDelimiter(opts.delimiter);
     this.forcedDelimiter = opts.delimiter ?? null;
@@ -155,8 +159,14 @@ export class CsvParser {
     }
   }
 
+  private lineTooLong(line: number): never {
+    throw new AppError('E_CSV_LINE_TOO_LONG', { line, limitKiB: Math.round(this.maxLine / 1024) });
+  }
+
   private appendCarry(buf: Uint8Array, s: number, e: number): void {
     const need = this.carryLen + (e - s);
+    // The carry holds the start of a line not yet ended: it never grows past the bound.
+    if (need > this.maxLine) this.lineTooLong(this.lineNo + 1);
     if (need > this.carry.length) {
       const next = new Uint8Array(Math.max(need, this.carry.length * 2));
       next.set(this.carry.subarray(0, this.carryLen));
@@ -169,6 +179,7 @@ export class CsvParser {
   /** One physical line [s, e) without its LF. `last`: the file ended without a newline. */
   private line(buf: Uint8Array, s: number, e: number, last: boolean): void {
     const lineNo = ++this.lineNo;
+    if (e - s > this.maxLine) this.lineTooLong(lineNo);
     if (!last) {
       if (e > s && buf[e - 1] === CR) {
         e--;
@@ -193,7 +204,9 @@ export class CsvParser {
   private header(text: string, lineNo: number): void {
     if (!this.forcedDelimiter) this.setDelimiter(detectDelimiter(text));
     this.headerLine = lineNo;
-    this.names = splitCells(text, this.delimiter).map((n, i) => n.trim() || `column ${i + 1}`);
+    const names = splitCells(text, this.delimiter);
+    if (names.length > this.maxColumns) throw new AppError('E_CSV_TOO_MANY_COLUMNS', { line: lineNo, columns: names.length, max: this.maxColumns });
+    this.names = names.map((n, i) => n.trim() || `column ${i + 1}`);
     this.nFile = this.names.length;
     this.phase = 'sample';
   }
@@ -429,6 +442,7 @@ export class CsvParser {
         continue;
       }
       this.lineNo++;
+      if (i - ls > this.maxLine) this.lineTooLong(this.lineNo);
       if (cr) this.crlf++;
       else this.lf++;
       if (this.ts) this.ts[row] = ts;

@@ -35,7 +35,19 @@ export interface CsvOptions {
    * Default true: lines of the common shape take the fast path.
    */
   fastPath?: boolean;
+  /** Longest line accepted, in bytes (default MAX_LINE_BYTES); a longer one fails with E_CSV_LINE_TOO_LONG. */
+  maxLineBytes?: number;
+  /** Most columns accepted in the header (default MAX_COLUMNS); more fail with E_CSV_TOO_MANY_COLUMNS. */
+  maxColumns?: number;
 }
+
+/**
+ * Bounds that hold before any large allocation, so a hostile or broken file (one 500 MiB line,
+ * a million columns) is refused with its line number instead of exhausting memory. A Jena
+ * line is about 120 bytes; these leave room for any table a lesson could use.
+ */
+export const MAX_LINE_BYTES = 1 << 20;
+export const MAX_COLUMNS = 4096;
 
 /** How often a kind of problem occurred in a column, and the first line where it did. */
 export interface Problem {

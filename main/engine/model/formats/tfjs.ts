@@ -80,31 +80,71 @@ export function tfjsDirHandler(dir: string, opts: { shardBytes?: number; written
   };
 }
 
-/** Reads a model.json and the shards it names (paths relative to it) into one artifacts object. */
+/** A model.json larger than this is not a model SeqLab made or can use (the topology is text). */
+const MAX_MODEL_JSON_BYTES = 64 * 1024 * 1024;
+/** Weights larger than this are refused before they are read (a lesson model is a few MB). */
+const MAX_WEIGHT_BYTES = 1024 * 1024 * 1024;
+const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2, int8: 1 };
+
+/** Bytes the manifest's weights occupy in the shards, or null when a dtype is one we do not size. */
+function manifestBytes(specs: tf.io.WeightsManifestEntry[]): number | null {
+  let total = 0;
+  for (const w of specs) {
+    if (!Array.isArray(w.shape) || !w.shape.every((d) => Number.isInteger(d) && d >= 0)) throw new Error(`weight ${String(w.name)} has no valid shape`);
+    const dtype = w.quantization?.dtype ?? w.dtype;
+    const size = DTYPE_BYTES[dtype];
+    if (size === undefined) return null;
+    total += w.shape.reduce((a, b) => a * b, 1) * size;
+  }
+  return total;
+}
+
+/**
+ * Reads a model.json and the shards it names (paths relative to it) into one artifacts object.
+ * Hostile files are refused before anything large is read: a shard outside the folder, a
+ * link or anything but a plain file, weights larger than MAX_WEIGHT_BYTES, or shards whose
+ * sizes do not add up to what the manifest's shapes need.
+ */
 export async function readTfjsArtifacts(modelJsonPath: string): Promise<tf.io.ModelArtifacts> {
+  if ((await fs.stat(modelJsonPath)).size > MAX_MODEL_JSON_BYTES) throw new Error(`${path.basename(modelJsonPath)} is larger than ${MAX_MODEL_JSON_BYTES >> 20} MiB`);
   const json = JSON.parse(await fs.readFile(modelJsonPath, 'utf8')) as ModelJsonFile;
   if (!json || typeof json !== 'object' || !json.modelTopology || !Array.isArray(json.weightsManifest)) {
     throw new Error(`${path.basename(modelJsonPath)} is not a tfjs layers model (no modelTopology / weightsManifest)`);
   }
   const base = path.dirname(modelJsonPath);
   const specs: tf.io.WeightsManifestEntry[] = [];
-  const buffers: Uint8Array[] = [];
+  const files: string[] = [];
+  let onDisk = 0;
   for (const group of json.weightsManifest) {
+    if (!group || !Array.isArray(group.paths) || !Array.isArray(group.weights)) throw new Error('weightsManifest entries need paths and weights');
     specs.push(...group.weights);
     for (const p of group.paths) {
       // Shards must lie beside model.json: a manifest can never name a file elsewhere.
+      if (typeof p !== 'string') throw new Error('weight path is not a string');
       const rel = path.normalize(p);
       if (path.isAbsolute(rel) || rel.startsWith('..')) throw new Error(`weight path outside the model folder: ${p}`);
-      buffers.push(new Uint8Array(await fs.readFile(path.join(base, rel))));
+      const file = path.join(base, rel);
+      // lstat: a link named as a shard could lead anywhere; only plain files are read.
+      const st = await fs.lstat(file);
+      if (st.isSymbolicLink()) throw new Error(`weight file ${p} is a link; only plain files are read`);
+      if (!st.isFile()) throw new Error(`weight file ${p} is not a file`);
+      onDisk += st.size;
+      files.push(file);
     }
   }
-  const total = buffers.reduce((n, b) => n + b.byteLength, 0);
-  const weightData = new Uint8Array(total);
+  const need = manifestBytes(specs);
+  if ((need ?? onDisk) > MAX_WEIGHT_BYTES) throw new Error(`the weights need ${need ?? onDisk} bytes; SeqLab reads at most ${MAX_WEIGHT_BYTES >> 20} MiB`);
+  if (need !== null && need !== onDisk) throw new Error(`the manifest's weights need ${need} bytes but the weight files hold ${onDisk}`);
+  const weightData = new Uint8Array(onDisk);
   let o = 0;
-  for (const b of buffers) {
+  for (const file of files) {
+    const b = await fs.readFile(file);
+    // A file that changed between the check and the read is refused too.
+    if (o + b.byteLength > onDisk) throw new Error('a weight file changed while it was read');
     weightData.set(b, o);
     o += b.byteLength;
   }
+  if (o !== onDisk) throw new Error('a weight file changed while it was read');
   return {
     modelTopology: json.modelTopology as object,
     weightSpecs: specs,

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { DatasetRef } from '../../../../shared/experiment';
 import { formatNumber } from '../../../../shared/views/format';
 import { langOf } from '../../../../shared/views/text';
-import { clearImportError, importFile, selectDataset, setMissingPolicy, useData, type MissingPolicy } from './data-store';
+import { cancelImport, clearImportError, importFile, selectDataset, setMissingPolicy, useData, type MissingPolicy } from './data-store';
 import { useDataFormat } from './format';
 
 const POLICIES: MissingPolicy[] = ['fill-previous', 'drop-row', 'fail'];
@@ -145,6 +145,11 @@ export function DatasetPicker() {
               : t('import.parsing', { name: importing.name, rows: fmt.int(importing.rows), percent: fmt.int(progress * 100) })}
           </p>
           <progress max={1} value={progress} />
+          {importing.phase === 'upload' && (
+            <button type="button" className="link" onClick={cancelImport} data-testid="import-cancel">
+              {t('import.cancel')}
+            </button>
+          )}
         </div>
       )}
       {importError && (

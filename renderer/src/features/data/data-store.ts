@@ -199,16 +199,24 @@ export async function importFile(file: File): Promise<boolean> {
   }
   const name = file.name.slice(0, 200) || 'data.csv';
   set({ importing: { uploadId: null, name, phase: 'upload', bytes: 0, total: file.size, rows: 0 } });
+  cancelRequested = false;
+  let open: string | null = null;
   try {
     const { uploadId } = await api.invoke('data.uploadBegin', { name, size: file.size });
+    open = uploadId;
     set({ importing: { uploadId, name, phase: 'upload', bytes: 0, total: file.size, rows: 0 } });
     let seq = 0;
     for (let offset = 0; offset < file.size; offset += UPLOAD_CHUNK_BYTES) {
+      if (cancelRequested) {
+        set({ importing: null });
+        return false;
+      }
       const bytes = new Uint8Array(await file.slice(offset, offset + UPLOAD_CHUNK_BYTES).arrayBuffer());
       const { received } = await api.invoke('data.uploadChunk', { uploadId, seq: seq++, dataBase64: toBase64(bytes) });
       set({ importing: { uploadId, name, phase: 'upload', bytes: received, total: file.size, rows: 0 } });
     }
     set({ importing: { uploadId, name, phase: 'parse', bytes: 0, total: file.size, rows: 0 } });
+    open = null;
     const res = await api.invoke('data.uploadEnd', { uploadId, missing: get().missing });
     set({ imports: [res.file, ...get().imports.filter((f) => f.fileId !== res.file.fileId)] });
     set({ importing: null });
@@ -216,5 +224,15 @@ export async function importFile(file: File): Promise<boolean> {
   } catch (e) {
     set({ importing: null, importError: report(e) });
     return false;
+  } finally {
+    // An upload that did not reach its end is cancelled, so it holds no place in the engine's pool.
+    if (open) void api.invoke('upload.cancel', { uploadId: open }).catch(() => undefined);
   }
+}
+
+let cancelRequested = false;
+
+/** Stops the running upload before its next chunk; the previous dataset stays selected. */
+export function cancelImport(): void {
+  if (get().importing?.phase === 'upload') cancelRequested = true;
 }

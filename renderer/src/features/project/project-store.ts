@@ -92,16 +92,28 @@ export function toBase64(bytes: Uint8Array): string {
   return btoa(s);
 }
 
+/** Sends an upload's chunks; if one fails (a file that changed on disk, a lost connection) the upload is cancelled so it holds no place in the engine's pool. */
+async function cancelledOnFailure(uploadId: string, send: () => Promise<void>): Promise<void> {
+  try {
+    await send();
+  } catch (e) {
+    void api.invoke('upload.cancel', { uploadId }).catch(() => undefined);
+    throw e;
+  }
+}
+
 /** Opens a project file chosen with a file input (its bytes go to the engine in chunks). */
 export function openProjectFile(file: File): Promise<void> {
   return guarded(async () => {
     await saveNow();
     const { uploadId } = await api.invoke('project.openBegin', { name: file.name.slice(0, 200) || 'project.seqlab.json', size: file.size });
-    let seq = 0;
-    for (let offset = 0; offset < file.size; offset += PROJECT_CHUNK_BYTES) {
-      const bytes = new Uint8Array(await file.slice(offset, offset + PROJECT_CHUNK_BYTES).arrayBuffer());
-      await api.invoke('project.openChunk', { uploadId, seq: seq++, dataBase64: toBase64(bytes) });
-    }
+    await cancelledOnFailure(uploadId, async () => {
+      let seq = 0;
+      for (let offset = 0; offset < file.size; offset += PROJECT_CHUNK_BYTES) {
+        const bytes = new Uint8Array(await file.slice(offset, offset + PROJECT_CHUNK_BYTES).arrayBuffer());
+        await api.invoke('project.openChunk', { uploadId, seq: seq++, dataBase64: toBase64(bytes) });
+      }
+    });
     const { project } = await api.invoke('project.openEnd', { uploadId });
     set({ savedAs: null });
     await adopt(project);
@@ -154,14 +166,16 @@ export function importModelFiles(files: File[]): Promise<void> {
     if (!files.length) return;
     if (files.some((f) => f.size === 0)) throw new ApiError('E_MODEL_INVALID', { detail: 'empty file' });
     const { uploadId } = await api.invoke('model.importBegin', { files: files.map((f) => ({ name: f.name.slice(0, 200) || 'model', size: f.size })) });
-    for (let i = 0; i < files.length; i++) {
-      const file = files[i]!;
-      let seq = 0;
-      for (let offset = 0; offset < file.size; offset += PROJECT_CHUNK_BYTES) {
-        const bytes = new Uint8Array(await file.slice(offset, offset + PROJECT_CHUNK_BYTES).arrayBuffer());
-        await api.invoke('model.importChunk', { uploadId, file: i, seq: seq++, dataBase64: toBase64(bytes) });
+    await cancelledOnFailure(uploadId, async () => {
+      for (let i = 0; i < files.length; i++) {
+        const file = files[i]!;
+        let seq = 0;
+        for (let offset = 0; offset < file.size; offset += PROJECT_CHUNK_BYTES) {
+          const bytes = new Uint8Array(await file.slice(offset, offset + PROJECT_CHUNK_BYTES).arrayBuffer());
+          await api.invoke('model.importChunk', { uploadId, file: i, seq: seq++, dataBase64: toBase64(bytes) });
+        }
       }
-    }
+    });
     const info = await api.invoke('model.importEnd', { uploadId });
     let graph: BuilderGraph;
     try {

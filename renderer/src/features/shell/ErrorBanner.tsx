@@ -28,7 +28,8 @@ export function ErrorBanner() {
         <div className="banner banner-error" role="alert">
           <span>
             {i18n.exists(`errors.${error.code}`)
-              ? t(`errors.${error.code}`, error.params ?? {})
+              ? // `what` picks a variant where one is written (E_ENGINE_BUSY_uploads), else the plain text.
+                t(`errors.${error.code}`, { ...dataParams(error.params ?? {}), context: typeof error.params?.what === 'string' ? error.params.what : undefined })
               : i18n.exists(`data:errors.${error.code}`)
                 ? t(`data:errors.${error.code}`, dataParams(error.params ?? {}))
                 : t('errors.unknown', { code: error.code })}
