@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -106,4 +106,34 @@ test('import a CSV, look at it, design the windows; a broken file leaves the pre
   await expect(page.getByTestId('window-not-applicable')).toBeVisible();
   await expect(page.getByRole('radio', { name: /مسئلهٔ ترتیب/ })).toBeChecked();
   await shot(page, 'data-page-fa-task');
+});
+
+test('an upload can be cancelled: nothing is imported, nothing is left in the engine, the dataset in use stays', async ({ page }) => {
+  const big = path.join(dir, 'big.csv');
+  // 64 MiB: 64 chunks, long enough to press Cancel while it uploads.
+  writeFileSync(big, Buffer.alloc(64 * 1024 * 1024, 'a,b\n1,2\n'));
+  await page.goto(app.url);
+  await expect(page.locator('.shell')).toHaveAttribute('data-ready', 'true');
+  await page.getByRole('button', { name: 'داده' }).click();
+  const selected = page.locator('input[type="radio"]:checked');
+  await expect(selected).toHaveCount(1);
+  const before = await selected.evaluate((el) => el.closest('label')?.textContent ?? el.id);
+  await page.getByTestId('csv-input').setInputFiles(big);
+  const cancel = page.getByTestId('import-cancel');
+  await expect(cancel).toHaveText('لغو');
+  await cancel.click();
+  await expect(page.getByTestId('import-progress')).toHaveCount(0);
+  await expect(page.getByTestId('import-error')).toHaveCount(0);
+  await expect(page.getByRole('radio', { name: 'big.csv' })).toHaveCount(0);
+  expect(await selected.evaluate((el) => el.closest('label')?.textContent ?? el.id)).toBe(before);
+  // The engine dropped the upload and its file.
+  await expect.poll(() => readdirSync(path.join(app.dataDir, 'uploads', 'data'))).toEqual([]);
+  // Had the upload gone on, the whole file would be parsed and listed within seconds.
+  await page.waitForTimeout(3000);
+  const imports = path.join(app.dataDir, 'imports');
+  const names = (existsSync(imports) ? readdirSync(imports) : [])
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => (JSON.parse(readFileSync(path.join(imports, f), 'utf8')) as { name: string }).name);
+  expect(names).not.toContain('big.csv');
+  await expect(page.getByRole('radio', { name: 'big.csv' })).toHaveCount(0);
 });
