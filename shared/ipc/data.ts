@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TIME_UNITS } from '../time';
 import { DatasetRefSchema, MissingPolicySchema, WindowingSchema } from '../experiment';
 
 /**
@@ -96,9 +97,19 @@ export const DescribeResponseSchema = z.object({
   rows: z.number().int(),
   columns: z.array(ColumnInfoSchema),
   /** Columns left out of the table, and why. */
-  excluded: z.array(z.object({ name: z.string(), columnNumber: z.number().int(), reason: z.enum(['date', 'text', 'empty']), example: z.string().nullable() })),
+  excluded: z.array(z.object({ name: z.string(), columnNumber: z.number().int(), reason: z.enum(['date', 'text', 'empty', 'time']), example: z.string().nullable() })),
   /** First and last timestamp (epoch ms, UTC) and the usual step, when rows have dates. */
   timeRange: z.object({ start: z.number(), end: z.number(), stepMs: Num }).nullable(),
+  /** The time index: which column(s) and form, and the sampling interval found, with its gaps (shared/time.ts). */
+  time: z
+    .object({
+      column: z.string(),
+      format: z.enum(['dd.mm.yyyy', 'iso', 'yyyymmdd', 'year', 'year-month', 'year-quarter']),
+      interval: z
+        .object({ unit: z.enum(TIME_UNITS), count: z.number().int().positive(), gaps: z.number().int(), firstGapRow: z.number().int().nullable(), irregular: z.number().int() })
+        .nullable(),
+    })
+    .nullable(),
   problems: z.object({
     missing: z.number().int(),
     malformed: z.number().int(),
@@ -111,6 +122,8 @@ export const DescribeResponseSchema = z.object({
     droppedRows: z.number().int(),
     filledCells: z.number().int(),
     badDates: ProblemSchema,
+    /** The header named fewer columns than every row has (the extra ones are called `column N`). */
+    headerShort: z.object({ line: z.number().int(), named: z.number().int(), found: z.number().int() }).nullable(),
   }),
   /** The first rows (tables) or the first sample's steps (tasks). */
   preview: z.object({

@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { AppError } from '../../../shared/errors';
+import { samplingInterval } from '../../../shared/time';
 import type { DatasetRef, Windowing } from '../../../shared/experiment';
 import type { Req, Res } from '../../../shared/ipc/contract';
 import { ImportedFileSchema, MAX_SERIES_POINTS, PREVIEW_ROWS, type DataProgress, type DescribeResponse, type ImportedFile, type WindowInfo } from '../../../shared/ipc/data';
@@ -315,6 +316,9 @@ function describeTable(d: TableDataset, csv: CsvResult | null): DescribeResponse
     diffs.sort((a, b) => a - b);
     timeRange = { start: timestamps[0]!, end: timestamps[timestamps.length - 1]!, stepMs: diffs.length ? finite(diffs[Math.floor(diffs.length / 2)]!) : null };
   }
+  const time: DescribeResponse['time'] = timestamps
+    ? { column: csv?.dateColumn?.name ?? 'Date Time', format: csv?.dateColumn?.format ?? 'dd.mm.yyyy', interval: samplingInterval(timestamps) }
+    : null;
   const n = Math.min(PREVIEW_ROWS, table.rows);
   const rows: (number | null)[][] = [];
   for (let r = 0; r < n; r++) rows.push(Array.from(table.data.subarray(r * cols, (r + 1) * cols), round7));
@@ -325,6 +329,7 @@ function describeTable(d: TableDataset, csv: CsvResult | null): DescribeResponse
     columns,
     excluded: csv ? csv.excluded.map((e) => ({ ...e })) : [],
     timeRange,
+    time,
     problems: {
       missing: sum('missing'),
       malformed: sum('malformed'),
@@ -336,6 +341,7 @@ function describeTable(d: TableDataset, csv: CsvResult | null): DescribeResponse
       droppedRows: csv?.droppedRows ?? 0,
       filledCells: csv?.filledCells ?? 0,
       badDates: csv?.dateColumn ? { ...csv.dateColumn.bad } : emptyProblem(),
+      headerShort: csv?.headerShort ?? null,
     },
     preview: { timestamps: timestamps ? Array.from(timestamps.subarray(0, n), finite) : null, rows },
     defaultTargetColumn: Math.min(d.defaultTargetColumn ?? 0, cols - 1),
@@ -373,7 +379,8 @@ function describeTask(d: Extract<LoadedDataset, { kind: 'task' }>): DescribeResp
     })),
     excluded: [],
     timeRange: null,
-    problems: { missing: 0, malformed: 0, sentinel: 0, sentinelValue: null, first: null, ragged: emptyProblem(), truncatedLine: null, droppedRows: 0, filledCells: 0, badDates: emptyProblem() },
+    time: null,
+    problems: { missing: 0, malformed: 0, sentinel: 0, sentinelValue: null, first: null, ragged: emptyProblem(), truncatedLine: null, droppedRows: 0, filledCells: 0, badDates: emptyProblem(), headerShort: null },
     preview: { timestamps: null, rows, target: Array.from(t.y.subarray(0, t.targetSize)) },
     defaultTargetColumn: 0,
     defaultSplits: { train: sp.train.end, validation: sp.validation.end - sp.validation.start, test: sp.test.end - sp.test.start },

@@ -128,15 +128,17 @@ function digits(b: Uint8Array, s: number, n: number): number {
   return v;
 }
 
-// Format of the last parseDate call that succeeded: 1 dd.mm.yyyy, 2 ISO.
+// Format of the last parseDate call that succeeded: 1 dd.mm.yyyy, 2 ISO, 3 YYYYMMDD.
 let dateFormat = 0;
 
-/** The format of the last date parseDate read: 1 dd.mm.yyyy, 2 ISO. */
+const daysIn = (y: number, mo: number): number => new Date(Date.UTC(y, mo, 0)).getUTCDate();
+
+/** The format of the last date parseDate read: 1 dd.mm.yyyy, 2 ISO, 3 YYYYMMDD. */
 export function lastDateFormat(): number {
   return dateFormat;
 }
 
-/** Parses `dd.mm.yyyy HH:MM[:SS]` or ISO `yyyy-mm-dd[ T]HH:MM[:SS[.fff]][Z]` (UTC) from bytes; NaN if neither. */
+/** Parses `dd.mm.yyyy HH:MM[:SS]`, ISO `yyyy-mm-dd[ T]HH:MM[:SS[.fff]][Z]` or `yyyy-mm`, or 8-digit `yyyymmdd` (UTC) from bytes; NaN if none. */
 export function parseDate(b: Uint8Array, s: number, e: number): number {
   while (s < e && b[s] === 32) s++;
   while (e > s && b[e - 1] === 32) e--;
@@ -147,6 +149,23 @@ export function parseDate(b: Uint8Array, s: number, e: number): number {
   const n = e - s;
   let y: number, mo: number, d: number;
   let i: number;
+  if (n === 8) {
+    // YYYYMMDD (8 digits; digits() gives -1 for anything else).
+    y = digits(b, s, 4);
+    mo = digits(b, s + 4, 2);
+    d = digits(b, s + 6, 2);
+    if (y < 1000 || mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo)) return NaN;
+    dateFormat = 3;
+    return Date.UTC(y, mo - 1, d);
+  }
+  if (n === 7 && b[s + 4] === 45) {
+    // ISO year and month (YYYY-MM): the first of the month.
+    y = digits(b, s, 4);
+    mo = digits(b, s + 5, 2);
+    if (y < 0 || mo < 1 || mo > 12) return NaN;
+    dateFormat = 2;
+    return Date.UTC(y, mo - 1, 1);
+  }
   if (n >= 10 && b[s + 2] === 46 && b[s + 5] === 46) {
     d = digits(b, s, 2);
     mo = digits(b, s + 3, 2);

@@ -32,7 +32,7 @@ export interface ColumnRoles {
   excluded: ExcludedColumn[];
   /** The date column (-1: none) and its format. */
   dateCol: number;
-  dateFmt: 'dd.mm.yyyy' | 'iso';
+  dateFmt: 'dd.mm.yyyy' | 'iso' | 'yyyymmdd';
 }
 
 const utf8 = new TextDecoder('utf-8');
@@ -46,6 +46,10 @@ export function classifyColumns(sample: readonly Uint8Array[], names: readonly s
   const text = new Int32Array(n);
   const example: (string | null)[] = new Array(n).fill(null);
   const isoCount = new Int32Array(n);
+  // Numbers that are also 8-digit dates (YYYYMMDD), and whether they never go back in time.
+  const ymd = new Int32Array(n);
+  const lastYmd = new Float64Array(n).fill(-Infinity);
+  const ymdRising = new Uint8Array(n).fill(1);
   for (const bytes of sample) {
     const cells = splitCells(utf8.decode(bytes), delimiter);
     for (let c = 0; c < Math.min(n, cells.length); c++) {
@@ -55,8 +59,15 @@ export function classifyColumns(sample: readonly Uint8Array[], names: readonly s
       const status = numberStatus();
       if (status === 1) continue;
       if (example[c] === null) example[c] = cell.slice(0, 40);
-      if (status === 0) num[c]!++;
-      else if (!Number.isNaN(parseDate(b, 0, b.length))) {
+      if (status === 0) {
+        num[c]!++;
+        const t = b.length === 8 ? parseDate(b, 0, 8) : NaN;
+        if (!Number.isNaN(t)) {
+          ymd[c]!++;
+          if (t < lastYmd[c]!) ymdRising[c] = 0;
+          lastYmd[c] = t;
+        }
+      } else if (!Number.isNaN(parseDate(b, 0, b.length))) {
         dates[c]!++;
         if (lastDateFormat() === 2) isoCount[c]!++;
       } else text[c]!++;
@@ -68,7 +79,12 @@ export function classifyColumns(sample: readonly Uint8Array[], names: readonly s
   let dateCol = -1;
   let dateFmt: ColumnRoles['dateFmt'] = 'dd.mm.yyyy';
   for (let c = 0; c < n; c++) {
-    if (num[c]! > 0 && num[c]! >= text[c]! + dates[c]!) {
+    if (dateCol < 0 && num[c]! > 0 && ymd[c] === num[c] && ymdRising[c] && text[c] === 0 && dates[c] === 0) {
+      // 8-digit dates such as 20100101: the time index, not a number feature (mean 2e7 means nothing).
+      dateCol = c;
+      dateFmt = 'yyyymmdd';
+      role[c] = ROLE_DATE;
+    } else if (num[c]! > 0 && num[c]! >= text[c]! + dates[c]!) {
       role[c] = numericFileCols.length;
       numericFileCols.push(c);
     } else if (num[c] === 0 && text[c] === 0 && dates[c] === 0) {

@@ -12,6 +12,7 @@ import { columnStats, type NumericTable } from '../table';
 import { CR, LF, numberStatus, parseDate, parseNumber, POW10, QUOTE, splitCells } from './cells';
 import { classifyColumns, detectDelimiter, estimateRows, ROLE_DATE, SAMPLE_LINES } from './detect';
 import { backfillLeading, MissingValues } from './policy';
+import { withTimeIndex } from './time-index';
 import { MAX_COLUMNS, MAX_LINE_BYTES, type CsvOptions, type CsvProgress, type CsvResult, type Delimiter, type ExcludedColumn } from './types';
 
 const utf8 = new TextDecoder('utf-8');
@@ -51,7 +52,7 @@ export class CsvParser {
   private numericFileCols: number[] = [];
   private excluded: ExcludedColumn[] = [];
   private dateCol = -1;
-  private dateFmt: 'dd.mm.yyyy' | 'iso' = 'dd.mm.yyyy';
+  private dateFmt: 'dd.mm.yyyy' | 'iso' | 'yyyymmdd' = 'dd.mm.yyyy';
   /** The missing-value policy and its counts (created once the columns are known). */
   private values!: MissingValues;
 
@@ -65,6 +66,7 @@ export class CsvParser {
   private sentinelValues = new Float64Array(0);
   private ragged = { count: 0, firstLine: 0, expected: 0, found: 0 };
   private truncated: { line: number; cells: number } | null = null;
+  private headerShort: CsvResult['headerShort'] = null;
   private ended = false;
 
   constructor(opts: CsvOptions = {}) {
@@ -145,7 +147,7 @@ export class CsvParser {
       if (this.sample.length === 0) throw new AppError('E_CSV_HEADER_ONLY', { line: this.headerLine });
       this.classify();
     }
-    const result = this.finish();
+    const result = withTimeIndex(this.finish(), this.opts.timeAsFeature ?? false);
     this.onProgress?.(this.progress(true));
     return result;
   }
@@ -213,6 +215,7 @@ export class CsvParser {
 
   /** Decides each column's kind from the sample lines (detect.ts), then parses them as data. */
   private classify(): void {
+    this.widenShortHeader();
     const roles = classifyColumns(this.sample.map((l) => l.bytes), this.names, this.delimiter, this.decimalComma);
     this.role = roles.role;
     this.numericFileCols = roles.numericFileCols;
@@ -234,6 +237,25 @@ export class CsvParser {
     const sample = this.sample;
     this.sample = [];
     for (const l of sample) this.dataLine(l.bytes, 0, l.bytes.length, l.line, l.last);
+  }
+
+  /**
+   * A header that names fewer columns than every data row has (a file re-saved by a script
+   * that dropped some names): the extra columns get names of their own (`column 5`...) and
+   * the file is read, with a note, instead of every row being refused as ragged.
+   */
+  private widenShortHeader(): void {
+    if (this.sample.length < 2) return;
+    let found = -1;
+    for (const l of this.sample) {
+      const n = splitCells(utf8.decode(l.bytes), this.delimiter).length;
+      if (found >= 0 && n !== found) return;
+      found = n;
+    }
+    if (found <= this.nFile || found > this.maxColumns) return;
+    this.headerShort = { line: this.headerLine, named: this.nFile, found };
+    for (let c = this.nFile; c < found; c++) this.names.push(`column ${c + 1}`);
+    this.nFile = found;
   }
 
   /** The hot path: one data line, cells parsed straight from the bytes. */
@@ -493,6 +515,7 @@ export class CsvParser {
       bom: this.bom,
       lineEnding: this.crlf && this.lf ? 'mixed' : this.crlf ? 'crlf' : this.lf ? 'lf' : 'none',
       truncatedLastLine: this.truncated,
+      headerShort: this.headerShort,
       ragged: this.ragged,
       droppedRows: this.values.dropped,
       filledCells: this.values.filled,

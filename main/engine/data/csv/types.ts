@@ -3,6 +3,8 @@ import type { ColumnStats, NumericTable } from '../table';
 
 export type MissingPolicy = 'drop-row' | 'fill-previous' | 'fail';
 export type Delimiter = ',' | ';' | '\t';
+/** How the file writes time: a date column (`dd.mm.yyyy`, ISO, 8-digit `yyyymmdd`) or numeric columns (time-index.ts). */
+export type TimeFormat = 'dd.mm.yyyy' | 'iso' | 'yyyymmdd' | 'year' | 'year-month' | 'year-quarter';
 
 export interface CsvProgress {
   /** Bytes pushed so far. */
@@ -37,6 +39,8 @@ export interface CsvOptions {
   fastPath?: boolean;
   /** Longest line accepted, in bytes (default MAX_LINE_BYTES); a longer one fails with E_CSV_LINE_TOO_LONG. */
   maxLineBytes?: number;
+  /** Keep numeric time columns (year, month, quarter) as features too; by default they only index time. */
+  timeAsFeature?: boolean;
   /** Most columns accepted in the header (default MAX_COLUMNS); more fail with E_CSV_TOO_MANY_COLUMNS. */
   maxColumns?: number;
 }
@@ -71,8 +75,8 @@ export interface CsvColumn {
 export interface ExcludedColumn {
   name: string;
   columnNumber: number;
-  /** 'date': a second date column; 'text': not numbers; 'empty': no value in any row. */
-  reason: 'date' | 'text' | 'empty';
+  /** 'date': a second date column; 'text': not numbers; 'empty': no value in any row; 'time': the time index (year, month...), shown, not a feature. */
+  reason: 'date' | 'text' | 'empty' | 'time';
   /** First non-empty cell seen in the sample (at most 40 characters), for the UI. */
   example: string | null;
 }
@@ -85,13 +89,16 @@ export interface CsvResult {
   excluded: ExcludedColumn[];
   /** The date column's values as epoch milliseconds (UTC), one per kept row; null without a date column. */
   timestamps: Float64Array | null;
-  dateColumn: { name: string; columnNumber: number; format: 'dd.mm.yyyy' | 'iso'; bad: Problem } | null;
+  /** The time index: a date column, or numeric columns read as time (time-index.ts); `name` joins their names. */
+  dateColumn: { name: string; columnNumber: number; format: TimeFormat; bad: Problem } | null;
   delimiter: Delimiter;
   bom: boolean;
   lineEnding: 'lf' | 'crlf' | 'mixed' | 'none';
   /** Set when the file ended without a newline in the middle of a row (the row is dropped). */
   truncatedLastLine: { line: number; cells: number } | null;
   ragged: Problem & { expected: number; found: number };
+  /** The header named fewer columns than every row has; the extra ones were named `column N`. */
+  headerShort: { line: number; named: number; found: number } | null;
   /** Rows dropped by the 'drop-row' policy. */
   droppedRows: number;
   /** Cells filled by the 'fill-previous' policy. */

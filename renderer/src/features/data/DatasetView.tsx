@@ -17,6 +17,8 @@ export function DatasetView() {
   if (!d) return <section className="card data-view"><p className="muted">{t('view.loading')}</p></section>;
   const title = dataset.kind === 'file' ? (dataset.name ?? dataset.fileId) : t(`data:builtin.${dataset.id}`);
   const p = d.problems;
+  const iv = d.time?.interval ?? null;
+  const unit = iv?.unit ?? null;
   return (
     <section className="card data-view" aria-labelledby="data-view-title">
       <h2 id="data-view-title" dir="auto">{title}</h2>
@@ -37,25 +39,40 @@ export function DatasetView() {
         )}
         {d.timeRange && (
           <>
+            {d.time && (
+              <div>
+                <dt>{t('view.timeIndex')}</dt>
+                <dd data-testid="time-index">
+                  <span dir="ltr">{d.time.column}</span> ({t(`view.timeFormat.${d.time.format}`)})
+                </dd>
+              </div>
+            )}
             <div>
               <dt>{t('view.from')}</dt>
-              <dd>{fmt.dateTime(d.timeRange.start)}</dd>
+              <dd>{fmt.time(d.timeRange.start, unit)}</dd>
             </div>
             <div>
               <dt>{t('view.to')}</dt>
-              <dd>{fmt.dateTime(d.timeRange.end)}</dd>
+              <dd>{fmt.time(d.timeRange.end, unit)}</dd>
             </div>
-            {d.timeRange.stepMs !== null && (
+            {iv && (
               <div>
-                <dt>{t('view.every')}</dt>
-                <dd>{t('view.minutes', { n: fmt.num(d.timeRange.stepMs / 60_000, 1) })}</dd>
+                <dt>{t('view.interval')}</dt>
+                <dd data-testid="sampling-interval">
+                  {fmt.span(iv.count, iv.unit)}
+                  {' · '}
+                  <span data-testid="time-gaps" className={iv.gaps ? 'warn' : undefined}>
+                    {iv.gaps ? t('view.gaps', { n: fmt.int(iv.gaps), row: fmt.int((iv.firstGapRow ?? 0) + 1) }) : t('view.noGaps')}
+                  </span>
+                  {iv.irregular > 0 && <> · {t('view.intervalIrregular', { n: fmt.int(iv.irregular) })}</>}
+                </dd>
               </div>
             )}
           </>
         )}
       </dl>
       <Problems d={d} />
-      {p.missing + p.malformed + p.sentinel === 0 && d.excluded.length === 0 && d.kind === 'table' && <p className="good small">{t('view.clean')}</p>}
+      {p.missing + p.malformed + p.sentinel === 0 && !d.excluded.some((e) => e.reason !== 'time') && !p.headerShort && d.kind === 'table' && <p className="good small">{t('view.clean')}</p>}
 
       <h3>{t('view.statsTitle')}</h3>
       <div className="table-scroll">
@@ -106,7 +123,7 @@ export function DatasetView() {
             {d.preview.rows.map((r, i) => (
               <tr key={i}>
                 <td>{fmt.int(i + 1)}</td>
-                {d.preview.timestamps && <td className="nowrap">{fmt.dateTime(d.preview.timestamps[i])}</td>}
+                {d.preview.timestamps && <td className="nowrap">{fmt.time(d.preview.timestamps[i], unit)}</td>}
                 {r.map((v, j) => (
                   <td key={j}>{fmt.value(v)}</td>
                 ))}
@@ -136,7 +153,9 @@ function Problems({ d }: { d: DescribeResponse }) {
   if (p.truncatedLine !== null) items.push(t('data:problems.truncated', { line: fmt.int(p.truncatedLine) }));
   if (p.droppedRows) items.push(t('view.dropped', { n: fmt.int(p.droppedRows) }));
   if (p.filledCells) items.push(t('view.filled', { n: fmt.int(p.filledCells) }));
-  for (const e of d.excluded) items.push(t(`data:problems.excluded.${e.reason}`, { columnNumber: fmt.int(e.columnNumber), name: e.name }));
+  if (p.headerShort) items.push(t('data:problems.headerShort', { line: fmt.int(p.headerShort.line), named: fmt.int(p.headerShort.named), found: fmt.int(p.headerShort.found), first: fmt.int(p.headerShort.named + 1) }));
+  // The time index's columns are not a problem: the stats above name them.
+  for (const e of d.excluded) if (e.reason !== 'time') items.push(t(`data:problems.excluded.${e.reason}`, { columnNumber: fmt.int(e.columnNumber), name: e.name }));
   if (items.length === 0) return null;
   return (
     <div className="problems" data-testid="problems">

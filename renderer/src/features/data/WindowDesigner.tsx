@@ -42,6 +42,8 @@ export function WindowDesigner() {
   }
 
   const cols = d.columns;
+  // Rows are steps of the data's interval: the fields also say how long that is ("24 steps = 1 day").
+  const iv = d.time?.interval ?? null;
   const inputs = w.inputColumns ?? cols.map((c) => c.index);
   const splits = w.splits ?? { train: d.defaultSplits.train, validation: d.defaultSplits.validation };
   const testRows = Math.max(0, d.rows - splits.train - splits.validation);
@@ -74,6 +76,9 @@ export function WindowDesigner() {
               <span>{t(`window.${f.key}`)}</span>
               <NumberInput min={f.min} max={f.max} value={w[f.key]} onCommit={(v) => setNum(f.key, String(v), f.min, f.max)} testId={`window-${f.key}`} />
               <small className="muted">{t(`window.${f.key}Help`)}</small>
+              {iv && f.key !== 'batchSize' && w[f.key] > 0 && (
+                <small data-testid={`window-${f.key}-time`}>{t('window.asTime', { steps: fmt.int(w[f.key]), time: fmt.steps(w[f.key], iv) })}</small>
+              )}
             </label>
           ))}
           <label className="data-field">
