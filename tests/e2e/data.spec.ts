@@ -137,3 +137,50 @@ test('an upload can be cancelled: nothing is imported, nothing is left in the en
   expect(names).not.toContain('big.csv');
   await expect(page.getByRole('radio', { name: 'big.csv' })).toHaveCount(0);
 });
+
+test('time written as public datasets write it: the time column, its interval and gaps, and window lengths in that unit, in both languages', async ({ page }) => {
+  await page.goto(app.url);
+  await expect(page.locator('.shell')).toHaveAttribute('data-ready', 'true');
+  await page.getByRole('button', { name: 'داده' }).click();
+  if ((await page.locator('html').getAttribute('lang')) !== 'en') await page.getByTestId('language-switch').click();
+  await expect(page.locator('html')).toHaveAttribute('dir', 'ltr');
+
+  // 8-digit dates, daily, with three days missing after the 20th row.
+  const days = Array.from({ length: 60 }, (_, i) => i).filter((i) => i < 20 || i > 22);
+  const ymd = path.join(dir, 'station-daily.csv');
+  writeFileSync(ymd, ['DATE,PRCP,TMAX', ...days.map((i) => {
+    const t = new Date(Date.UTC(2019, 11, 20) + i * 86_400_000);
+    return `${t.getUTCFullYear()}${String(t.getUTCMonth() + 1).padStart(2, '0')}${String(t.getUTCDate()).padStart(2, '0')},${i % 3},${20 + (i % 5)}`;
+  })].join('\n') + '\n');
+  await page.getByTestId('csv-input').setInputFiles(ymd);
+  await expect(page.getByRole('heading', { name: 'station-daily.csv' })).toBeVisible();
+  await expect(page.getByTestId('time-index')).toContainText('DATE');
+  await expect(page.getByTestId('time-index')).toContainText('8-digit YYYYMMDD');
+  await expect(page.getByTestId('sampling-interval')).toContainText('1 day');
+  await expect(page.getByTestId('time-gaps')).toHaveText('1 gap (rows missing) before row 21');
+  // The date is not a feature: the columns are the two measurements only.
+  await expect(page.getByTestId('column-stats').locator('tbody tr')).toHaveCount(2);
+  await page.getByTestId('window-lookback').fill('14');
+  await page.getByTestId('window-lookback').blur();
+  await expect(page.getByTestId('window-lookback-time')).toHaveText('14 steps = 2 weeks');
+
+  // A lone year column: yearly, shown as years.
+  const yearly = path.join(dir, 'yearly-flow.csv');
+  writeFileSync(yearly, ['year,flow', ...Array.from({ length: 40 }, (_, i) => `${1871 + i},${1100 - i * 3}`)].join('\n') + '\n');
+  await page.getByTestId('csv-input').setInputFiles(yearly);
+  await expect(page.getByRole('heading', { name: 'yearly-flow.csv' })).toBeVisible();
+  await expect(page.getByTestId('time-index')).toContainText('year (year)');
+  await expect(page.getByTestId('sampling-interval')).toContainText('1 year');
+  await expect(page.getByTestId('time-gaps')).toHaveText('no gaps');
+  await expect(page.getByTestId('preview').locator('tbody tr').first()).toContainText('1871');
+  await page.getByTestId('window-lookback').fill('10');
+  await page.getByTestId('window-lookback').blur();
+  await expect(page.getByTestId('window-lookback-time')).toHaveText('10 steps = 10 years');
+  await shot(page, 'data-page-en-yearly');
+
+  await page.getByTestId('language-switch').click();
+  await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+  await expect(page.getByTestId('sampling-interval')).toContainText('۱ سال');
+  await expect(page.getByTestId('window-lookback-time')).toHaveText('۱۰ گام = ۱۰ سال');
+  await shot(page, 'data-page-fa-yearly');
+});

@@ -10,7 +10,7 @@ import { samplingInterval, stepsAsDuration } from '../../shared/time';
 
 const utc = (y: number, m: number, d = 1, h = 0, mi = 0): number => Date.UTC(y, m - 1, d, h, mi);
 const lines = (header: string, rows: string[]): string => [header, ...rows].join('\n') + '\n';
-const range = (n: number, f: (i: number) => string): string[] => Array.from({ length: n }, (_, i) => f(i));
+const range = <T,>(n: number, f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i));
 
 describe('time written as dates', () => {
   it('ISO dates, daily: the date column indexes time, interval 1 day', () => {

@@ -62,7 +62,7 @@ export function DatasetView() {
                   {fmt.span(iv.count, iv.unit)}
                   {' · '}
                   <span data-testid="time-gaps" className={iv.gaps ? 'warn' : undefined}>
-                    {iv.gaps ? t('view.gaps', { n: fmt.int(iv.gaps), row: fmt.int((iv.firstGapRow ?? 0) + 1) }) : t('view.noGaps')}
+                    {iv.gaps ? t('view.gaps', { count: iv.gaps, n: fmt.int(iv.gaps), row: fmt.int((iv.firstGapRow ?? 0) + 1) }) : t('view.noGaps')}
                   </span>
                   {iv.irregular > 0 && <> · {t('view.intervalIrregular', { n: fmt.int(iv.irregular) })}</>}
                 </dd>
@@ -214,6 +214,9 @@ function SeriesPlot({ d }: { d: DescribeResponse }) {
 
   const info = d.columns[col];
   const useTime = series?.time != null;
+  // Yearly or monthly data label the axis in years or months; finer data by day or by minute.
+  const unit = d.time?.interval?.unit;
+  const coarse = unit === 'year' || unit === 'quarter' || unit === 'month' ? unit : null;
   const spanMs = series && series.time && series.time.length > 1 ? series.time[series.time.length - 1]! - series.time[0]! : 0;
   return (
     <div className="series-plot">
@@ -259,7 +262,7 @@ function SeriesPlot({ d }: { d: DescribeResponse }) {
             title={t('plot.chartTitle', { column: info?.name ?? '' })}
             yLabel={info?.unit ?? undefined}
             series={[{ x: useTime ? series.time! : series.row, min: series.min, max: series.max }]}
-            formatX={(x) => (useTime ? (spanMs > 3 * 86_400_000 ? fmt.date(x) : fmt.dateTime(x)) : fmt.int(x + 1))}
+            formatX={(x) => (useTime ? fmt.time(x, coarse ?? (spanMs > 3 * 86_400_000 ? 'day' : null)) : fmt.int(x + 1))}
             formatY={(y) => fmt.value(y)}
           />
           <p className="muted small">
