@@ -47,6 +47,10 @@ export const DatasetRefSchema = z.discriminatedUnion('kind', [
     name: z.string().max(200).optional(),
     /** What to do with missing or malformed cells (default 'fill-previous'). */
     missing: MissingPolicySchema.optional(),
+    /** Keep numeric time columns (year, month, quarter) as features too (default: they only index time). */
+    timeAsFeature: z.boolean().optional(),
+    /** 'wide-months': a table of one row per year and a column per month, read as one long monthly series. */
+    reshape: z.literal('wide-months').optional(),
   }),
 ]);
 export type DatasetRef = z.infer<typeof DatasetRefSchema>;

@@ -125,6 +125,12 @@ export const DescribeResponseSchema = z.object({
     /** The header named fewer columns than every row has (the extra ones are called `column N`). */
     headerShort: z.object({ line: z.number().int(), named: z.number().int(), found: z.number().int() }).nullable(),
   }),
+  /** A wide table (a row per year, a column per month) that can be read as one monthly series: what that gives. */
+  wide: z
+    .object({ yearColumn: z.string(), monthColumns: z.array(z.string()).length(12), rows: z.number().int(), preview: z.array(z.object({ time: z.number(), value: Num })) })
+    .nullable(),
+  /** The table was read that way (DatasetRef reshape 'wide-months'). */
+  reshaped: z.boolean(),
   /** The first rows (tables) or the first sample's steps (tasks). */
   preview: z.object({
     timestamps: z.array(Num).nullable(),

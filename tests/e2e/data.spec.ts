@@ -178,9 +178,36 @@ test('time written as public datasets write it: the time column, its interval an
   await expect(page.getByTestId('window-lookback-time')).toHaveText('10 steps = 10 years');
   await shot(page, 'data-page-en-yearly');
 
+  // The year can be fed as a feature too, when asked.
+  await expect(page.getByTestId('column-stats').locator('tbody tr')).toHaveCount(1);
+  await page.getByTestId('time-as-feature').click();
+  await expect(page.getByTestId('time-as-feature')).toBeChecked();
+  await expect(page.getByTestId('column-stats').locator('tbody tr')).toHaveCount(2);
+  await page.getByTestId('time-as-feature').click();
+  await expect(page.getByTestId('time-as-feature')).not.toBeChecked();
+  await expect(page.getByTestId('column-stats').locator('tbody tr')).toHaveCount(1);
+
   await page.getByTestId('language-switch').click();
   await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
   await expect(page.getByTestId('sampling-interval')).toContainText('۱ سال');
   await expect(page.getByTestId('window-lookback-time')).toHaveText('۱۰ گام = ۱۰ سال');
   await shot(page, 'data-page-fa-yearly');
+
+  // A wide table (a row per year, a column per month): offered, previewed, then read as one monthly series.
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const wide = path.join(dir, 'monthly-wide.csv');
+  writeFileSync(wide, [`Year,${months.join(',')}`, ...Array.from({ length: 6 }, (_, y) => [2001 + y, ...months.map((_, m) => y * 12 + m)].join(','))].join('\n') + '\n');
+  await page.getByTestId('csv-input').setInputFiles(wide);
+  await expect(page.getByRole('heading', { name: 'monthly-wide.csv' })).toBeVisible();
+  await expect(page.getByTestId('wide-offer')).toContainText('۷۲');
+  await expect(page.getByTestId('wide-preview').locator('tbody tr')).toHaveCount(8);
+  await shot(page, 'data-page-fa-wide');
+  await page.getByTestId('wide-apply').click();
+  await expect(page.getByTestId('wide-applied')).toBeVisible();
+  await expect(page.getByTestId('row-count')).toHaveText('۷۲');
+  await expect(page.getByTestId('sampling-interval')).toContainText('۱ ماه');
+  await expect(page.getByTestId('column-stats').locator('tbody tr')).toHaveCount(1);
+  await page.getByTestId('window-lookback').fill('12');
+  await page.getByTestId('window-lookback').blur();
+  await expect(page.getByTestId('window-lookback-time')).toHaveText('۱۲ گام = ۱ سال');
 });

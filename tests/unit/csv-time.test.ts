@@ -150,3 +150,30 @@ describe('public-domain time series (tests/fixtures/public)', () => {
     expect(samplingInterval(r.timestamps!)).toMatchObject({ unit: 'month', count: 1, gaps: 0 });
   });
 });
+
+describe('a wide table (a row per year, a column per month) read as one monthly series', () => {
+  const header = 'Year,Jan,Feb,Mar,Apr,May,Jun,Jul,Aug,Sep,Oct,Nov,Dec,J-D';
+  const wide = lines(header, range(5, (y) => [1990 + y, ...range(12, (m) => y * 100 + m), 99].join(',')));
+
+  it('finds the twelve month columns (short or long names) and none in an ordinary table', async () => {
+    const { wideMonthColumns } = await import('../../main/engine/data/csv/wide');
+    const r = parseCsv(wide);
+    expect(r.dateColumn?.format).toBe('year');
+    expect(wideMonthColumns(r)).toEqual(range(12, (m) => m));
+    const long = parseCsv(lines('year,January,February,March,April,May,June,July,August,September,October,November,December', range(3, (y) => [2000 + y, ...range(12, (m) => m)].join(','))));
+    expect(wideMonthColumns(long)).toHaveLength(12);
+    expect(wideMonthColumns(parseCsv(lines('Year,Jan,Feb', range(4, (y) => `${2000 + y},1,2`))))).toBeNull();
+  });
+
+  it('reads the months in time order, one row each, with monthly timestamps; other columns (J-D) are left out', async () => {
+    const { toLongMonths, wideMonthColumns } = await import('../../main/engine/data/csv/wide');
+    const r = parseCsv(wide);
+    const long = toLongMonths(r, wideMonthColumns(r)!);
+    expect(long.rows).toBe(60);
+    expect(long.table.columns).toEqual(['value']);
+    expect(Array.from(long.table.data.subarray(10, 15))).toEqual([10, 11, 100, 101, 102]);
+    expect(long.timestamps![12]).toBe(utc(1991, 1));
+    expect(samplingInterval(long.timestamps!)).toEqual({ unit: 'month', count: 1, gaps: 0, firstGapRow: null, irregular: 0 });
+    expect(long.columns[0]!.stats.max).toBe(411);
+  });
+});

@@ -8,11 +8,12 @@ import { AppError } from '../../../shared/errors';
 import type { Experiment } from '../../../shared/experiment';
 import { JENA_SPLITS, loadBuiltin, type LoadedDataset, type TableDataset } from './builtin';
 import { parseCsvFile, type CsvProgress, type CsvResult, type MissingPolicy } from './csv';
+import { toLongMonths, wideMonthColumns } from './csv/wide';
 import { TaskSource, WindowedSource, type SampleSource, type SplitName } from './source';
 import { unitOf } from './table';
 import { normalise, sampleRows, statistics, type Normalisation, type Split, type WindowSpec } from './window';
 
-let csvCache: { key: string; dataset: TableDataset; csv: CsvResult } | null = null;
+let csvCache: { key: string; dataset: TableDataset; csv: CsvResult; wideMonths: number[] | null } | null = null;
 
 const FILE_ID = /^[a-z0-9-]{1,64}$/;
 
@@ -25,28 +26,48 @@ export function importedCsvPath(dataDir: string, fileId: string): string {
   return nodePath.join(dataDir, 'imports', `${fileId}.csv`);
 }
 
+/** How an imported file is read (the DatasetRef's options). */
+/** The read options a file reference carries. */
+export function readOptions(ref: { missing?: MissingPolicy; timeAsFeature?: boolean; reshape?: 'wide-months' }): ReadOptions {
+  return { ...(ref.missing ? { missing: ref.missing } : {}), ...(ref.timeAsFeature ? { timeAsFeature: true } : {}), ...(ref.reshape ? { reshape: ref.reshape } : {}) };
+}
+
+export interface ReadOptions {
+  missing?: MissingPolicy;
+  timeAsFeature?: boolean;
+  reshape?: 'wide-months';
+}
+
 /**
  * Parses an imported CSV file (streamed from disk with progress) and keeps the last one
- * parsed cached by path, size, modification time and missing-value policy. Returns the
- * dataset and the parser's full report (columns, problems) for the Data page.
+ * parsed cached by path, size, modification time and read options. Returns the dataset and
+ * the parser's full report (columns, problems) for the Data page; `wideMonths` names the
+ * month columns when the table could be read as one monthly series (csv/wide.ts).
  */
 export async function loadImportedCsv(
   dataDir: string,
   fileId: string,
-  missing?: MissingPolicy,
+  read: ReadOptions = {},
   onProgress?: (p: CsvProgress) => void,
-): Promise<{ dataset: TableDataset; csv: CsvResult }> {
+): Promise<{ dataset: TableDataset; csv: CsvResult; wideMonths: number[] | null }> {
   const file = importedCsvPath(dataDir, fileId);
   const { promises: fs } = await import('node:fs');
   let key = '';
   try {
     const st = await fs.stat(file);
-    key = `${file}|${st.size}|${st.mtimeMs}|${missing ?? ''}`;
+    key = `${file}|${st.size}|${st.mtimeMs}|${read.missing ?? ''}|${read.timeAsFeature ? 't' : ''}|${read.reshape ?? ''}`;
   } catch {
     throw new AppError('E_NOT_FOUND', { what: 'file', id: fileId });
   }
-  if (csvCache?.key === key) return { dataset: csvCache.dataset, csv: csvCache.csv };
-  const csv = await parseCsvFile(file, onProgress, missing ? { missing } : {});
+  if (csvCache?.key === key) return { dataset: csvCache.dataset, csv: csvCache.csv, wideMonths: csvCache.wideMonths };
+  let csv = await parseCsvFile(file, onProgress, { ...(read.missing ? { missing: read.missing } : {}), ...(read.timeAsFeature ? { timeAsFeature: true } : {}) });
+  const months = wideMonthColumns(csv);
+  let wideMonths = months;
+  if (read.reshape === 'wide-months') {
+    if (!months) throw new AppError('E_VALIDATION', { path: 'dataset.reshape', issue: 'not_a_wide_table' });
+    csv = toLongMonths(csv, months);
+    wideMonths = null;
+  }
   const t = csv.table.columns.findIndex((c) => /^T \(degC\)$/.test(c));
   const dataset: TableDataset = {
     kind: 'table',
@@ -55,8 +76,8 @@ export async function loadImportedCsv(
     splits: { ...JENA_SPLITS },
     defaultTargetColumn: t >= 0 ? t : 0,
   };
-  csvCache = { key, dataset, csv };
-  return { dataset, csv };
+  csvCache = { key, dataset, csv, wideMonths };
+  return { dataset, csv, wideMonths };
 }
 
 /**
@@ -67,7 +88,7 @@ export async function loadImportedCsv(
 export async function loadDataset(ref: Experiment['dataset'], onProgress?: (p: CsvProgress) => void, opts: { dataDir?: string } = {}): Promise<LoadedDataset> {
   if (ref.kind === 'builtin') return loadBuiltin(ref);
   if (!opts.dataDir) throw new AppError('E_NOT_FOUND', { what: 'file', id: ref.fileId });
-  return (await loadImportedCsv(opts.dataDir, ref.fileId, ref.missing, onProgress)).dataset;
+  return (await loadImportedCsv(opts.dataDir, ref.fileId, readOptions(ref), onProgress)).dataset;
 }
 
 export interface PreparedData {

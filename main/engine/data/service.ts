@@ -23,7 +23,8 @@ import { loadBuiltin, type LoadedDataset, type TableDataset } from './builtin';
 import { csvFileSize, type CsvResult, type MissingPolicy } from './csv';
 import { columnStats, unitOf } from './table';
 import { sampleRows, statistics, timesteps, type WindowSpec } from './window';
-import { importedCsvPath, loadImportedCsv, splitRanges } from './datasets';
+import { importedCsvPath, loadImportedCsv, readOptions, splitRanges } from './datasets';
+import { toLongMonths } from './csv/wide';
 import { UploadPools, type ChunkedUploads } from '../platform/uploads';
 
 export type DataEmit = (name: 'data.progress', payload: DataProgress) => void;
@@ -35,6 +36,8 @@ interface Loaded {
   dataset: LoadedDataset;
   /** The parser's report, for imported files. */
   csv: CsvResult | null;
+  /** Month columns of a wide table that could be read as one monthly series (csv/wide.ts). */
+  wideMonths: number[] | null;
 }
 
 const round7 = (v: number): number | null => (Number.isFinite(v) ? Number(v.toPrecision(7)) : null);
@@ -67,7 +70,7 @@ export async function importCsvFromPath(dataDir: string, source: string, missing
 }
 
 function cacheKey(ref: DatasetRef): string {
-  if (ref.kind === 'file') return `file|${ref.fileId}|${ref.missing ?? ''}`;
+  if (ref.kind === 'file') return `file|${ref.fileId}|${JSON.stringify(readOptions(ref))}`;
   const opts = Object.entries(ref.options ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
   return `builtin|${ref.id}|${JSON.stringify(opts)}`;
 }
@@ -106,8 +109,8 @@ export class DataService {
     }
     const p: Promise<Loaded> =
       ref.kind === 'builtin'
-        ? Promise.resolve().then(() => ({ dataset: loadBuiltin(ref), csv: null }))
-        : loadImportedCsv(this.dataDir, ref.fileId, ref.missing).then((r) => ({ dataset: r.dataset, csv: r.csv }));
+        ? Promise.resolve().then(() => ({ dataset: loadBuiltin(ref), csv: null, wideMonths: null }))
+        : loadImportedCsv(this.dataDir, ref.fileId, readOptions(ref));
     this.loaded.set(key, p);
     p.catch(() => {
       if (this.loaded.get(key) === p) this.loaded.delete(key);
@@ -141,10 +144,10 @@ export class DataService {
     try {
       await fs.mkdir(importsDir(this.dataDir), { recursive: true });
       await fs.rename(upload.path, file);
-      const r = await loadImportedCsv(this.dataDir, fileId, missing, (p) =>
+      const r = await loadImportedCsv(this.dataDir, fileId, missing ? { missing } : {}, (p) =>
         this.emit('data.progress', { uploadId, phase: 'parse', bytes: p.bytes, totalBytes: p.totalBytes ?? u.size, rows: p.rows }),
       );
-      loaded = { dataset: r.dataset, csv: r.csv };
+      loaded = r;
     } catch (e) {
       // A file that cannot be used is not kept.
       await fs.rm(file, { force: true }).catch(() => undefined);
@@ -181,9 +184,9 @@ export class DataService {
   // ------------------------------------------------------------ views
 
   async describe(ref: DatasetRef): Promise<DescribeResponse> {
-    const { dataset, csv } = await this.load(ref);
+    const { dataset, csv, wideMonths } = await this.load(ref);
     if (dataset.kind === 'task') return describeTask(dataset);
-    return describeTable(dataset, csv);
+    return { ...describeTable(dataset, csv), wide: csv && wideMonths ? wideOffer(csv, wideMonths) : null, reshaped: ref.kind === 'file' && ref.reshape === 'wide-months' };
   }
 
   async series(req: Req<'data.series'>): Promise<Res<'data.series'>> {
@@ -277,7 +280,19 @@ function emptyProblem(): { count: number; firstLine: number } {
   return { count: 0, firstLine: 0 };
 }
 
-function describeTable(d: TableDataset, csv: CsvResult | null): DescribeResponse {
+/** What reading a wide table as one monthly series would give: its size and first months. */
+function wideOffer(csv: CsvResult, months: number[]): NonNullable<DescribeResponse['wide']> {
+  const long = toLongMonths(csv, months);
+  const n = Math.min(8, long.rows);
+  return {
+    yearColumn: csv.dateColumn!.name,
+    monthColumns: months.map((c) => csv.table.columns[c]!),
+    rows: long.rows,
+    preview: Array.from({ length: n }, (_, i) => ({ time: long.timestamps![i]!, value: finite(long.table.data[i]!) })),
+  };
+}
+
+function describeTable(d: TableDataset, csv: CsvResult | null): Omit<DescribeResponse, 'wide' | 'reshaped'> {
   const { table, timestamps } = d;
   const cols = table.columns.length;
   const stats = csv ? csv.columns.map((c) => c.stats) : columnStats(table);
@@ -380,6 +395,8 @@ function describeTask(d: Extract<LoadedDataset, { kind: 'task' }>): DescribeResp
     excluded: [],
     timeRange: null,
     time: null,
+    wide: null,
+    reshaped: false,
     problems: { missing: 0, malformed: 0, sentinel: 0, sentinelValue: null, first: null, ragged: emptyProblem(), truncatedLine: null, droppedRows: 0, filledCells: 0, badDates: emptyProblem(), headerShort: null },
     preview: { timestamps: null, rows, target: Array.from(t.y.subarray(0, t.targetSize)) },
     defaultTargetColumn: 0,

@@ -4,7 +4,7 @@ import type { DescribeResponse, SeriesResponse } from '../../../../shared/ipc/da
 import { api } from '../../api';
 import { toUiError, type UiError } from '../../store';
 import { ErrorText } from './DatasetPicker';
-import { useData } from './data-store';
+import { selectDataset, useData } from './data-store';
 import { useDataFormat } from './format';
 import { LineChart } from './LineChart';
 
@@ -71,6 +71,7 @@ export function DatasetView() {
           </>
         )}
       </dl>
+      <TimeReading d={d} />
       <Problems d={d} />
       {p.missing + p.malformed + p.sentinel === 0 && !d.excluded.some((e) => e.reason !== 'time') && !p.headerShort && d.kind === 'table' && <p className="good small">{t('view.clean')}</p>}
 
@@ -137,6 +138,71 @@ export function DatasetView() {
       {d.kind === 'table' && <SeriesPlot d={d} />}
     </section>
   );
+}
+
+/**
+ * How an imported file's time is read: a wide table (a row per year, a column per month) can
+ * become one monthly series, previewed first; numeric time columns (year, month) can be fed
+ * to the model as features too. Each choice reloads the same file with other read options.
+ */
+function TimeReading({ d }: { d: DescribeResponse }) {
+  const { t } = useTranslation('dataUi');
+  const fmt = useDataFormat();
+  const dataset = useData((s) => s.dataset);
+  if (dataset.kind !== 'file') return null;
+  const numericTime = d.time && ['year', 'year-month', 'year-quarter'].includes(d.time.format) && !d.reshaped;
+  return (
+    <>
+      {d.wide && (
+        <div className="card-inset" data-testid="wide-offer">
+          <p>{t('wide.offer', { year: d.wide.yearColumn, rows: fmt.int(d.wide.rows) })}</p>
+          <table className="data-table compact" data-testid="wide-preview">
+            <thead>
+              <tr>
+                <th scope="col">{t('view.time')}</th>
+                <th scope="col">{t('wide.value')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.wide.preview.map((r) => (
+                <tr key={r.time}>
+                  <td>{fmt.time(r.time, 'month')}</td>
+                  <td>{fmt.value(r.value)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <button type="button" onClick={() => void selectDataset({ ...dataset, reshape: 'wide-months' })} data-testid="wide-apply">
+            {t('wide.apply')}
+          </button>
+        </div>
+      )}
+      {d.reshaped && (
+        <p className="small" data-testid="wide-applied">
+          {t('wide.applied')}{' '}
+          <button type="button" className="link" onClick={() => void selectDataset(withoutKey(dataset, 'reshape'))}>
+            {t('wide.undo')}
+          </button>
+        </p>
+      )}
+      {numericTime && (
+        <label className="check small">
+          <input
+            type="checkbox"
+            checked={dataset.timeAsFeature === true}
+            onChange={(e) => void selectDataset(e.target.checked ? { ...dataset, timeAsFeature: true } : withoutKey(dataset, 'timeAsFeature'))}
+            data-testid="time-as-feature"
+          />
+          <span>{t('view.timeAsFeature')}</span>
+        </label>
+      )}
+    </>
+  );
+}
+
+function withoutKey<T extends object, K extends keyof T>(o: T, k: K): Omit<T, K> {
+  const { [k]: _drop, ...rest } = o;
+  return rest;
 }
 
 function Problems({ d }: { d: DescribeResponse }) {
