@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { BuilderPage } from './features/builder/BuilderPage';
 import { DataPage } from './features/data/DataPage';
 import { ExperimentsPage } from './features/experiments/ExperimentsPage';
-import { StarterPanel } from './features/home/StarterPanel';
+import { StartPage } from './features/home/StartPage';
 import { loadPreset, loadProject, useBuilder } from './features/builder/builder-store';
 import { LessonsPage } from './features/lessons/LessonsPage';
 import { RunsPage } from './features/runs/RunsPage';
@@ -96,7 +96,7 @@ export function App() {
       <RecoveryBanner />
       <ProjectBar />
       <main className="content">
-        {page === 'home' && <StarterPanel />}
+        {page === 'home' && <StartPage onOpenPreset={(id) => void openPreset(id)} />}
         {page === 'lessons' && <LessonsPage onOpenPreset={(id) => void openPreset(id)} explorer={explorer} />}
         {page === 'builder' && (
           <BuilderPage

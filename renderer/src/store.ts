@@ -35,6 +35,14 @@ interface AppState {
   training: TrainingState;
   /** Settings loaded: the language shown is the saved one. */
   ready: boolean;
+  /** Lessons opened and the last one (kept in the engine's settings), and the lesson shown on the Lessons page. */
+  course: Course;
+  lessonId: string | null;
+}
+
+export interface Course {
+  opened: string[];
+  last: string | null;
 }
 
 export const useApp = create<AppState>(() => ({
@@ -47,7 +55,28 @@ export const useApp = create<AppState>(() => ({
   starter: null,
   training: { runId: null, status: 'idle', progress: null, epochs: [], done: null },
   ready: false,
+  course: { opened: [], last: null },
+  lessonId: null,
 }));
+
+/** Shows a lesson and remembers it: marked as opened, and the one "continue" goes back to. */
+export async function openLesson(id: string): Promise<void> {
+  const prev = get().course;
+  const course: Course = { opened: prev.opened.includes(id) ? prev.opened : [...prev.opened, id].slice(-64), last: id };
+  set({ lessonId: id, course });
+  if (prev.last === id && prev.opened.includes(id)) return;
+  try {
+    await api.invoke('settings.set', { course });
+  } catch (e) {
+    set({ error: toUiError(e) });
+  }
+}
+
+/** The start page's way into a lesson. */
+export function goToLesson(id: string): void {
+  void openLesson(id);
+  setPage('lessons');
+}
 
 const set = useApp.setState;
 const get = useApp.getState;
@@ -161,6 +190,7 @@ export async function boot(): Promise<void> {
       await i18n.changeLanguage(settings.language);
       set({ language: settings.language });
     }
+    if (settings.course) set({ course: settings.course, lessonId: settings.course.last });
     set({ ready: true });
     set({ info: await api.invoke('app.info', {}) });
     set({ starter: (await api.invoke('experiments.starter', {})).experiment });

@@ -16,8 +16,8 @@ test('shell in Persian by default, switches to English and back, remembers the c
   await expect(page.locator('.shell')).toHaveAttribute('data-ready', 'true');
   await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
   await expect(page.locator('html')).toHaveAttribute('lang', 'fa');
-  await expect(page.getByRole('heading', { name: 'آزمایشگاه دنباله' })).toBeVisible();
-  await expect(page.getByRole('button', { name: 'آموزش' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'آزمایشگاه دنباله', exact: true })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'آموزش', exact: true })).toBeVisible();
   // The token is taken out of the address bar once read.
   expect(page.url()).not.toContain('token=');
   // The Vazirmatn font is bundled and actually used.
@@ -28,18 +28,18 @@ test('shell in Persian by default, switches to English and back, remembers the c
 
   await page.getByTestId('language-switch').click();
   await expect(page.locator('html')).toHaveAttribute('dir', 'ltr');
-  await expect(page.getByRole('button', { name: 'Train' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeVisible();
   await expect(page.getByTestId('browser-mode-banner')).toContainText('Electron');
   await page.screenshot({ path: 'test-results/shell-en.png' });
 
   // Remembered across a restart of the page (the engine keeps the setting).
   await page.reload();
   await expect(page.locator('html')).toHaveAttribute('dir', 'ltr');
-  await expect(page.getByRole('button', { name: 'Train' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeVisible();
 
   await page.getByTestId('language-switch').click();
   await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
-  await expect(page.getByRole('button', { name: 'آموزش' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'آموزش', exact: true })).toBeVisible();
 });
 
 test('status bar shows the active backend and why better ones are not used', async ({ page }) => {
@@ -66,7 +66,7 @@ test('train the starter GRU: progress, final loss beside the baseline; stop a se
   await expect(page.locator('.shell')).toHaveAttribute('data-ready', 'true');
   await page.getByTestId('language-switch').click();
   await expect(page.locator('html')).toHaveAttribute('dir', 'ltr');
-  await page.getByRole('button', { name: 'Train' }).click();
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('progress-epoch')).toBeVisible();
   await expect(page.getByTestId('progress-loss')).toHaveText(/\d\.\d{4}/);
   await expect(page.getByTestId('progress-speed')).toHaveText(/\d/);
@@ -78,14 +78,14 @@ test('train the starter GRU: progress, final loss beside the baseline; stop a se
   await page.screenshot({ path: 'test-results/trained-en.png' });
 
   // A second run, stopped mid-way: Stop takes effect quickly.
-  await page.getByRole('button', { name: 'Train' }).click();
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('progress-batch')).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Stop' })).toBeEnabled();
+  await expect(page.getByRole('button', { name: 'Stop', exact: true })).toBeEnabled();
   const t0 = Date.now();
-  await page.getByRole('button', { name: 'Stop' }).click();
+  await page.getByRole('button', { name: 'Stop', exact: true }).click();
   await expect(page.getByTestId('result')).toHaveAttribute('data-status', 'stopped', { timeout: 10_000 });
   expect(Date.now() - t0).toBeLessThan(3000);
-  await expect(page.getByRole('button', { name: 'Train' })).toBeEnabled();
+  await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled();
 
   // Back to Persian: digits are Persian where people read them.
   await page.getByTestId('language-switch').click();

@@ -15,7 +15,7 @@ async function openBuilderInEnglish(page: Page): Promise<void> {
   await expect(page.locator('.shell')).toHaveAttribute('data-ready', 'true');
   if ((await page.locator('html').getAttribute('lang')) !== 'en') await page.getByTestId('language-switch').click();
   await expect(page.locator('html')).toHaveAttribute('dir', 'ltr');
-  await page.getByRole('button', { name: 'Model builder' }).click();
+  await page.getByRole('button', { name: 'Model builder', exact: true }).click();
   await expect(page.getByRole('list', { name: 'Model layers' })).toBeVisible();
 }
 
@@ -93,7 +93,7 @@ test('build listing 6.49 by keyboard, read shapes and parameters, break it, fix 
   await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
   const before = await snapshot();
   await page.reload();
-  await page.getByRole('button', { name: 'Model builder' }).click();
+  await page.getByRole('button', { name: 'Model builder', exact: true }).click();
   await expect(page.getByTestId('total-params')).toHaveText('13,697');
   await expect(page.locator('.react-flow__node')).toHaveCount(6);
   expect(await snapshot()).toEqual(before);

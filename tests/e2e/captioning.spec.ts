@@ -22,7 +22,7 @@ test('train the small captioner, caption a held-out image and a placed scene in 
   await page.goto(app.url);
   await expect(page.locator('.shell')).toHaveAttribute('data-ready', 'true');
   if ((await page.locator('html').getAttribute('lang')) !== 'en') await page.getByTestId('language-switch').click();
-  await page.getByRole('button', { name: 'Experiments' }).click();
+  await page.getByRole('button', { name: 'Experiments', exact: true }).click();
   await page.getByTestId('experiments-tab-captioning').click();
   await expect(page.getByTestId('captioning-no-model')).toBeVisible();
 

@@ -50,7 +50,7 @@ test('20 epochs × 500 batches: 10+ updates a second, the batch chart keeps movi
   await expect(page.getByTestId('timesteps')).toHaveText('10');
 
   // A tiny model: Flatten + Dense (a batch takes a few milliseconds).
-  await page.getByRole('button', { name: 'Model builder' }).click();
+  await page.getByRole('button', { name: 'Model builder', exact: true }).click();
   await page.getByRole('button', { name: 'Clear' }).click();
   await addByKeyboard(page, 'Sequence input');
   await addByKeyboard(page, 'Flatten');

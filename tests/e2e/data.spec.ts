@@ -41,7 +41,7 @@ test('import a CSV, look at it, design the windows; a broken file leaves the pre
   await expect(page.locator('.shell')).toHaveAttribute('data-ready', 'true');
   // Persian first (the default): the synthetic Jena data, said to be synthetic.
   await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
-  await page.getByRole('button', { name: 'داده' }).click();
+  await page.getByRole('button', { name: 'داده', exact: true }).click();
   await expect(page.getByTestId('synthetic-note')).toContainText('ساختگی');
   await expect(page.getByTestId('row-count')).toHaveText('۵۲٬۵۶۰');
   await expect(page.getByTestId('count-train')).not.toBeEmpty();
@@ -114,7 +114,7 @@ test('an upload can be cancelled: nothing is imported, nothing is left in the en
   writeFileSync(big, Buffer.alloc(64 * 1024 * 1024, 'a,b\n1,2\n'));
   await page.goto(app.url);
   await expect(page.locator('.shell')).toHaveAttribute('data-ready', 'true');
-  await page.getByRole('button', { name: 'داده' }).click();
+  await page.getByRole('button', { name: 'داده', exact: true }).click();
   const selected = page.locator('input[type="radio"]:checked');
   await expect(selected).toHaveCount(1);
   const before = await selected.evaluate((el) => el.closest('label')?.textContent ?? el.id);
@@ -141,7 +141,7 @@ test('an upload can be cancelled: nothing is imported, nothing is left in the en
 test('time written as public datasets write it: the time column, its interval and gaps, and window lengths in that unit, in both languages', async ({ page }) => {
   await page.goto(app.url);
   await expect(page.locator('.shell')).toHaveAttribute('data-ready', 'true');
-  await page.getByRole('button', { name: 'داده' }).click();
+  await page.getByRole('button', { name: 'داده', exact: true }).click();
   if ((await page.locator('html').getAttribute('lang')) !== 'en') await page.getByTestId('language-switch').click();
   await expect(page.locator('html')).toHaveAttribute('dir', 'ltr');
 

@@ -41,7 +41,7 @@ test.describe('Electron desktop app', () => {
     await expect(page.getByTestId('app-mode')).toContainText('برنامهٔ رومیزی');
     await page.getByTestId('language-switch').click();
     await expect(page.locator('html')).toHaveAttribute('dir', 'ltr');
-    await page.getByRole('button', { name: 'Train' }).click();
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
     await expect(page.getByTestId('result')).toHaveAttribute('data-status', 'completed', { timeout: 150_000 });
     await app.close();
   });

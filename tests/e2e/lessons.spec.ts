@@ -66,6 +66,8 @@ test('a lesson opens its preset in the builder', async ({ page }) => {
 
 test('the GRU gate explorer steps through time', async ({ page }) => {
   await openLessons(page, 'en');
+  // The page reopens the lesson seen last (the test before went through all nine): go to lesson 1.
+  await page.locator('.lessons-nav-item').first().click();
   const explorer = page.locator('section.gate-explorer');
   await expect(explorer).toBeVisible();
   const slider = explorer.locator('input[type="range"]');

@@ -22,7 +22,7 @@ test('pretrain the small stack, fine-tune with 100 labels, compare with random i
   await page.goto(app.url);
   await expect(page.locator('.shell')).toHaveAttribute('data-ready', 'true');
   if ((await page.locator('html').getAttribute('lang')) !== 'en') await page.getByTestId('language-switch').click();
-  await page.getByRole('button', { name: 'Experiments' }).click();
+  await page.getByRole('button', { name: 'Experiments', exact: true }).click();
   await page.getByTestId('experiments-tab-pretrain').click();
   const panel = page.getByTestId('pretrain-panel');
   await expect(panel).toBeVisible();

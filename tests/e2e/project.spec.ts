@@ -92,7 +92,7 @@ test('a trained model (model.json + shards) opens in the builder with its graph 
   const host = await startHost(mkdtempSync(path.join(tmpdir(), 'seqlab-project-e2e-')));
   try {
     await openInEnglish(page, host.url);
-    await page.getByRole('button', { name: 'Model builder' }).click();
+    await page.getByRole('button', { name: 'Model builder', exact: true }).click();
     await page.getByTestId('model-file-input').setInputFiles(files);
     await expect(page.getByTestId('import-result')).toContainText(`${total.toLocaleString('en-US')} parameters`);
     await expect(page.getByTestId('total-params')).toHaveAttribute('data-value', String(total));

@@ -3,19 +3,24 @@
  * analysis and greedy layer-wise pretraining, one tab each. Each tab's panel lives in
  * its own folder with its own store, locale namespace and engine channels.
  */
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { create } from 'zustand';
 import { CaptioningPanel } from './captioning/CaptioningPanel';
 import { PretrainPanel } from './pretrain/PretrainPanel';
 import { VideoPanel } from './video/VideoPanel';
 import './experiments.css';
 
-const TABS = ['captioning', 'video', 'pretrain'] as const;
-type Tab = (typeof TABS)[number];
+export const EXPERIMENT_TABS = ['captioning', 'video', 'pretrain'] as const;
+export type ExperimentTab = (typeof EXPERIMENT_TABS)[number];
+const TABS = EXPERIMENT_TABS;
+
+/** The open tab, kept outside the page so the start page can open the lesson's experiment. */
+export const useExperimentTab = create<{ tab: ExperimentTab }>(() => ({ tab: 'captioning' }));
+const setTab = (tab: ExperimentTab): void => useExperimentTab.setState({ tab });
 
 export function ExperimentsPage() {
   const { t } = useTranslation('experiments');
-  const [tab, setTab] = useState<Tab>('captioning');
+  const tab = useExperimentTab((s) => s.tab);
   return (
     <section className="experiments" data-testid="experiments-page">
       <header className="experiments-head">

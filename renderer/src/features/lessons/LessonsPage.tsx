@@ -1,8 +1,10 @@
 import 'katex/dist/katex.min.css';
 import './lessons.css';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { openLesson, useApp } from '../../store';
 import { useTranslation } from 'react-i18next';
 import { LESSONS } from './content';
+import { plainText } from './markup';
 import { Diagram } from './diagrams';
 import { GateExplorer, type GateExplorerProps } from './GateExplorer';
 import { Glossary } from './Glossary';
@@ -13,9 +15,6 @@ import { langOf } from '../../../../shared/views/text';
 import type { Lesson, Section } from './types';
 
 /** Plain text of a marked-up string, for aria labels and titles. */
-function plain(s: string): string {
-  return s.replace(/\$([^$]+)\$/g, '$1').replace(/`([^`]+)`/g, '$1');
-}
 
 const CALLOUT_KEY = { info: 'callout.info', warning: 'callout.warning', history: 'callout.history' } as const;
 
@@ -30,7 +29,7 @@ function SectionView(props: { section: Section; lang: Language; onOpenPreset: (p
     case 'formula':
       return (
         <figure className="lesson-formula-figure">
-          <Formula tex={s.tex} label={s.caption ? plain(s.caption[lang]) : t('formula')} />
+          <Formula tex={s.tex} label={s.caption ? plainText(s.caption[lang]) : t('formula')} />
           {s.caption && <figcaption className="lesson-caption"><RichText text={s.caption[lang]} /></figcaption>}
         </figure>
       );
@@ -41,7 +40,7 @@ function SectionView(props: { section: Section; lang: Language; onOpenPreset: (p
     case 'diagram':
       return (
         <figure className="lesson-diagram">
-          <Diagram id={s.id} lang={lang} title={plain(s.caption[lang])} />
+          <Diagram id={s.id} lang={lang} title={plainText(s.caption[lang])} />
           <figcaption className="lesson-caption"><RichText text={s.caption[lang]} /></figcaption>
         </figure>
       );
@@ -93,7 +92,7 @@ function LessonView(props: { lesson: Lesson; lang: Language; onOpenPreset: (pres
               type="button"
               className="lesson-open"
               data-preset={p.id}
-              title={t('openPresetInBuilder', { name: plain(p.label[lang]) })}
+              title={t('openPresetInBuilder', { name: plainText(p.label[lang]) })}
               onClick={() => props.onOpenPreset(p.id)}
             >
               {t('openInBuilder')}: <RichText text={p.label[lang]} />
@@ -124,9 +123,16 @@ function LessonView(props: { lesson: Lesson; lang: Language; onOpenPreset: (pres
 export function LessonsPage(props: { onOpenPreset: (presetId: string) => void; explorer?: GateExplorerProps }) {
   const { t, i18n } = useTranslation('lessons');
   const lang = langOf(i18n.language);
-  const [index, setIndex] = useState(0);
+  // The lesson shown lives in the app store, so the start page can open one and "continue" finds it.
+  const lessonId = useApp((s) => s.lessonId);
+  const index = Math.max(0, LESSONS.findIndex((l) => l.id === lessonId));
+  const setIndex = (i: number): void => void openLesson(LESSONS[i]!.id);
   const [showGlossary, setShowGlossary] = useState(false);
   const lesson = LESSONS[index] ?? LESSONS[0]!;
+  // The lesson on screen counts as opened (also the first one, shown by default).
+  useEffect(() => {
+    if (lessonId !== lesson.id) void openLesson(lesson.id);
+  }, [lessonId, lesson.id]);
 
   return (
     <div className="lessons-page" dir={lang === 'fa' ? 'rtl' : 'ltr'} lang={lang}>
@@ -146,7 +152,7 @@ export function LessonsPage(props: { onOpenPreset: (presetId: string) => void; e
                 }}
               >
                 <span className="lessons-nav-number">{formatPlain(l.number, lang)}</span>
-                <span className="lessons-nav-text">{plain(l.title[lang])}</span>
+                <span className="lessons-nav-text">{plainText(l.title[lang])}</span>
               </button>
             </li>
           ))}

@@ -13,3 +13,8 @@ export function parseInline(text: string): InlineToken[] {
   }
   return out;
 }
+
+/** The text without its markup (a title in a list or a button): `$x$` and `code` as their content. */
+export function plainText(s: string): string {
+  return s.replace(/\$([^$]+)\$/g, '$1').replace(/`([^`]+)`/g, '$1');
+}
