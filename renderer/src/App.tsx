@@ -14,7 +14,9 @@ import { ErrorBanner } from './features/shell/ErrorBanner';
 import { ProjectBar, RecoveryBanner } from './features/project/ProjectBar';
 import { initProject } from './features/project/project-store';
 import { StatusBar } from './features/shell/StatusBar';
-import { boot, setLanguage, setPage, useApp, type Page } from './store';
+import { boot, openLesson, setLanguage, setPage, useApp, type Page } from './store';
+
+const markLesson = (id: string): void => void openLesson(id);
 
 const PAGES: Page[] = ['home', 'lessons', 'data', 'builder', 'runs', 'experiments'];
 
@@ -51,6 +53,7 @@ export function App() {
   const info = useApp((s) => s.info);
   const ready = useApp((s) => s.ready);
   const explorer = useTrainedGru(page === 'lessons');
+  const lessonId = useApp((s) => s.lessonId);
   const builderOk = useBuilder((s) => s.report.ok && s.graph.nodes.length > 0);
 
   useEffect(() => {
@@ -97,7 +100,7 @@ export function App() {
       <ProjectBar />
       <main className="content">
         {page === 'home' && <StartPage onOpenPreset={(id) => void openPreset(id)} />}
-        {page === 'lessons' && <LessonsPage onOpenPreset={(id) => void openPreset(id)} explorer={explorer} />}
+        {page === 'lessons' && <LessonsPage onOpenPreset={(id) => void openPreset(id)} explorer={explorer} lessonId={lessonId} onOpenLesson={markLesson} />}
         {page === 'builder' && (
           <BuilderPage
             trainAction={

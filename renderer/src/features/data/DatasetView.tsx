@@ -43,7 +43,7 @@ export function DatasetView() {
               <div>
                 <dt>{t('view.timeIndex')}</dt>
                 <dd data-testid="time-index">
-                  <span dir="ltr">{d.time.column}</span> ({t(`view.timeFormat.${d.time.format}`)})
+                  <span dir="ltr">{d.time.column}</span> ({t(`view.timeFormat.${d.time.format.replace(/\./g, '')}`)})
                 </dd>
               </div>
             )}

@@ -1,7 +1,6 @@
 import 'katex/dist/katex.min.css';
 import './lessons.css';
 import { useEffect, useState } from 'react';
-import { openLesson, useApp } from '../../store';
 import { useTranslation } from 'react-i18next';
 import { LESSONS } from './content';
 import { plainText } from './markup';
@@ -120,19 +119,18 @@ function LessonView(props: { lesson: Lesson; lang: Language; onOpenPreset: (pres
  * `explorer` (optional) hands lesson 1's gate explorer a real GRU's weights (for example the
  * trained model's) and an input window; without it the explorer uses a seeded untrained GRU.
  */
-export function LessonsPage(props: { onOpenPreset: (presetId: string) => void; explorer?: GateExplorerProps }) {
+export function LessonsPage(props: { onOpenPreset: (presetId: string) => void; explorer?: GateExplorerProps; lessonId?: string | null; onOpenLesson?: (id: string) => void }) {
   const { t, i18n } = useTranslation('lessons');
   const lang = langOf(i18n.language);
-  // The lesson shown lives in the app store, so the start page can open one and "continue" finds it.
-  const lessonId = useApp((s) => s.lessonId);
-  const index = Math.max(0, LESSONS.findIndex((l) => l.id === lessonId));
-  const setIndex = (i: number): void => void openLesson(LESSONS[i]!.id);
+  // The lesson shown comes from the app (the start page opens one, "continue" finds it); each one shown is reported back.
+  const [index, setLocal] = useState(() => Math.max(0, LESSONS.findIndex((l) => l.id === props.lessonId)));
   const [showGlossary, setShowGlossary] = useState(false);
   const lesson = LESSONS[index] ?? LESSONS[0]!;
-  // The lesson on screen counts as opened (also the first one, shown by default).
+  const setIndex = (i: number): void => setLocal(i);
+  const { onOpenLesson } = props;
   useEffect(() => {
-    if (lessonId !== lesson.id) void openLesson(lesson.id);
-  }, [lessonId, lesson.id]);
+    onOpenLesson?.(lesson.id);
+  }, [onOpenLesson, lesson.id]);
 
   return (
     <div className="lessons-page" dir={lang === 'fa' ? 'rtl' : 'ltr'} lang={lang}>
