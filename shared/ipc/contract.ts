@@ -87,6 +87,7 @@ export const ExportWhatSchema = z
     tfjs: z.boolean().optional(),
     h5: z.boolean().optional(),
     python: z.boolean().optional(),
+    pytorch: z.boolean().optional(),
     history: z.boolean().optional(),
     plotsSvg: z.boolean().optional(),
     plotsPng: z.boolean().optional(),

@@ -6,6 +6,8 @@
  *         tfjs     tfjs/model.json + tfjs/group1-shard*.bin   (TensorFlow.js layers format)
  *         h5       model.h5                                    (Keras 2 HDF5, GRU reset_after=false)
  *         python   train.py (+ data.csv: the run's numeric table, which train.py reads)
+ *         pytorch  pytorch/model.py + pytorch/weights.json + pytorch/weights.bin (see pytorch.ts);
+ *                  a layer torch cannot take fails with E_MODEL_INVALID before anything is written
  *         history  history.csv, history.json
  *         plotsSvg plots/<name>.svg  (loss, metrics, forecast, errors: see plots.ts; font embedded)
  *         plotsPng plots/<name>.png  (the same at `pngScale` x 800x450 pixels, 1-4)
@@ -32,6 +34,7 @@ import type { TrainedRun } from '../training/train';
 import { historyCsv, historyJson } from './history';
 import { kerasTopology, loadKerasH5, writeKerasH5 } from '../model/formats/keras-h5';
 import { pythonPipeline, tableCsv } from './pipeline';
+import { pytorchExport } from './pytorch';
 import { embedFont, forecastForPlots, runPlots, svgToPng, type Plot } from './plots';
 import { reportHtml } from './report';
 import type { Language } from '../../../shared/ipc/contract';
@@ -40,6 +43,7 @@ import { loadTfjsModel, MODEL_JSON, readTfjsArtifacts, saveTfjsModel } from '../
 export { historyCsv, historyJson } from './history';
 export { kerasTopology, kerasWeightEntries, loadKerasH5, readKerasH5, writeKerasH5, KERAS_VERSION } from '../model/formats/keras-h5';
 export { pythonPipeline, tableCsv } from './pipeline';
+export { pytorchExport, PYTORCH_FILES, type PytorchExport } from './pytorch';
 export { loadTfjsModel, readTfjsArtifacts, saveTfjsModel, tfjsDirHandler } from '../model/formats/tfjs';
 export { embedFont, forecastForPlots, plotOptions, runPlots, svgToPng, type ForecastData, type Plot } from './plots';
 export { reportHtml, REPORT_CSP } from './report';
@@ -48,6 +52,8 @@ export interface ExportWhat {
   tfjs?: boolean;
   h5?: boolean;
   python?: boolean;
+  /** pytorch/model.py + weights (raw float32 with a JSON index). */
+  pytorch?: boolean;
   history?: boolean;
   plotsSvg?: boolean;
   plotsPng?: boolean;
@@ -114,11 +120,13 @@ async function writeFile(file: string, data: string | Uint8Array): Promise<void>
 
 /**
  * Writes the chosen exports of a trained run into a new subfolder of `dir` (see the file
- * comment). Needs `run.model` for tfjs and h5, `run.data` for the Python script's data part.
+ * comment). Needs `run.model` for tfjs, h5 and pytorch, `run.data` for the Python script's data part.
  */
 export async function exportRun(run: TrainedRun, record: RunRecord, dir: string, what: ExportWhat, extras: ExportExtras = {}): Promise<ExportResult> {
   const model = run.model;
-  if ((what.tfjs || what.h5) && !model) throw new AppError('E_NOT_FOUND', { what: 'model', id: record.id });
+  if ((what.tfjs || what.h5 || what.pytorch) && !model) throw new AppError('E_NOT_FOUND', { what: 'model', id: record.id });
+  // Converted first: a model torch cannot take fails before any folder exists.
+  const torch = what.pytorch && model ? pytorchExport(model, { runId: record.id }) : null;
   try {
     await fs.mkdir(dir, { recursive: true });
   } catch (e) {
@@ -148,6 +156,13 @@ export async function exportRun(run: TrainedRun, record: RunRecord, dir: string,
         throw e instanceof AppError ? e : diskError(e);
       }
       files.push('model.h5');
+    }
+    if (torch) {
+      await fs.mkdir(path.join(partial, 'pytorch'));
+      await writeFile(path.join(partial, 'pytorch', 'model.py'), torch.modelPy);
+      await writeFile(path.join(partial, 'pytorch', 'weights.json'), torch.weightsJson);
+      await writeFile(path.join(partial, 'pytorch', 'weights.bin'), torch.weightsBin);
+      files.push('pytorch/model.py', 'pytorch/weights.json', 'pytorch/weights.bin');
     }
     if (what.python) {
       const table = run.data?.dataset.kind === 'table' ? run.data.dataset.table : null;

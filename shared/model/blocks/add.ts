@@ -1,7 +1,20 @@
 import { isFailure, mergeInputs } from './merge-family';
 import { L } from './params';
 import { fail } from './shape-kit';
-import type { BlockDef } from './types';
+import { plain } from './torch-kit';
+import type { BlockDef, TorchCode } from './types';
+
+const ADD_CODE: TorchCode = {
+  name: 'KerasAdd',
+  source: `class KerasAdd(nn.Module):
+    """Keras's Add: the inputs summed in order."""
+
+    def forward(self, *xs):
+        y = xs[0]
+        for x in xs[1:]:
+            y = y + x
+        return y`,
+};
 
 export const add: BlockDef = {
   id: 'add', className: 'Add', kind: 'merge', wrapper: false, lesson: 'core', arity: { min: 2, max: 16 },
@@ -14,4 +27,5 @@ export const add: BlockDef = {
     if (!ins.every((s) => s.every((d, i) => d === ins[0]![i]))) return fail('merge_shape_mismatch', { shapes: m.text });
     return { shape: [...ins[0]!], timeAxis: m.sameTime, trainable: 0, nonTrainable: 0, issues: [] };
   },
+  torch: () => plain('KerasAdd()', ADD_CODE),
 };

@@ -1,4 +1,4 @@
-import { pool1dParams, pool1dRule } from './conv-family';
+import { pool1dParams, pool1dRule, poolTorch } from './conv-family';
 import { ONE, L, padding } from './params';
 import type { BlockDef } from './types';
 
@@ -8,4 +8,5 @@ export const averagePooling1d: BlockDef = {
   help: L('در هر پنجرهٔ زمانی میانگین می‌گیرد: طول زمان تقریباً بر اندازهٔ پنجره تقسیم می‌شود.', 'Averages each time window: T is divided by about the pool size.'),
   params: [...pool1dParams(), padding(false)],
   output: pool1dRule,
+  torch: poolTorch(1, 'avg'),
 };

@@ -1,6 +1,24 @@
 import { ONE, L, epsilon } from './params';
 import { needFeatures, ok } from './shape-kit';
-import type { BlockDef } from './types';
+import { kerasWeight, lastAxisOnly, pyLit, refuse, weightOr } from './torch-kit';
+import type { BlockDef, TorchCode } from './types';
+
+const BATCH_NORM_CODE: TorchCode = {
+  name: 'KerasBatchNormalization',
+  source: `class KerasBatchNormalization(nn.Module):
+    """Keras's BatchNormalization at inference over the last axis: the moving statistics, epsilon inside the root."""
+
+    def __init__(self, channels, epsilon):
+        super().__init__()
+        self.epsilon = epsilon
+        self.gamma = nn.Parameter(torch.ones(channels))
+        self.beta = nn.Parameter(torch.zeros(channels))
+        self.register_buffer("moving_mean", torch.zeros(channels))
+        self.register_buffer("moving_variance", torch.ones(channels))
+
+    def forward(self, x):
+        return (x - self.moving_mean) * torch.rsqrt(self.moving_variance + self.epsilon) * self.gamma + self.beta`,
+};
 
 export const batchNormalization: BlockDef = {
   id: 'batch_normalization', className: 'BatchNormalization', kind: 'core', wrapper: false, lesson: 'core', arity: ONE,
@@ -16,4 +34,15 @@ export const batchNormalization: BlockDef = {
     return ok([...s], t, 2 * c, 2 * c, s.length > 4 ? [{ code: 'rank_unsupported', params: { rank: s.length, max: 4 } }] : []);
   },
   keras: { fixed: { axis: -1, center: true, scale: true } },
+  torch: (layer) => {
+    const mean = kerasWeight(layer, 'moving_mean');
+    if (!mean || !lastAxisOnly(layer)) return refuse(`BatchNormalization over axis ${JSON.stringify(layer.config.axis)}`);
+    const c = mean.shape;
+    return {
+      module: `KerasBatchNormalization(${c[0]}, ${pyLit(Number(layer.config.epsilon ?? 0.001))})`,
+      code: [BATCH_NORM_CODE],
+      // center / scale off: beta 0 and gamma 1 change nothing
+      weights: [weightOr(layer, 'gamma', c, 1), weightOr(layer, 'beta', c, 0), mean, kerasWeight(layer, 'moving_variance')!],
+    };
+  },
 };

@@ -1,5 +1,30 @@
 import { ONE, L } from './params';
-import type { BlockDef } from './types';
+import { isRefusal, prefixed, refuse } from './torch-kit';
+import type { BlockDef, TorchCode } from './types';
+
+const MERGE_MODES = ['concat', 'sum', 'mul', 'ave'];
+const BIDIRECTIONAL_CODE: TorchCode = {
+  name: 'KerasBidirectional',
+  source: `class KerasBidirectional(nn.Module):
+    """Keras's Bidirectional: the wrapped layer reading forwards and a copy reading backwards (its
+    go_backwards flipped); with return_sequences the backward outputs are put back in time order."""
+
+    def __init__(self, forward_layer, backward_layer, merge_mode):
+        super().__init__()
+        self.forward_layer, self.backward_layer, self.merge_mode = forward_layer, backward_layer, merge_mode
+
+    def forward(self, x):
+        y, y_rev = self.forward_layer(x), self.backward_layer(x)
+        if self.backward_layer.return_sequences:
+            y_rev = y_rev.flip(1)
+        if self.merge_mode == "concat":
+            return torch.cat([y, y_rev], -1)
+        if self.merge_mode == "sum":
+            return y + y_rev
+        if self.merge_mode == "ave":
+            return 0.5 * (y + y_rev)
+        return y * y_rev`,
+};
 
 export const bidirectional: BlockDef = {
   id: 'bidirectional', className: 'Bidirectional', kind: 'wrapper', wrapper: true, lesson: 'bidirectional', arity: ONE,
@@ -16,5 +41,22 @@ export const bidirectional: BlockDef = {
     return { ...r, shape, trainable: 2 * r.trainable, nonTrainable: 2 * r.nonTrainable };
   },
   // the first half of the variables is the forward layer's: forward_gru/gru_cell/..., then backward_gru/...
+  // tfjs keeps the forward layer's variables first, then the backward copy's (wrappers.js)
+  torch: (layer) => {
+    const mode = layer.config.merge_mode;
+    // merge_mode None returns both directions as separate outputs
+    if (typeof mode !== 'string' || !MERGE_MODES.includes(mode)) return refuse(`Bidirectional with merge_mode ${String(mode)}`);
+    const inner = (layer.config.layer as { config?: Record<string, unknown> } | undefined)?.config ?? {};
+    const half = layer.weights.length / 2;
+    const fwd = layer.wrapped!(inner, layer.weights.slice(0, half));
+    const bwd = layer.wrapped!({ ...inner, go_backwards: inner.go_backwards !== true }, layer.weights.slice(half));
+    if (isRefusal(fwd)) return fwd;
+    if (isRefusal(bwd)) return bwd;
+    return {
+      module: `KerasBidirectional(${fwd.module}, ${bwd.module}, ${JSON.stringify(mode)})`,
+      code: [...fwd.code, BIDIRECTIONAL_CODE],
+      weights: [...prefixed('forward_layer.', fwd.weights), ...prefixed('backward_layer.', bwd.weights)],
+    };
+  },
   h5Path: (index, count, inner) => `${index < count / 2 ? 'forward' : 'backward'}_${inner?.name ?? 'rnn'}/${inner?.block?.h5Path?.(index, count) ?? ''}`,
 };

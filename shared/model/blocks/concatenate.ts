@@ -1,7 +1,21 @@
 import { isFailure, mergeInputs } from './merge-family';
 import { L } from './params';
 import { fail, num } from './shape-kit';
-import type { BlockDef } from './types';
+import { plain } from './torch-kit';
+import type { BlockDef, TorchCode } from './types';
+
+const CONCATENATE_CODE: TorchCode = {
+  name: 'KerasConcatenate',
+  source: `class KerasConcatenate(nn.Module):
+    """Keras's Concatenate: the axis counts the batch axis, as torch's dim does (same layout)."""
+
+    def __init__(self, axis):
+        super().__init__()
+        self.axis = axis
+
+    def forward(self, *xs):
+        return torch.cat(xs, self.axis)`,
+};
 
 export const concatenate: BlockDef = {
   id: 'concatenate', className: 'Concatenate', kind: 'merge', wrapper: false, lesson: 'captioning', arity: { min: 2, max: 16 },
@@ -23,4 +37,5 @@ export const concatenate: BlockDef = {
     // joined along the time axis: the result has none
     return { shape: out, timeAxis: m.sameTime === axis ? null : m.sameTime, trainable: 0, nonTrainable: 0, issues: [] };
   },
+  torch: (layer) => plain(`KerasConcatenate(${Number(layer.config.axis ?? -1)})`, CONCATENATE_CODE),
 };

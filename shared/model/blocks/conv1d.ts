@@ -1,4 +1,4 @@
-import { dilationLabel, size1d } from './conv-family';
+import { convTorch, dilationLabel, size1d } from './conv-family';
 import { ONE, KERNEL_INIT, L, activation, filters, kernelLabel, padding, stridesLabel } from './params';
 import { convOutputLength, needFeatures, needRank, num, ok } from './shape-kit';
 import type { BlockDef, RuleIssue } from './types';
@@ -31,4 +31,5 @@ export const conv1d: BlockDef = {
   keras: { fixed: { use_bias: true } },
   initializers: KERNEL_INIT,
   kernels: { conv1d: true },
+  torch: convTorch(1),
 };

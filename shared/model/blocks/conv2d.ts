@@ -1,4 +1,4 @@
-import { convFixed, convNdParams, convNdRule } from './conv-family';
+import { convFixed, convNdParams, convNdRule, convTorch } from './conv-family';
 import { ONE, KERNEL_INIT, L, activation, filters, padding } from './params';
 import type { BlockDef } from './types';
 
@@ -10,4 +10,5 @@ export const conv2d: BlockDef = {
   output: convNdRule(2, false),
   keras: { fixed: convFixed(2) },
   initializers: KERNEL_INIT,
+  torch: convTorch(2),
 };

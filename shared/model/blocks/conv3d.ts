@@ -1,4 +1,4 @@
-import { convFixed, convNdParams, convNdRule } from './conv-family';
+import { convFixed, convNdParams, convNdRule, convTorch } from './conv-family';
 import { ONE, KERNEL_INIT, L, activation, filters, padding } from './params';
 import type { BlockDef } from './types';
 
@@ -11,4 +11,5 @@ export const conv3d: BlockDef = {
   output: convNdRule(3, true),
   keras: { fixed: convFixed(3) },
   initializers: KERNEL_INIT,
+  torch: convTorch(3),
 };

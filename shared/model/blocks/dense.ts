@@ -1,6 +1,20 @@
 import { ONE, KERNEL_INIT, L, activation, units } from './params';
 import { needFeatures, num, ok } from './shape-kit';
-import type { BlockDef } from './types';
+import { ACTIVATION_CODE, kerasWeight, permute, refuse, torchActivation, weightOr } from './torch-kit';
+import type { BlockDef, TorchCode } from './types';
+
+const DENSE_CODE: TorchCode = {
+  name: 'KerasDense',
+  source: `class KerasDense(nn.Linear):
+    """Keras's Dense over the last axis; torch keeps the kernel transposed, (units, features)."""
+
+    def __init__(self, in_features, units, act):
+        super().__init__(in_features, units)
+        self.act = activation(act)
+
+    def forward(self, x):
+        return self.act(super().forward(x))`,
+};
 
 export const dense: BlockDef = {
   id: 'dense', className: 'Dense', kind: 'core', wrapper: false, lesson: 'core', arity: ONE,
@@ -15,4 +29,15 @@ export const dense: BlockDef = {
   },
   keras: { fixed: { use_bias: true } },
   initializers: KERNEL_INIT,
+  torch: (layer) => {
+    const act = torchActivation(layer.config);
+    const kernel = kerasWeight(layer, 'kernel');
+    if (!act || !kernel) return refuse(`Dense with activation ${String(layer.config.activation)}`);
+    const [features, units] = kernel.shape as [number, number];
+    return {
+      module: `KerasDense(${features}, ${units}, ${act})`,
+      code: [ACTIVATION_CODE, DENSE_CODE],
+      weights: [permute(kernel, [1, 0], 'weight'), weightOr(layer, 'bias', [units], 0)],
+    };
+  },
 };

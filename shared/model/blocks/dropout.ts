@@ -1,5 +1,6 @@
 import { ONE, L } from './params';
 import { ok } from './shape-kit';
+import { pyLit } from './torch-kit';
 import type { BlockDef } from './types';
 
 export const dropout: BlockDef = {
@@ -9,4 +10,6 @@ export const dropout: BlockDef = {
   params: [{ name: 'rate', type: 'float', default: 0.5, min: 0, max: 0.99, label: L('نسبت حذف', 'Rate') }],
   output: (_p, s, t) => ok([...s], t),
   seedsDropout: true,
+  // identity in eval mode, which load() returns
+  torch: (layer) => ({ module: `nn.Dropout(${pyLit(Number(layer.config.rate ?? 0.5))})`, code: [], weights: [] }),
 };

@@ -1,6 +1,16 @@
 import { ONE, L } from './params';
 import { fail, formatShape, num, ok } from './shape-kit';
-import type { BlockDef } from './types';
+import { kerasWeight, refuse } from './torch-kit';
+import type { BlockDef, TorchCode } from './types';
+
+const EMBEDDING_CODE: TorchCode = {
+  name: 'KerasEmbedding',
+  source: `class KerasEmbedding(nn.Embedding):
+    """Keras's Embedding: token ids (any integer or float dtype, as tfjs casts them) -> vectors."""
+
+    def forward(self, x):
+        return super().forward(x.long())`,
+};
 
 export const embedding: BlockDef = {
   id: 'embedding', className: 'Embedding', kind: 'core', wrapper: false, lesson: 'captioning', arity: ONE,
@@ -16,4 +26,10 @@ export const embedding: BlockDef = {
   },
   readsTokens: true,
   initializers: { embeddings_initializer: 'RandomUniform' },
+  torch: (layer) => {
+    const table = kerasWeight(layer, 'embeddings');
+    // mask_zero would mask the layers after it, which the torch modules do not model
+    if (!table || layer.config.mask_zero === true) return refuse('Embedding with mask_zero=True');
+    return { module: `KerasEmbedding(${table.shape[0]}, ${table.shape[1]})`, code: [EMBEDDING_CODE], weights: [{ ...table, name: 'weight' }] };
+  },
 };

@@ -1,5 +1,6 @@
 import { ONE, L } from './params';
 import { fail, formatShape, ok } from './shape-kit';
+import { plain, refuse } from './torch-kit';
 import type { BlockDef } from './types';
 
 export const flatten: BlockDef = {
@@ -12,4 +13,6 @@ export const flatten: BlockDef = {
     if (s.slice(1).some((d) => d === null)) return fail('flatten_variable_length', { shape: formatShape(s) });
     return ok([null, (s.slice(1) as number[]).reduce((a, b) => a * b, 1)], null);
   },
+  // the modules keep Keras's channels-last layout, so torch's row-major flatten is Keras's order
+  torch: (layer) => (layer.config.data_format === 'channels_first' ? refuse('Flatten with channels_first') : plain('nn.Flatten()')),
 };

@@ -1,4 +1,4 @@
-import { globalPool1dRule } from './conv-family';
+import { globalPool1dRule, globalPoolTorch } from './conv-family';
 import { ONE, L } from './params';
 import type { BlockDef } from './types';
 
@@ -8,4 +8,5 @@ export const globalAveragePooling1d: BlockDef = {
   help: L('محور زمان را حذف می‌کند و برای هر ویژگی میانگین می‌گیرد: (None, T, d) ← (None, d).', 'Removes the time axis, averaging each feature: (None, T, d) -> (None, d).'),
   params: [],
   output: globalPool1dRule,
+  torch: globalPoolTorch('avg'),
 };

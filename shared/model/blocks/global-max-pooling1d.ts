@@ -1,4 +1,4 @@
-import { globalPool1dRule } from './conv-family';
+import { globalPool1dRule, globalPoolTorch } from './conv-family';
 import { ONE, L } from './params';
 import type { BlockDef } from './types';
 
@@ -9,4 +9,5 @@ export const globalMaxPooling1d: BlockDef = {
   params: [],
   output: globalPool1dRule,
   kernels: { pool1d: 'global' },
+  torch: globalPoolTorch('max'),
 };

@@ -1,6 +1,27 @@
 import { ONE, L, epsilon } from './params';
 import { needFeatures, ok } from './shape-kit';
-import type { BlockDef } from './types';
+import { kerasWeight, lastAxisOnly, pyLit, refuse } from './torch-kit';
+import type { BlockDef, TorchCode } from './types';
+
+const LAYER_NORM_CODE: TorchCode = {
+  name: 'KerasLayerNormalization',
+  source: `class KerasLayerNormalization(nn.Module):
+    """Keras's LayerNormalization over the last axis, as tfjs computes it: each sample's mean and
+    (biased) variance, epsilon inside the root; gamma and beta only where the layer has them."""
+
+    def __init__(self, channels, epsilon, center, scale):
+        super().__init__()
+        self.epsilon = epsilon
+        self.gamma = nn.Parameter(torch.ones(channels)) if scale else None
+        self.beta = nn.Parameter(torch.zeros(channels)) if center else None
+
+    def forward(self, x):
+        mean = x.mean(-1, keepdim=True)
+        y = (x - mean) * torch.rsqrt(((x - mean) ** 2).mean(-1, keepdim=True) + self.epsilon)
+        if self.gamma is not None:
+            y = y * self.gamma
+        return y + self.beta if self.beta is not None else y`,
+};
 
 export const layerNormalization: BlockDef = {
   id: 'layer_normalization', className: 'LayerNormalization', kind: 'core', wrapper: false, lesson: 'core', arity: ONE,
@@ -23,4 +44,15 @@ export const layerNormalization: BlockDef = {
     return ok([...s], t, (p.scale === true ? c : 0) + (p.center === true ? c : 0), 0, issues);
   },
   keras: { fixed: { axis: -1 } },
+  torch: (layer) => {
+    if (!lastAxisOnly(layer)) return refuse(`LayerNormalization over axis ${JSON.stringify(layer.config.axis)}`);
+    const gamma = kerasWeight(layer, 'gamma');
+    const beta = kerasWeight(layer, 'beta');
+    const c = (gamma ?? beta)?.shape[0] ?? 0;
+    return {
+      module: `KerasLayerNormalization(${c}, ${pyLit(Number(layer.config.epsilon ?? 0.001))}, ${pyLit(!!beta)}, ${pyLit(!!gamma)})`,
+      code: [LAYER_NORM_CODE],
+      weights: [...(gamma ? [gamma] : []), ...(beta ? [beta] : [])],
+    };
+  },
 };

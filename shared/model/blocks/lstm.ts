@@ -1,5 +1,5 @@
 import { ONE, L, RECURRENT_INIT, activation, dropout, goBackwards, recurrentActivation, recurrentDropout, returnSequences, units } from './params';
-import { RNN_FIXED, cellPath, rnnRule } from './recurrent-family';
+import { RNN_FIXED, cellPath, rnnRule, rnnTorch } from './recurrent-family';
 import type { BlockDef } from './types';
 
 export const lstm: BlockDef = {
@@ -15,4 +15,26 @@ export const lstm: BlockDef = {
   h5Path: cellPath('lstm_cell'),
   // tf.profile, tfjs 4.22, T=120, batch 64, 14 features, 64 units: about 107 values per unit and step
   memory: { bpttFactor: 112 },
+  torch: rnnTorch({
+    name: 'KerasLSTM',
+    source: `class KerasLSTM(KerasRNN):
+    """Keras's LSTM: gate columns [i, f, c, o] (unit_forget_bias only sets the initial bias)."""
+
+    gates = 4
+
+    def __init__(self, input_size, units, act, recurrent_act, return_sequences=False, go_backwards=False):
+        super().__init__(input_size, units, return_sequences, go_backwards)
+        self.act, self.recurrent_act = activation(act), activation(recurrent_act)
+
+    def initial_state(self, x):
+        h = x.new_zeros(x.shape[0], self.units)
+        return h, h
+
+    def step(self, x, state):
+        h, c = state
+        i, f, g, o = (x @ self.kernel + h @ self.recurrent_kernel + self.bias).split(self.units, -1)
+        c = self.recurrent_act(f) * c + self.recurrent_act(i) * self.act(g)
+        h = self.recurrent_act(o) * self.act(c)
+        return h, (h, c)`,
+  }, 4, ['activation', 'recurrent_activation']),
 };

@@ -1,4 +1,4 @@
-import { pool1dParams, pool1dRule } from './conv-family';
+import { pool1dParams, pool1dRule, poolTorch } from './conv-family';
 import { ONE, L, padding } from './params';
 import type { BlockDef } from './types';
 
@@ -9,4 +9,5 @@ export const maxPooling1d: BlockDef = {
   params: [...pool1dParams(), padding(false)],
   output: pool1dRule,
   kernels: { pool1d: 'window' },
+  torch: poolTorch(1, 'max'),
 };

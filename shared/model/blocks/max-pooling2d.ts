@@ -1,4 +1,4 @@
-import { POOL_ND_FIXED, poolNdParams, poolNdRule } from './conv-family';
+import { POOL_ND_FIXED, poolNdParams, poolNdRule, poolTorch } from './conv-family';
 import { ONE, L, padding } from './params';
 import type { BlockDef } from './types';
 
@@ -9,4 +9,5 @@ export const maxPooling2d: BlockDef = {
   params: [...poolNdParams(2), padding(false)],
   output: poolNdRule(2, false),
   keras: { fixed: POOL_ND_FIXED },
+  torch: poolTorch(2, 'max'),
 };

@@ -1,6 +1,20 @@
 import { ONE, L } from './params';
 import { needRank, num, ok } from './shape-kit';
-import type { BlockDef } from './types';
+import { plain } from './torch-kit';
+import type { BlockDef, TorchCode } from './types';
+
+const REPEAT_CODE: TorchCode = {
+  name: 'KerasRepeatVector',
+  source: `class KerasRepeatVector(nn.Module):
+    """Keras's RepeatVector: (batch, d) -> (batch, n, d)."""
+
+    def __init__(self, n):
+        super().__init__()
+        self.n = n
+
+    def forward(self, x):
+        return x.unsqueeze(1).repeat(1, self.n, 1)`,
+};
 
 export const repeatVector: BlockDef = {
   id: 'repeat_vector', className: 'RepeatVector', kind: 'core', wrapper: false, lesson: 'captioning', arity: ONE,
@@ -8,4 +22,5 @@ export const repeatVector: BlockDef = {
   help: L('یک بردار را n بار تکرار می‌کند و محور زمان می‌سازد: (None, d) ← (None, n, d).', 'Repeats one vector n times, creating a time axis: (None, d) -> (None, n, d).'),
   params: [{ name: 'n', type: 'int', default: 12, min: 1, max: 100_000, label: L('تعداد تکرار', 'Repetitions') }],
   output: (p, s) => needRank(s, 2) ?? ok([null, num(p, 'n'), s[1] ?? null], 1),
+  torch: (layer) => plain(`KerasRepeatVector(${Number(layer.config.n)})`, REPEAT_CODE),
 };

@@ -1,6 +1,20 @@
 import { ONE, L } from './params';
 import { fail, formatShape, ok } from './shape-kit';
-import type { BlockDef } from './types';
+import { plain, pyLit } from './torch-kit';
+import type { BlockDef, TorchCode } from './types';
+
+const RESHAPE_CODE: TorchCode = {
+  name: 'KerasReshape',
+  source: `class KerasReshape(nn.Module):
+    """Keras's Reshape: the axes after the batch, row-major (-1: the rest)."""
+
+    def __init__(self, target_shape):
+        super().__init__()
+        self.target_shape = target_shape
+
+    def forward(self, x):
+        return x.reshape(x.shape[0], *self.target_shape)`,
+};
 
 export const reshape: BlockDef = {
   id: 'reshape', className: 'Reshape', kind: 'core', wrapper: false, lesson: 'core', arity: ONE,
@@ -22,5 +36,7 @@ export const reshape: BlockDef = {
     return ok([null, ...(target as number[]).map((d) => (d === -1 ? null : d))], null);
   },
   // tfjs writes the "rest" axis of target_shape as null, Keras as -1
+  // tfjs writes the "rest" axis as null
+  torch: (layer) => plain(`KerasReshape(${pyLit((layer.config.target_shape as (number | null)[]).map((d) => d ?? -1))})`, RESHAPE_CODE),
   keras: { read: (p) => (Array.isArray(p.target_shape) ? { ...p, target_shape: p.target_shape.map((d) => d ?? -1) } : p) },
 };

@@ -1,5 +1,5 @@
 import { ONE, L, RECURRENT_INIT, activation, dropout, goBackwards, recurrentDropout, returnSequences, units } from './params';
-import { RNN_FIXED, cellPath, rnnRule } from './recurrent-family';
+import { RNN_FIXED, cellPath, rnnRule, rnnTorch } from './recurrent-family';
 import type { BlockDef } from './types';
 
 export const simpleRnn: BlockDef = {
@@ -14,4 +14,17 @@ export const simpleRnn: BlockDef = {
   h5Path: cellPath('simple_rnn_cell'),
   // tf.profile, tfjs 4.22, T=120, batch 64, 14 features, 64 units: about 22 values per unit and step
   memory: { bpttFactor: 24 },
+  torch: rnnTorch({
+    name: 'KerasSimpleRNN',
+    source: `class KerasSimpleRNN(KerasRNN):
+    """Keras's SimpleRNN: h = act(x kernel + bias + h recurrent_kernel)."""
+
+    def __init__(self, input_size, units, act, return_sequences=False, go_backwards=False):
+        super().__init__(input_size, units, return_sequences, go_backwards)
+        self.act = activation(act)
+
+    def step(self, x, h):
+        h = self.act(x @ self.kernel + self.bias + h @ self.recurrent_kernel)
+        return h, h`,
+  }, 1, ['activation']),
 };

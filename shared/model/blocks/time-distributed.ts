@@ -1,6 +1,22 @@
 import { ONE, L } from './params';
 import { fail, formatShape } from './shape-kit';
-import type { BlockDef } from './types';
+import { isRefusal, prefixed } from './torch-kit';
+import type { BlockDef, TorchCode } from './types';
+
+const TIME_DISTRIBUTED_CODE: TorchCode = {
+  name: 'KerasTimeDistributed',
+  source: `class KerasTimeDistributed(nn.Module):
+    """Keras's TimeDistributed: the wrapped layer on every timestep, (batch, time, ...) -> (batch, time, ...')."""
+
+    def __init__(self, layer):
+        super().__init__()
+        self.layer = layer
+
+    def forward(self, x):
+        b, t = x.shape[:2]
+        y = self.layer(x.reshape(b * t, *x.shape[2:]))
+        return y.reshape(b, t, *y.shape[1:])`,
+};
 
 export const timeDistributed: BlockDef = {
   id: 'time_distributed', className: 'TimeDistributed', kind: 'wrapper', wrapper: true, lesson: 'video-cnn-rnn', arity: ONE,
@@ -15,5 +31,11 @@ export const timeDistributed: BlockDef = {
     const r = inner([null, ...s.slice(2)], null);
     if (!r.shape) return r;
     return { ...r, shape: [null, s[1] ?? null, ...r.shape.slice(1)], timeAxis: 1 };
+  },
+  torch: (layer) => {
+    const step = layer.inputShapes.map((s) => [s[0] ?? null, ...s.slice(2)]);
+    const inner = layer.wrapped!((layer.config.layer as { config?: Record<string, unknown> } | undefined)?.config ?? {}, layer.weights, step);
+    if (isRefusal(inner)) return inner;
+    return { module: `KerasTimeDistributed(${inner.module})`, code: [...inner.code, TIME_DISTRIBUTED_CODE], weights: prefixed('layer.', inner.weights) };
   },
 };

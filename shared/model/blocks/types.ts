@@ -1,7 +1,8 @@
 /**
  * What a block is: one `BlockDef` per file in this folder owns everything about its layer
  * (parameters, bilingual text, shape and parameter-count rule, Keras config, seeded
- * initializers, the engine kernels that serve it, HDF5 weight naming, memory needs).
+ * initializers, the engine kernels that serve it, HDF5 weight naming, memory needs, its
+ * PyTorch form).
  * The registry (index.ts) lists them; nothing outside this folder switches on a block id
  * or a Keras class name.
  */
@@ -80,6 +81,45 @@ export interface WrappedWeights {
   name: string;
 }
 
+/** A weight as the PyTorch export handles it: a name, a shape and row-major float32 values. */
+export interface TorchArray {
+  /** In a TorchSource: the Keras variable's own name (`kernel`, `moving_mean`); in a TorchModule: the state-dict key. */
+  name: string;
+  shape: number[];
+  data: Float32Array;
+}
+
+/** A Python definition (class or function) a torch module needs; model.py gets each name once. */
+export interface TorchCode {
+  name: string;
+  source: string;
+}
+
+/** One layer as a torch module. */
+export interface TorchModule {
+  /** Python expression that builds it (`KerasGRU(14, 32, ...)`). */
+  module: string;
+  /** The definitions it uses, dependencies first. */
+  code: readonly TorchCode[];
+  /** Its state-dict entries (keys relative to the module), in torch's layout. */
+  weights: TorchArray[];
+}
+
+/** A torch module, or why this layer (this config) cannot be written as one. */
+export type TorchResult = TorchModule | { refuse: string };
+
+/** What the PyTorch export knows of one layer of a tfjs model. */
+export interface TorchSource {
+  /** The Keras config (snake_case, as tfjs writes it). */
+  config: Record<string, unknown>;
+  /** The layer's variables in Keras's order. */
+  weights: TorchArray[];
+  /** The shapes of its inputs, batch axis first (null: any size). */
+  inputShapes: Shape[];
+  /** Wrappers: the wrapped layer's module, from its config (`config.layer.config`) and weights. */
+  wrapped?: (config: Record<string, unknown>, weights: TorchArray[], inputShapes?: Shape[]) => TorchResult;
+}
+
 export interface BlockDef {
   /** Catalog id; also the Keras default layer-name stem (`conv1d`, `conv1d_1`, ...). */
   id: string;
@@ -138,6 +178,12 @@ export interface BlockDef {
    * (`gru_cell/` in `gru/gru_cell/kernel:0`), for the `index`-th of `count` variables.
    */
   h5Path?: (index: number, count: number, inner?: WrappedWeights) => string;
+  /**
+   * PyTorch export (main/engine/export/pytorch.ts): the layer as a torch module that takes and
+   * returns Keras's channels-last layout. Absent: the export refuses models with this layer.
+   * Merges get their inputs as separate arguments.
+   */
+  torch?: (layer: TorchSource) => TorchResult;
   /** Training memory beyond the layer's output: per-timestep state kept for backpropagation through time. */
   memory?: {
     /** Float32 values kept per timestep per state unit (measured with tf.profile). */
