@@ -26,6 +26,7 @@ export const ERROR_CODES = [
   // Project files.
   'E_PROJECT_CORRUPT',
   'E_PROJECT_NEWER',
+  'E_PROJECT_MISSING',
   'E_DISK',
   // Training safety (main/engine/model/memory.ts, main/engine/training/checkpoints.ts): a run that cannot fit
   // in memory is refused with needMiB/haveMiB/batch/suggestedBatch; a run cut off by a crash

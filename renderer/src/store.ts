@@ -8,6 +8,8 @@ import type { Experiment } from '../../shared/experiment';
 import { api, ApiError } from './api';
 import { on, onJob } from './engine-events';
 import i18n, { applyDirection } from './i18n';
+import { lessonOfExperiment, lessonOfTab } from './features/home/course';
+import { EXPERIMENT_TABS } from './features/experiments/tabs';
 
 export interface UiError {
   code: string;
@@ -42,8 +44,13 @@ interface AppState {
 
 export interface Course {
   opened: string[];
+  /** Lessons with a finished run of their model or experiment, and with an export of one. */
+  trained?: string[];
+  exported?: string[];
   last: string | null;
 }
+
+export type CourseMark = 'trained' | 'exported';
 
 export const useApp = create<AppState>(() => ({
   page: 'home',
@@ -62,9 +69,24 @@ export const useApp = create<AppState>(() => ({
 /** Shows a lesson and remembers it: marked as opened, and the one "continue" goes back to. */
 export async function openLesson(id: string): Promise<void> {
   const prev = get().course;
-  const course: Course = { opened: prev.opened.includes(id) ? prev.opened : [...prev.opened, id].slice(-64), last: id };
+  const course: Course = { ...prev, opened: prev.opened.includes(id) ? prev.opened : [...prev.opened, id].slice(-64), last: id };
   set({ lessonId: id, course });
   if (prev.last === id && prev.opened.includes(id)) return;
+  try {
+    await api.invoke('settings.set', { course });
+  } catch (e) {
+    set({ error: toUiError(e) });
+  }
+}
+
+/** Marks a lesson as trained or exported (kept in settings); null (work of no lesson) marks nothing. */
+export async function markCourse(mark: CourseMark, lessonId: string | null): Promise<void> {
+  if (!lessonId) return;
+  const prev = get().course;
+  const list = prev[mark] ?? [];
+  if (list.includes(lessonId)) return;
+  const course: Course = { ...prev, [mark]: [...list, lessonId].slice(-64) };
+  set({ course });
   try {
     await api.invoke('settings.set', { course });
   } catch (e) {
@@ -112,6 +134,7 @@ function patchTraining(patch: Partial<TrainingState>): void {
 export async function startTraining(experiment: Experiment, extra: Omit<Req<'train.start'>, 'experiment'> = {}): Promise<Res<'train.start'> | null> {
   if (get().training.status !== 'idle') return null;
   patchTraining({ status: 'starting', progress: null, epochs: [], done: null, runId: null });
+  trainingLesson = lessonOfExperiment(experiment.name);
   try {
     const reply = await api.invoke('train.start', { experiment, ...extra });
     const { runId } = reply;
@@ -152,6 +175,8 @@ export async function stopTraining(): Promise<void> {
 }
 
 let started = false;
+/** The lesson of the run started from this window (for its mark when it completes). */
+let trainingLesson: string | null = null;
 
 /** The report of a run that ended without one (the engine crashed). */
 function failedRun(runId: string, error: { code: string; params?: Record<string, string | number> | undefined }): TrainDone {
@@ -170,6 +195,7 @@ export async function boot(): Promise<void> {
     epoch: (e) => patchTraining({ epochs: [...get().training.epochs, e.log] }),
     end: (d) => {
       patchTraining({ done: d, status: 'idle', runId: d.runId });
+      if (d.status === 'completed') void markCourse('trained', trainingLesson);
       if (d.error) set({ error: { code: d.error.code, params: d.error.params ?? {} } });
     },
     // No report: the engine crashed during the run (the host restarts it).
@@ -179,6 +205,9 @@ export async function boot(): Promise<void> {
       set({ error: { code: f.error.code, params: f.error.params ?? {} } });
     },
   });
+  for (const tab of EXPERIMENT_TABS) {
+    onJob(tab, { end: (d) => void (d.status === 'completed' && markCourse('trained', lessonOfTab(tab))) });
+  }
   on('engine.status', (s) => {
     if (s.state === 'crashed' || s.state === 'restarted') set({ engineNotice: s.state });
     if (s.state === 'restarted') void loadBackend();

@@ -61,8 +61,15 @@ export type BackendReport = z.infer<typeof BackendReportSchema>;
 const LessonIdSchema = z.string().regex(/^[a-z0-9-]{1,40}$/);
 export const SettingsSchema = z.object({
   language: z.enum(LANGUAGES),
-  /** The student's way through the course: lessons opened, and the last one (for "continue where you left off"). */
-  course: z.object({ opened: z.array(LessonIdSchema).max(64), last: LessonIdSchema.nullable() }).optional(),
+  /** The student's way through the course: lessons opened, trained (a run of the lesson's model or its experiment finished) and exported, and the last one opened (for "continue where you left off"). */
+  course: z
+    .object({
+      opened: z.array(LessonIdSchema).max(64),
+      trained: z.array(LessonIdSchema).max(64).optional(),
+      exported: z.array(LessonIdSchema).max(64).optional(),
+      last: LessonIdSchema.nullable(),
+    })
+    .optional(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

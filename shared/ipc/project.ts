@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import { ModelSpecSchema } from '../experiment';
-import { BuilderStateSchema, ProjectSchema } from '../project';
+import { BuilderStateSchema, ProjectIdSchema, ProjectSchema } from '../project';
 
 /** Bytes per upload chunk (base64 in the message: about 1.4 MB), as for CSV files. */
 export const PROJECT_CHUNK_BYTES = 1024 * 1024;
@@ -42,6 +42,17 @@ export const RecoverySchema = z.object({
 export type Recovery = z.infer<typeof RecoverySchema>;
 
 const ProjectReply = z.object({ project: ProjectSchema });
+
+/** How many earlier projects the start page lists. */
+export const MAX_RECENT_PROJECTS = 8;
+/** An earlier project kept in the data folder (replaced by New or Open), for the start page. */
+export const RecentProjectSchema = z.object({
+  id: ProjectIdSchema,
+  name: z.string().max(200),
+  savedAt: z.string().max(40),
+  runs: z.number().int().nonnegative(),
+});
+export type RecentProject = z.infer<typeof RecentProjectSchema>;
 
 export const ImportedModelSchema = z.object({
   importId: ImportIdSchema,
@@ -83,6 +94,10 @@ export const projectChannels = {
     response: z.object({ received: z.number().int() }),
   },
   'project.openEnd': { request: z.object({ uploadId: UploadIdSchema }).strict(), response: ProjectReply },
+  /** Earlier projects kept in the data folder, newest first (the current one excluded). */
+  'project.recent': { request: z.object({}).strict(), response: z.object({ projects: z.array(RecentProjectSchema).max(MAX_RECENT_PROJECTS) }) },
+  /** Makes an earlier project the current one (the current one is kept in its place). */
+  'project.switch': { request: z.object({ id: ProjectIdSchema }).strict(), response: ProjectReply },
   /** The current project as a file's text, for a download ("Save project as…" in browser mode). */
   'project.export': { request: z.object({}).strict(), response: z.object({ fileName: z.string(), text: z.string() }) },
   /** Desktop only: a native open dialog; null when cancelled. */

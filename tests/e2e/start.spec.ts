@@ -61,4 +61,43 @@ test('from the start page to a trained GRU beside its baseline in one click', as
   await expect(page.getByTestId('result')).toHaveAttribute('data-status', 'completed', { timeout: 120_000 });
   await expect(page.getByTestId('final-val-loss')).not.toBeEmpty();
   await expect(page.getByTestId('baseline')).not.toBeEmpty();
+  // The starter is the GRU lesson's model: the lesson is marked trained (not yet exported).
+  const gru = page.locator('li[data-lesson="gru"]');
+  await expect(gru).toHaveAttribute('data-trained', 'true');
+  await expect(gru).toHaveAttribute('data-exported', 'false');
+  await expect(gru).toContainText('آموزش دیده');
+
+  // Exporting that run marks the lesson exported; both marks survive a reload.
+  await page.getByRole('button', { name: 'اجراها', exact: true }).click();
+  await page.getByTestId('export-run').click();
+  for (const c of ['tfjs', 'h5', 'python']) await page.getByTestId(`export-${c}`).uncheck();
+  await page.getByTestId('export-history').check();
+  await page.getByTestId('export-go').click();
+  await expect(page.getByTestId('export-result')).toBeVisible({ timeout: 60_000 });
+  await page.reload();
+  await expect(page.locator('.shell')).toHaveAttribute('data-ready', 'true');
+  await expect(gru).toHaveAttribute('data-trained', 'true');
+  await expect(gru).toHaveAttribute('data-exported', 'true');
+  await expect(gru).toContainText('خروجی گرفته');
+  await expect(page.locator('li[data-trained="true"]')).toHaveCount(1);
+});
+
+test('earlier projects are listed on the start page and open in one click, the current one kept', async ({ page }) => {
+  await page.goto(app.url);
+  await expect(page.locator('.shell')).toHaveAttribute('data-ready', 'true');
+  const recent = page.getByTestId('recent-projects');
+  // The project so far holds the starter's run; give it a name, then start a new one.
+  await page.getByTestId('project-name').fill('کار آغازین');
+  await page.getByTestId('project-name').press('Enter');
+  await page.getByTestId('project-new').click();
+  await expect(page.getByTestId('project-name')).toHaveValue('');
+  const item = recent.locator('li', { hasText: 'کار آغازین' });
+  await expect(item).toBeVisible();
+  await expect(item).toContainText('۱ اجرا');
+  await item.getByRole('button').click();
+  await expect(page.getByTestId('project-name')).toHaveValue('کار آغازین');
+  await expect(page.getByTestId('project-runs')).toContainText('۱');
+  await expect(recent.locator('li', { hasText: 'کار آغازین' })).toHaveCount(0);
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.screenshot({ path: 'test-results/start-fa-marks.png' });
 });

@@ -228,6 +228,40 @@ describe('the current project (ProjectService)', () => {
     expect(p.runs.map((r) => r.id)).toEqual(['run-1', 'run-2']);
   });
 
+  it('lists earlier projects newest first for the start page and switches to one, keeping the current one in its place', async () => {
+    const dataDir = await tempDir();
+    const s = new ProjectService(dataDir);
+    const a = (await s.load()).project;
+    await s.rename('alpha');
+    await s.runs.save(run(1));
+    const b = await s.create('beta');
+    await s.runs.save(run(2));
+    await s.runs.save(run(3));
+    const c = await s.create('gamma');
+    // the current project (gamma) is never listed
+    expect((await s.recent()).map((p) => p.id)).not.toContain(c.id);
+    await s.saveBuilder(builder, null);
+    // Files that are not kept projects are never listed: the autosave, an unreadable copy, garbage named like a project.
+    await fs.writeFile(path.join(s.dir, 'p-garbage.seqlab.json'), '{"format":"seqlab-project","vers');
+    await fs.writeFile(path.join(s.dir, 'autosave.unreadable-1.seqlab.json'), '{}');
+    const listed = await new ProjectService(dataDir).recent();
+    expect(listed.map((p) => p.name)).toEqual(['beta', 'alpha']);
+    expect(listed.map((p) => p.runs)).toEqual([2, 1]);
+    expect(listed.map((p) => p.id)).toEqual([b.id, a.id]);
+
+    const opened = await s.switchTo(a.id);
+    expect(opened.name).toBe('alpha');
+    expect(opened.runs.map((r) => r.id)).toEqual(['run-1']);
+    expect((await readProjectFile(s.autosaveFile()))!.name).toBe('alpha');
+    // gamma (now with a builder) took alpha's place in the list; alpha, current, is not listed
+    expect((await s.recent()).map((p) => p.name).sort()).toEqual(['beta', 'gamma']);
+
+    await expect(s.switchTo('p-nothing-here')).rejects.toMatchObject({ code: 'E_PROJECT_MISSING' });
+    await expect(s.switchTo('../autosave')).rejects.toMatchObject({ code: 'E_PROJECT_MISSING' });
+    await expect(s.switchTo('p-garbage')).rejects.toMatchObject({ code: 'E_PROJECT_CORRUPT' });
+    expect((await s.project()).name).toBe('alpha');
+  });
+
   it('sets a corrupt autosave aside (kept byte for byte) and says so once', async () => {
     const dataDir = await tempDir();
     const s0 = new ProjectService(dataDir);

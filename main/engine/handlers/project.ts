@@ -3,8 +3,8 @@
  * the engine's table (engine.ts). Plain Node, inside the engine.
  *
  * - project.*: the current project (ProjectService, project.ts): load, autosave of the
- *   builder, new, rename, open a file sent in chunks, the file's text for a download, and
- *   the choice after a crash. The desktop dialogs (project.openDialog / saveDialog) are
+ *   builder, new, rename, open a file sent in chunks, the earlier projects kept in the data
+ *   folder (recent, switch), the file's text for a download, and the choice after a crash. The desktop dialogs (project.openDialog / saveDialog) are
  *   answered by the Electron main process; here they are refused.
  * - model.import*: the files of a trained model (model.json + shards, or a Keras .h5) sent
  *   in chunks, handed to ModelImports (export/model-imports.ts), which keeps them so a run
@@ -40,6 +40,8 @@ export function projectHandlers(context: () => ProjectHandlerContext): ProjectHa
     replace: (...a: Parameters<ProjectService['replace']>) => ctx().projects.replace(...a),
     project: () => ctx().projects.project(),
     recover: (restore: boolean) => ctx().projects.recover(restore),
+    recent: () => ctx().projects.recent(),
+    switchTo: (id: string) => ctx().projects.switchTo(id),
   };
   // Project files and model files: each kind its own pool (platform/uploads.ts).
   const uploads = (kind: 'project' | 'model') => ({
@@ -69,6 +71,8 @@ export function projectHandlers(context: () => ProjectHandlerContext): ProjectHa
         await projectUploads.discard(uploadId);
       }
     },
+    'project.recent': async () => ({ projects: await projects.recent() }),
+    'project.switch': async ({ id }) => ({ project: await projects.switchTo(id) }),
     'project.export': async () => {
       const p = await projects.project();
       return { fileName: projectFileName(p.name), text: projectText(p) };

@@ -29,10 +29,14 @@ import {
 } from '../../../shared/project';
 import type { ModelSpec } from '../../../shared/experiment';
 import type { RunRecord } from '../../../shared/runs';
-import type { Recovery } from '../../../shared/ipc/project';
+import { MAX_RECENT_PROJECTS, type RecentProject, type Recovery } from '../../../shared/ipc/project';
 import { writeFileAtomic } from '../platform/files';
 import { RunStore } from './runs';
 import { beginSession } from '../platform/session';
+
+const SUFFIX = '.seqlab.json';
+/** A kept project's file name: its id (ProjectIdSchema) and the suffix; autosave and recovery are not ids of this form. */
+const ARCHIVED = /^p-[A-Za-z0-9_-]{1,60}\.seqlab\.json$/;
 
 export function newProjectId(): string {
   return `p-${Date.now().toString(36)}-${randomBytes(5).toString('hex')}`;
@@ -255,6 +259,35 @@ export class ProjectService {
     this.current = p;
     await this.persist();
     return p;
+  }
+
+  /**
+   * Earlier projects kept in the projects folder, newest first: the start page's recent list.
+   * Only `<id>.seqlab.json` files are candidates (not the autosave, the recovery offer or an
+   * unreadable copy); the newest files by time are read and an unreadable one is left out.
+   */
+  async recent(limit = MAX_RECENT_PROJECTS): Promise<RecentProject[]> {
+    await this.ensure();
+    const names = (await fs.readdir(this.dir).catch(() => [] as string[])).filter((n) => ARCHIVED.test(n) && n.slice(0, -SUFFIX.length) !== this.current!.id);
+    const stamped = await Promise.all(names.map(async (n) => ({ n, t: (await fs.stat(path.join(this.dir, n)).catch(() => null))?.mtimeMs ?? 0 })));
+    stamped.sort((a, b) => b.t - a.t);
+    const out: RecentProject[] = [];
+    for (const { n } of stamped.slice(0, limit * 2)) {
+      const p = await readProjectFile(path.join(this.dir, n)).catch(() => null);
+      if (p && p.id === n.slice(0, -SUFFIX.length)) out.push({ id: p.id, name: p.name, savedAt: p.savedAt, runs: p.runs.length });
+      if (out.length === limit) break;
+    }
+    return out.sort((a, b) => b.savedAt.localeCompare(a.savedAt));
+  }
+
+  /** Makes a kept project current; the current one is kept in its place. */
+  async switchTo(id: string): Promise<Project> {
+    await this.ensure();
+    if (!ARCHIVED.test(`${id}${SUFFIX}`)) throw new AppError('E_PROJECT_MISSING', { id });
+    if (id === this.current!.id) return this.current!;
+    const p = await readProjectFile(path.join(this.dir, `${id}${SUFFIX}`));
+    if (!p) throw new AppError('E_PROJECT_MISSING', { id });
+    return this.replace(p);
   }
 
   async recover(restore: boolean): Promise<Project> {

@@ -4,18 +4,13 @@
  * its own folder with its own store, locale namespace and engine channels.
  */
 import { useTranslation } from 'react-i18next';
-import { create } from 'zustand';
 import { CaptioningPanel } from './captioning/CaptioningPanel';
 import { PretrainPanel } from './pretrain/PretrainPanel';
 import { VideoPanel } from './video/VideoPanel';
 import './experiments.css';
 
-export const EXPERIMENT_TABS = ['captioning', 'video', 'pretrain'] as const;
-export type ExperimentTab = (typeof EXPERIMENT_TABS)[number];
-const TABS = EXPERIMENT_TABS;
+import { EXPERIMENT_TABS as TABS, useExperimentTab, type ExperimentTab } from './tabs';
 
-/** The open tab, kept outside the page so the start page can open the lesson's experiment. */
-export const useExperimentTab = create<{ tab: ExperimentTab }>(() => ({ tab: 'captioning' }));
 const setTab = (tab: ExperimentTab): void => useExperimentTab.setState({ tab });
 
 export function ExperimentsPage() {

@@ -1,20 +1,20 @@
 /**
- * The start page is the course: "continue where you left off", the starter experiment (a
- * trained GRU beside its baseline in one click), the nine lessons in order with their
- * presets and experiments and a mark for each one opened, and the compute backend in one line.
+ * The start page is the course: "continue where you left off", the earlier projects, the
+ * starter experiment (a trained GRU beside its baseline in one click), the nine lessons in
+ * order with their presets and experiments and marks for each one opened, trained and
+ * exported (course.ts says which lesson a run belongs to), and the compute backend in one line.
  */
 import { useTranslation } from 'react-i18next';
 import { langOf } from '../../../../shared/views/text';
 import { formatPlain } from '../../../../shared/views/format';
 import { goToLesson, setPage, useApp } from '../../store';
-import { useExperimentTab, type ExperimentTab } from '../experiments/ExperimentsPage';
+import { useExperimentTab, type ExperimentTab } from '../experiments/tabs';
+import { LESSON_EXPERIMENT } from './course';
+import { RecentProjects } from './RecentProjects';
 import { LESSONS } from '../lessons/content';
 import { plainText } from '../lessons/markup';
 import { StarterPanel } from './StarterPanel';
 import './start.css';
-
-/** The lessons whose practical part is an experiment tab rather than a builder preset. */
-const LESSON_EXPERIMENT: Record<string, ExperimentTab> = { captioning: 'captioning', video: 'video', representation: 'pretrain', pretraining: 'pretrain' };
 
 export function StartPage(props: { onOpenPreset: (presetId: string) => void }) {
   const { t, i18n } = useTranslation();
@@ -23,6 +23,8 @@ export function StartPage(props: { onOpenPreset: (presetId: string) => void }) {
   const backend = useApp((s) => s.backend);
   const last = LESSONS.find((l) => l.id === course.last);
   const opened = new Set(course.opened);
+  const trained = new Set(course.trained ?? []);
+  const exported = new Set(course.exported ?? []);
   const openExperiment = (tab: ExperimentTab): void => {
     useExperimentTab.setState({ tab });
     setPage('experiments');
@@ -47,15 +49,29 @@ export function StartPage(props: { onOpenPreset: (presetId: string) => void }) {
             <p>{t('home.welcomeText')}</p>
           </section>
         )}
+        <RecentProjects />
       </div>
       <section className="card" aria-labelledby="course-title">
         <h2 id="course-title">{t('home.courseTitle')}</h2>
-        <p className="muted">{t('home.courseIntro', { opened: formatPlain(LESSONS.filter((l) => opened.has(l.id)).length, lang), total: formatPlain(LESSONS.length, lang) })}</p>
+        <p className="muted">
+          {t('home.courseIntro', {
+            opened: formatPlain(LESSONS.filter((l) => opened.has(l.id)).length, lang),
+            trained: formatPlain(LESSONS.filter((l) => trained.has(l.id)).length, lang),
+            total: formatPlain(LESSONS.length, lang),
+          })}
+        </p>
         <ol className="course-map" data-testid="course-map">
           {LESSONS.map((l) => {
             const tab = LESSON_EXPERIMENT[l.id];
             return (
-              <li key={l.id} className={opened.has(l.id) ? 'course-lesson opened' : 'course-lesson'} data-lesson={l.id} data-opened={opened.has(l.id) ? 'true' : 'false'}>
+              <li
+                key={l.id}
+                className={opened.has(l.id) ? 'course-lesson opened' : 'course-lesson'}
+                data-lesson={l.id}
+                data-opened={String(opened.has(l.id))}
+                data-trained={String(trained.has(l.id))}
+                data-exported={String(exported.has(l.id))}
+              >
                 <span className="course-number" aria-hidden="true">
                   {formatPlain(l.number, lang)}
                 </span>
@@ -65,6 +81,8 @@ export function StartPage(props: { onOpenPreset: (presetId: string) => void }) {
                       {plainText(l.title[lang])}
                     </button>
                     {opened.has(l.id) && <span className="course-mark">✓ {t('home.opened')}</span>}
+                    {trained.has(l.id) && <span className="course-mark">✓ {t('home.trained')}</span>}
+                    {exported.has(l.id) && <span className="course-mark">✓ {t('home.exported')}</span>}
                   </h3>
                   <p className="small">{plainText(l.summary[lang])}</p>
                   <div className="course-actions">

@@ -120,6 +120,16 @@ export function openProjectFile(file: File): Promise<void> {
   });
 }
 
+/** Opens an earlier project kept in the data folder (the start page's list); the current one is kept in its place. */
+export function switchProject(id: string): Promise<void> {
+  return guarded(async () => {
+    await saveNow();
+    const { project } = await api.invoke('project.switch', { id });
+    set({ savedAs: null });
+    await adopt(project);
+  });
+}
+
 /** Desktop: the native open dialog (the main process reads the file). */
 export function openProjectDialog(): Promise<void> {
   return guarded(async () => {

@@ -9,7 +9,8 @@ import { useTranslation } from 'react-i18next';
 import type { ExportWhat, Res } from '../../../../shared/ipc/contract';
 import type { RunRecord } from '../../../../shared/runs';
 import { api, ApiError } from '../../api';
-import { useApp } from '../../store';
+import { markCourse, useApp } from '../../store';
+import { lessonOfExperiment } from '../home/course';
 import { useFormat } from '../../use-format';
 import './exports.css';
 
@@ -99,6 +100,7 @@ export function ExportDialog({ run }: { run: RunRecord }) {
       const lang = i18n.language === 'en' ? 'en' : 'fa';
       const destination = mode === 'electron' && grant ? { grant } : ('downloads' as const);
       setResult(await api.invoke('runs.export', { runId: run.id, what, lang, destination }));
+      void markCourse('exported', lessonOfExperiment(run.experiment.name));
     } catch (e) {
       setError(e instanceof ApiError ? { code: e.code, params: e.params } : { code: 'E_INTERNAL', params: { detail: e instanceof Error ? e.message : String(e) } });
     } finally {
