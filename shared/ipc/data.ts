@@ -99,7 +99,7 @@ export const DescribeResponseSchema = z.object({
   /** Columns left out of the table, and why. */
   excluded: z.array(z.object({ name: z.string(), columnNumber: z.number().int(), reason: z.enum(['date', 'text', 'empty', 'time']), example: z.string().nullable() })),
   /** First and last timestamp (epoch ms, UTC) and the usual step, when rows have dates. */
-  timeRange: z.object({ start: z.number(), end: z.number(), stepMs: Num }).nullable(),
+  timeRange: z.object({ start: z.number(), end: z.number() }).nullable(),
   /** The time index: which column(s) and form, and the sampling interval found, with its gaps (shared/time.ts). */
   time: z
     .object({

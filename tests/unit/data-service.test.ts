@@ -67,7 +67,8 @@ describe('data handlers', () => {
     expect(d.excluded).toEqual([{ name: 'note', columnNumber: 4, reason: 'text', example: 'n0' }]);
     expect(d.columns[1]).toMatchObject({ min: 1, max: 20, mean: 10.5 });
     expect(d.defaultTargetColumn).toBe(1);
-    expect(d.timeRange).toEqual({ start: Date.UTC(2009, 0, 1, 0, 10), end: Date.UTC(2009, 0, 1, 3, 20), stepMs: 600_000 });
+    expect(d.timeRange).toEqual({ start: Date.UTC(2009, 0, 1, 0, 10), end: Date.UTC(2009, 0, 1, 3, 20) });
+    expect(d.time?.interval).toMatchObject({ unit: 'minute', count: 10, gaps: 0 });
     expect(d.preview.rows[0]).toEqual([1000, 1]);
     expect(d.preview.rows).toHaveLength(20);
     // The Jena fractions: round(20 * 200000/420551) = 10 train, round(20 * 100000/420551) = 5 validation.

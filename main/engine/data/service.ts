@@ -324,13 +324,8 @@ function describeTable(d: TableDataset, csv: CsvResult | null): Omit<DescribeRes
     if (c.sentinel.count > 0 && sentinelValue === null) sentinelValue = c.sentinel.value;
   }
   const sum = (k: 'missing' | 'malformed' | 'sentinel'): number => columns.reduce((s, c) => s + c[k].count, 0);
-  let timeRange: DescribeResponse['timeRange'] = null;
-  if (timestamps && timestamps.length > 0) {
-    const diffs: number[] = [];
-    for (let i = 1; i < Math.min(timestamps.length, 102); i++) diffs.push(timestamps[i]! - timestamps[i - 1]!);
-    diffs.sort((a, b) => a - b);
-    timeRange = { start: timestamps[0]!, end: timestamps[timestamps.length - 1]!, stepMs: diffs.length ? finite(diffs[Math.floor(diffs.length / 2)]!) : null };
-  }
+  // The step between rows is time.interval (calendar units, with gaps), not a figure here.
+  const timeRange: DescribeResponse['timeRange'] = timestamps && timestamps.length > 0 ? { start: timestamps[0]!, end: timestamps[timestamps.length - 1]! } : null;
   const time: DescribeResponse['time'] = timestamps
     ? { column: csv?.dateColumn?.name ?? 'Date Time', format: csv?.dateColumn?.format ?? 'dd.mm.yyyy', interval: samplingInterval(timestamps) }
     : null;

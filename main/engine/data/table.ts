@@ -14,6 +14,13 @@ export function column(table: NumericTable, c: number): Float32Array {
   return out;
 }
 
+/** The values of columns `keep` (indices into a row of `width` values), row by row, in a new array. */
+export function selectColumns(data: Float32Array, rows: number, width: number, keep: readonly number[]): Float32Array<ArrayBuffer> {
+  const out = new Float32Array(rows * keep.length);
+  for (let r = 0; r < rows; r++) for (let q = 0; q < keep.length; q++) out[r * keep.length + q] = data[r * width + keep[q]!]!;
+  return out;
+}
+
 /** Summary of one numeric column (over all rows, or the rows asked for). */
 export interface ColumnStats {
   min: number;

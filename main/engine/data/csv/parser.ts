@@ -8,7 +8,7 @@
  * (dataLine), so both give the same result.
  */
 import { AppError } from '../../../../shared/errors';
-import { columnStats, type NumericTable } from '../table';
+import { columnStats, selectColumns, type NumericTable } from '../table';
 import { CR, LF, numberStatus, parseDate, parseNumber, POW10, QUOTE, splitCells } from './cells';
 import { classifyColumns, detectDelimiter, estimateRows, ROLE_DATE, SAMPLE_LINES } from './detect';
 import { backfillLeading, MissingValues } from './policy';
@@ -482,11 +482,8 @@ export class CsvParser {
     let data = this.data.subarray(0, rows * k);
     const keep = backfillLeading(data, rows, k, this.names, this.numericFileCols, this.excluded);
     if (keep.length === 0) throw new AppError('E_CSV_NO_NUMERIC_COLUMN', { line: this.headerLine, columns: this.nFile });
-    if (keep.length < k) {
-      const next = new Float32Array(rows * keep.length);
-      for (let r = 0; r < rows; r++) for (let q = 0; q < keep.length; q++) next[r * keep.length + q] = data[r * k + keep[q]!]!;
-      data = next;
-    } else if (this.data.length - data.length > data.length >> 3) data = data.slice();
+    if (keep.length < k) data = selectColumns(data, rows, k, keep);
+    else if (this.data.length - data.length > data.length >> 3) data = data.slice();
     // Otherwise the parser's own array (a few per cent too long; the view is exact) is handed
     // over as it is: copying tens of megabytes into fresh memory costs more than the parse's tail.
     let timestamps: Float64Array | null = null;

@@ -6,8 +6,7 @@
  * `timeAsFeature`), so a model is not fed the calendar by mistake. (8-digit `YYYYMMDD` dates
  * are read as a date column by cells.ts: float32 cannot hold them exactly.)
  */
-import type { NumericTable } from '../table';
-import { columnStats } from '../table';
+import { columnStats, selectColumns, type NumericTable } from '../table';
 import type { CsvResult, TimeFormat } from './types';
 
 const YEAR_NAMES = /^(year|yr|yyyy|سال)$/i;
@@ -76,9 +75,7 @@ export function withTimeIndex(res: CsvResult, timeAsFeature: boolean): CsvResult
   };
   if (timeAsFeature || found.columns.length === res.table.columns.length) return { ...res, timestamps: found.timestamps, dateColumn };
   const keep = res.table.columns.map((_, c) => c).filter((c) => !found.columns.includes(c));
-  const k = res.table.columns.length;
-  const data = new Float32Array(res.rows * keep.length);
-  for (let r = 0; r < res.rows; r++) for (let q = 0; q < keep.length; q++) data[r * keep.length + q] = res.table.data[r * k + keep[q]!]!;
+  const data = selectColumns(res.table.data, res.rows, res.table.columns.length, keep);
   const table: NumericTable = { columns: keep.map((c) => res.table.columns[c]!), rows: res.rows, data };
   const stats = columnStats(table);
   const excluded = [
