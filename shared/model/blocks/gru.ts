@@ -33,16 +33,16 @@ export const gru: BlockDef = {
     units(32), activation('tanh'), recurrentActivation, dropout, recurrentDropout, returnSequences, goBackwards,
     { name: 'reset_after', type: 'bool', default: false, label: L('اعمال دروازهٔ بازنشانی پس از ضرب ماتریسی', 'Apply reset gate after the matrix product') },
   ],
-  // three weight blocks [z, r, h]; reset_after keeps a second (recurrent) bias, and tfjs 4.22 cannot run it
-  output: rnnRule(3, (p) => (p.reset_after === true ? 2 : 1), (p) => (p.reset_after === true ? [{ code: 'reset_after_unsupported' }] : [])),
+  // three weight blocks [z, r, h]; reset_after keeps a second (recurrent) bias, shape (2, 3u)
+  output: rnnRule(3, (p) => (p.reset_after === true ? 2 : 1)),
   keras: {
     fixed: RNN_FIXED,
     // TF2 Keras defaults to reset_after=True; tfjs writes nothing, so an exported file says it
     explicit: { reset_after: false },
-    refuse: (cfg) => (cfg.reset_after === true ? { issue: 'gru_reset_after', detail: 'GRU with reset_after=True (the TF2 default) is not supported; save it with reset_after=False' } : null),
   },
   initializers: RECURRENT_INIT,
-  kernels: { rnn: 'GRU', kerasGruStep: true },
+  // reset_after=True: tfjs 4.x cannot build it, the engine's own layer does (fused: the kernels' reset_after form)
+  kernels: { rnn: 'GRU', kerasGruStep: true, gruResetAfter: true },
   h5Path: cellPath('gru_cell'),
   // tf.profile, tfjs 4.22, T=120, batch 64, 14 features, 64 units: about 90 values per unit and step
   memory: { bpttFactor: 96 },

@@ -67,6 +67,8 @@ export interface BlockKernels {
   rnn?: 'SimpleRNN' | 'GRU' | 'LSTM';
   /** Keras's GRU step replacing tfjs's where the layer stays stock (kernels/rnn/gru-keras.ts). */
   kerasGruStep?: boolean;
+  /** The layer also builds Keras's reset_after=True GRU, which tfjs cannot (kernels/rnn/gru-reset-after.ts). */
+  gruResetAfter?: boolean;
   /** The fused sequence convolution (kernels/conv1d). */
   conv1d?: boolean;
   /** The fused 1-D max pooling (kernels/conv1d): over windows (pool_size, strides), or global over time. */

@@ -34,6 +34,8 @@ import * as path from 'node:path';
 import { AppError } from '../../../../shared/errors';
 import { BLOCKS } from '../../../../shared/model';
 import { tf } from '../../platform/backend';
+// registers the GRU layer that also builds reset_after=True (tfjs's own cannot)
+import '../../kernels/rnn/gru-reset-after';
 
 export const KERAS_VERSION = '2.15.0';
 
