@@ -10,7 +10,10 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { gruSteps } from '../../shared/gru';
 import { mulberry32 } from '../../shared/random';
+import type { SampleSource } from '../../main/engine/data/source';
+import { gruWindow } from '../../main/engine/model/gru-gates';
 import { initBackend, tf } from '../../main/engine/platform/backend';
 import { fuseLayer, fusedRnn, fusedSpec, installFusedRnn, loadRnnWasm, resetAfterLayers, rnnWasm, type RnnLayerLike } from '../../main/engine/kernels/rnn';
 
@@ -358,5 +361,45 @@ describe('GRU reset_after=True', () => {
     } finally {
       await tf.setBackend('wasm');
     }
+  });
+
+  it('the gate explorer: the run\'s GRU window carries both bias rows, and the lesson\'s equations (shared/gru.ts) give the layer\'s states to 1e-5', async () => {
+    const T = 9;
+    const I = 3;
+    const topology = {
+      class_name: 'Sequential',
+      config: {
+        name: 'gates_ra',
+        layers: [
+          { class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, T, I], dtype: 'float32' } },
+          { class_name: 'GRU', config: { name: 'g', units: 6, reset_after: true, return_sequences: true, recurrent_activation: 'hard_sigmoid', kernel_initializer: { class_name: 'GlorotUniform', config: { seed: 3 } }, bias_initializer: { class_name: 'RandomNormal', config: { seed: 4, stddev: 0.8 } } } },
+        ],
+      },
+    };
+    const m = await tf.models.modelFromJSON(topology as never);
+    await installFusedRnn(m, 1);
+    const rand = mulberry32(5);
+    const xs = Float32Array.from({ length: 4 * T * I }, () => rand() * 4 - 2);
+    const source = {
+      kind: 'forecast', timesteps: T, features: I, targetSize: 1, targetScale: 1, targetOffset: 0, targetUnit: null,
+      count: () => 4,
+      fill: (_split: string, idx: ArrayLike<number>, x: Float32Array) => x.set(xs.subarray(idx[0]! * T * I, (idx[0]! + 1) * T * I)),
+    } as unknown as SampleSource;
+    const g = gruWindow(m, source, 2);
+    expect(g.resetAfter).toBe(true);
+    const [, , bias] = m.getWeights();
+    const rows = bias!.arraySync() as number[][];
+    expect(g.bias).toEqual(rows[0]);
+    expect(g.recurrentBias).toEqual(rows[1]);
+    expect(rows[1]!.some((v) => Math.abs(v) > 0.1)).toBe(true);
+    const want = (m.predict(tf.tensor3d(xs.subarray(2 * T * I, 3 * T * I), [1, T, I])) as tf.Tensor).arraySync() as number[][][];
+    const steps = gruSteps(g, g.window);
+    let worst = 0;
+    steps.forEach((s, t) => s.h.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - want[0]![t]![j]!)))));
+    note('gate explorer', worst);
+    expect(worst).toBeLessThan(1e-5);
+    // read as the other form, the same weights give other states: the form matters here
+    const other = gruSteps({ ...g, resetAfter: false }, g.window);
+    expect(Math.max(...other.flatMap((s, t) => s.h.map((v, j) => Math.abs(v - want[0]![t]![j]!))))).toBeGreaterThan(1e-2);
   });
 });
