@@ -8,9 +8,14 @@
  * the model's JSON round trip. Without torch the torch comparison fails, never skips.
  */
 import { execFileSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { gruSteps } from '../../shared/gru';
+import { chainGraph, engineOnlyLayers, toKerasSpec } from '../../shared/model';
+import { loadTfjsModel, saveTfjsModel } from '../../main/engine/model/formats/tfjs';
 import { mulberry32 } from '../../shared/random';
 import type { SampleSource } from '../../main/engine/data/source';
 import { gruWindow } from '../../main/engine/model/gru-gates';
@@ -165,37 +170,43 @@ describe('GRU reset_after=True', () => {
     expect(gruOf(m).getConfig()).toMatchObject({ resetAfter: true, units: 5 });
   });
 
-  it('the engine\'s layer (tf ops, no fused kernel) matches torch.nn.GRU: forward 1e-5, gradients 1e-4', () => {
+  it('the engine\'s layer (tf ops, no fused kernel) and the fused kernel match torch.nn.GRU: forward 1e-5, gradients 1e-4', () => {
     expect(torchMissing, 'the torch comparison cannot run').toBeNull();
     const cases = fc.sample(caseArb(['tanh'], ['sigmoid']), { numRuns: 24, seed: 20261207 });
     const runs = cases.map((c) => {
-      const m = model(c);
+      // the engine's layer and its fused copy, both against torch
+      const { plain: m, fused } = pair(c);
       const rand = mulberry32(c.seed);
       const x = tf.tensor3d(Float32Array.from({ length: c.B * c.T * c.I }, () => rand() * 4 - 2), [c.B, c.T, c.I]);
       const y = m.predict(x) as tf.Tensor;
       const r = tf.randomNormal(y.shape, 0, 1, 'float32', c.seed);
       const g = gradients(m, x, r);
+      const yf = fused.predict(x) as tf.Tensor;
+      const gf = gradients(fused, x, r);
+      fused.dispose();
       const [kernel, rk, bias] = m.getWeights();
       const input = { ...c, x: [...x.dataSync()], r: [...r.dataSync()], kernel: [...kernel!.dataSync()], rk: [...rk!.dataSync()], bias: c.useBias ? [...bias!.dataSync()] : null };
-      return { c, m, y, g, input };
+      return { c, m, ways: [['tf ops', y, g], ['fused', yf, gf]] as const, input };
     });
     const answer = JSON.parse(execFileSync(PY, ['-c', TORCH_SCRIPT], { input: JSON.stringify(runs.map((r) => r.input)), maxBuffer: 1 << 26 }).toString()) as Record<string, number[]>[];
-    runs.forEach(({ c, m, y, g }, i) => {
+    runs.forEach(({ c, m, ways }, i) => {
       const want = answer[i]!;
       const diff = (got: tf.Tensor, ref: number[]): number => {
         expect(got.size).toBe(ref.length);
         return maxRelDiff(tf.tensor(ref, got.shape, 'float32'), got);
       };
-      const fwd = diff(y, want.y!);
-      note('torch forward', fwd);
-      expect(fwd, JSON.stringify(c)).toBeLessThan(1e-5);
-      const names = ['dx', 'dkernel', 'drk', ...(c.useBias ? ['dbias'] : [])];
-      expect(g).toHaveLength(names.length);
-      names.forEach((n, j) => {
-        const d = diff(g[j]!, want[n]!);
-        note('torch gradients', d);
-        expect(d, `${n} ${JSON.stringify(c)}`).toBeLessThan(1e-4);
-      });
+      for (const [way, y, g] of ways) {
+        const fwd = diff(y, want.y!);
+        note(`torch forward (${way})`, fwd);
+        expect(fwd, `${way} ${JSON.stringify(c)}`).toBeLessThan(1e-5);
+        const names = ['dx', 'dkernel', 'drk', ...(c.useBias ? ['dbias'] : [])];
+        expect(g).toHaveLength(names.length);
+        names.forEach((n, j) => {
+          const d = diff(g[j]!, want[n]!);
+          note(`torch gradients (${way})`, d);
+          expect(d, `${way} ${n} ${JSON.stringify(c)}`).toBeLessThan(1e-4);
+        });
+      }
       m.dispose();
     });
   });
@@ -401,5 +412,25 @@ describe('GRU reset_after=True', () => {
     // read as the other form, the same weights give other states: the form matters here
     const other = gruSteps({ ...g, resetAfter: false }, g.window);
     expect(Math.max(...other.flatMap((s, t) => s.h.map((v, j) => Math.abs(v - want[0]![t]![j]!))))).toBeGreaterThan(1e-2);
+  });
+
+  it('model.json: saved and loaded by SeqLab\'s tfjs format with reset_after and bias (2, 3u); the export dialog\'s check names the layer stock tfjs cannot load', async () => {
+    const spec = toKerasSpec(chainGraph('tfjs_ra', ['input_sequence', { timesteps: 7, features: 2 }], [['gru', { units: 3, reset_after: true }], ['dense', { units: 1 }]]));
+    expect(engineOnlyLayers(spec)).toEqual(['gru']);
+    expect(engineOnlyLayers(toKerasSpec(chainGraph('tfjs_plain', ['input_sequence', { timesteps: 7, features: 2 }], [['gru', { units: 3 }], ['dense', { units: 1 }]])))).toEqual([]);
+    const m = await tf.models.modelFromJSON(spec as never);
+    m.setWeights(m.weights.map((w, i) => tf.randomNormal(w.shape as number[], 0, 0.5, 'float32', 40 + i)));
+    const dir = await fs.mkdtemp(path.join(tmpdir(), 'seqlab-gru-ra-'));
+    try {
+      await saveTfjsModel(m, dir);
+      const json = JSON.parse(await fs.readFile(path.join(dir, 'model.json'), 'utf8')) as { modelTopology: unknown; weightsManifest: { weights: { name: string; shape: number[] }[] }[] };
+      expect(engineOnlyLayers(json.modelTopology)).toEqual(['gru']);
+      expect(json.weightsManifest[0]!.weights.find((w) => w.name.endsWith('bias') && w.shape.length === 2)!.shape).toEqual([2, 9]);
+      const back = await loadTfjsModel(dir);
+      const x = tf.randomNormal([2, 7, 2], 0, 1, 'float32', 3);
+      expect(maxRelDiff(m.predict(x) as tf.Tensor, back.predict(x) as tf.Tensor)).toBe(0);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -114,6 +114,8 @@ export const gru: BlockDef = {
     fixed: RNN_FIXED,
     // TF2 Keras defaults to reset_after=True; tfjs writes nothing, so an exported file says it
     explicit: { reset_after: false },
+    // tfjs's GRUCell throws on reset_after; the engine's layer (kernels/rnn/gru-reset-after.ts) builds it
+    engineOnly: (cfg) => cfg.reset_after === true,
   },
   initializers: RECURRENT_INIT,
   // reset_after=True: tfjs 4.x cannot build it, the engine's own layer does (fused: the kernels' reset_after form)

@@ -166,6 +166,11 @@ export interface BlockDef {
     read?: (params: Params) => Params;
     /** Written into an exported Keras 2 model_config where the tfjs config lacks them (TF2 defaults differ). */
     explicit?: Readonly<Record<string, unknown>>;
+    /**
+     * A config stock tfjs-layers cannot load although SeqLab's engine builds it (its own layer):
+     * a model.json export of it loads in SeqLab only (the export dialog says so).
+     */
+    engineOnly?: (config: Record<string, unknown>) => boolean;
     /** A config tfjs-layers 4.22 cannot build: the import issue code and a detail, else null. */
     refuse?: (config: Record<string, unknown>) => { issue: string; detail: string } | null;
   };

@@ -44,6 +44,8 @@ export function randomGru(seed: number, units = DEFAULT_UNITS, features = DEFAUL
     kernel: mat(features, 3 * units, 1.1),
     recurrentKernel: mat(units, 3 * units, 0.9),
     bias: Array.from({ length: 3 * units }, () => uni(0.6)),
+    resetAfter: false,
+    recurrentBias: null,
     activation: 'tanh',
     recurrentActivation: 'hard_sigmoid',
   };
