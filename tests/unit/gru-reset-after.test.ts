@@ -262,7 +262,10 @@ describe('GRU reset_after=True', () => {
     const mxT = tf.keep(tf.tensor2d(mx, [c.B, c.I]));
     const mhT = tf.keep(tf.tensor2d(mh, [c.B, c.U]));
     // tfjs's RNN base call keeps a cell's masks when they are set (the GRU layer's own call clears them)
-    const baseCall = Object.getPrototypeOf(Object.getPrototypeOf(Object.getPrototypeOf(layer))).call as (this: unknown, x: tf.Tensor, k: Record<string, unknown>) => tf.Tensor;
+    // (found by class name: JSON builds the engine's GRU class, a subclass of tfjs's, kernels/rnn/gru-reset-after.ts)
+    let proto = Object.getPrototypeOf(layer) as { constructor: { className?: string }; call: unknown };
+    while (proto.constructor.className !== 'RNN') proto = Object.getPrototypeOf(proto) as typeof proto;
+    const baseCall = proto.call as (this: unknown, x: tf.Tensor, k: Record<string, unknown>) => tf.Tensor;
     const plainRun = (x: tf.Tensor): tf.Tensor => {
       layer.cell.dropoutMask = [mxT, mxT, mxT];
       layer.cell.recurrentDropoutMask = [mhT, mhT, mhT];
