@@ -14,8 +14,13 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { gruSteps } from '../../shared/gru';
-import { chainGraph, engineOnlyLayers, toKerasSpec } from '../../shared/model';
+import { chainGraph, engineOnlyLayers, toKerasSpec, toPythonCode } from '../../shared/model';
 import { loadTfjsModel, saveTfjsModel } from '../../main/engine/model/formats/tfjs';
+import type { Experiment } from '../../shared/experiment';
+import { STARTER_EXPERIMENT } from '../../shared/experiments';
+import type { RunRecord } from '../../shared/runs';
+import { exportRun } from '../../main/engine/export';
+import { trainModel } from '../../main/engine/training/train';
 import { mulberry32 } from '../../shared/random';
 import type { SampleSource } from '../../main/engine/data/source';
 import { gruWindow } from '../../main/engine/model/gru-gates';
@@ -420,6 +425,8 @@ describe('GRU reset_after=True', () => {
   it('model.json: saved and loaded by SeqLab\'s tfjs format with reset_after and bias (2, 3u); the export dialog\'s check names the layer stock tfjs cannot load', async () => {
     const spec = toKerasSpec(chainGraph('tfjs_ra', ['input_sequence', { timesteps: 7, features: 2 }], [['gru', { units: 3, reset_after: true }], ['dense', { units: 1 }]]));
     expect(engineOnlyLayers(spec)).toEqual(['gru']);
+    // the Python code writes the user's form
+    expect(toPythonCode(chainGraph('tfjs_ra', ['input_sequence', { timesteps: 7, features: 2 }], [['gru', { units: 3, reset_after: true }], ['dense', { units: 1 }]]))).toContain('reset_after=True');
     expect(engineOnlyLayers(toKerasSpec(chainGraph('tfjs_plain', ['input_sequence', { timesteps: 7, features: 2 }], [['gru', { units: 3 }], ['dense', { units: 1 }]])))).toEqual([]);
     const m = await tf.models.modelFromJSON(spec as never);
     m.setWeights(m.weights.map((w, i) => tf.randomNormal(w.shape as number[], 0, 0.5, 'float32', 40 + i)));
@@ -433,6 +440,33 @@ describe('GRU reset_after=True', () => {
       const x = tf.randomNormal([2, 7, 2], 0, 1, 'float32', 3);
       expect(maxRelDiff(m.predict(x) as tf.Tensor, back.predict(x) as tf.Tensor)).toBe(0);
     } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a run trains (fused, wasm) and exports tfjs, .h5, train.py and PyTorch in its own form', async () => {
+    const exp: Experiment = {
+      ...STARTER_EXPERIMENT,
+      name: 'tiny GRU reset_after',
+      model: toKerasSpec(chainGraph('tiny_ra', ['input_sequence', { timesteps: 24, features: 3 }], [['gru', { units: 8, reset_after: true, recurrent_dropout: 0.2 }], ['dense', { units: 1 }]])) as unknown as Experiment['model'],
+      training: { ...STARTER_EXPERIMENT.training, epochs: 1, stepsPerEpoch: 3, validationSteps: 1, testSteps: 0 },
+    };
+    const trained = await trainModel(exp, 'run-ra-1');
+    const dir = await fs.mkdtemp(path.join(tmpdir(), 'seqlab-gru-ra-run-'));
+    try {
+      expect(trained.done.status).toBe('completed');
+      expect(Number.isFinite(trained.done.bestValLoss)).toBe(true);
+      expect(trained.model!.countParams()).toBe(3 * (3 * 8 + 64 + 16) + 9);
+      const record: RunRecord = { id: 'run-ra-1', createdAt: new Date().toISOString(), experiment: exp, backend: 'wasm', params: trained.model!.countParams(), done: trained.done };
+      const r = await exportRun(trained, record, dir, { tfjs: true, h5: true, python: true, pytorch: true, history: false });
+      expect([...r.files].sort()).toEqual(expect.arrayContaining(['model.h5', 'tfjs/model.json', 'train.py', 'pytorch/model.py']));
+      expect(await fs.readFile(path.join(r.dir, 'train.py'), 'utf8')).toContain('reset_after=True');
+      expect(await fs.readFile(path.join(r.dir, 'pytorch', 'model.py'), 'utf8')).toContain('class KerasGRUResetAfter(KerasRNN)');
+      const back = await loadTfjsModel(path.join(r.dir, 'tfjs'));
+      const x = tf.randomNormal([2, 24, 3], 0, 1, 'float32', 1);
+      expect(maxRelDiff(trained.model!.predict(x) as tf.Tensor, back.predict(x) as tf.Tensor)).toBeLessThan(1e-6);
+    } finally {
+      trained.dispose();
       await fs.rm(dir, { recursive: true, force: true });
     }
   });
