@@ -4,16 +4,21 @@
  * Pure TypeScript: no tfjs, no Node, no DOM. Used by the Lessons feature (gate explorer) and
  * checked against a real tfjs GRU layer in tests/unit/gru-gates.test.ts.
  *
- * Storage (Keras / tfjs-layers, `reset_after = false`, the only form tfjs 4.x supports):
+ * Storage (Keras / tfjs-layers):
  *   kernel           [d, 3u]  columns ordered [z | r | h]
  *   recurrent_kernel [u, 3u]  columns ordered [z | r | h]
  *   bias             [3u]     ordered         [z | r | h]
+ *                    (reset_after = true: [2, 3u], the input row `bias` and the recurrent row
+ *                    `recurrentBias` here)
  *
- * Keras computes
+ * Keras computes, with reset_after = false (the book's form, tfjs's own)
  *   z  = σ(x W_z + h_prev U_z + b_z)
  *   r  = σ(x W_r + h_prev U_r + b_r)
  *   h~ = tanh(x W_h + (r ⊙ h_prev) U_h + b_h)        (reset applied BEFORE the recurrent matrix)
  *   h  = z ⊙ h_prev + (1 − z) ⊙ h~
+ * and with reset_after = true (TF2 Keras's default, torch.nn.GRU's form; b′ the recurrent bias)
+ *   z  = σ(x W_z + b_z + h_prev U_z + b′_z),  r likewise
+ *   h~ = tanh(x W_h + b_h + r ⊙ (h_prev U_h + b′_h))  (reset applied AFTER the recurrent matrix)
  *
  * The lesson writes the update gate the other way round, u = 1 − z:
  *   h  = u ⊙ h~ + (1 − u) ⊙ h_prev
@@ -29,6 +34,10 @@ export interface GruWeights {
   recurrentKernel: number[][];
   /** [3 * units], [z | r | h]; omitted or null when the layer has `use_bias: false`. */
   bias?: number[] | null;
+  /** Keras's reset_after = true form (default false). */
+  resetAfter?: boolean;
+  /** reset_after = true: the recurrent bias row b′, [3 * units], [z | r | h]; null without bias. */
+  recurrentBias?: number[] | null;
   /** Keras/tfjs activation name; default 'tanh'. */
   activation?: string;
   /** Keras/tfjs recurrent activation name; default 'hard_sigmoid' (the tfjs default). */
@@ -91,6 +100,7 @@ export function gruDims(w: GruWeights): { units: number; inputDim: number } {
     if (row.length !== 3 * units) throw new Error(`GRU: recurrent kernel rows must have ${3 * units} columns`);
   }
   if (w.bias != null && w.bias.length !== 3 * units) throw new Error(`GRU: bias must have ${3 * units} values`);
+  if (w.recurrentBias != null && w.recurrentBias.length !== 3 * units) throw new Error(`GRU: recurrent bias must have ${3 * units} values`);
   return { units, inputDim };
 }
 
@@ -105,6 +115,9 @@ export function gruSteps(w: GruWeights, window: number[][], h0?: number[]): GruS
   const K = w.kernel;
   const U = w.recurrentKernel;
   const b = w.bias ?? null;
+  const after = w.resetAfter === true;
+  // reset_after = true: the recurrent product carries its own bias (zeros without one)
+  const rb = after ? (w.recurrentBias ?? null) : null;
   let hPrev = h0 ? h0.slice() : new Array<number>(units).fill(0);
   if (hPrev.length !== units) throw new Error(`GRU: initial state must have ${units} values`);
 
@@ -113,10 +126,10 @@ export function gruSteps(w: GruWeights, window: number[][], h0?: number[]): GruS
     if (x.length !== inputDim) throw new Error(`GRU: input step ${t} must have ${inputDim} features`);
     const z = new Array<number>(units);
     const r = new Array<number>(units);
-    // Gates z and r: x W + h_prev U + b, columns [0, u) and [u, 2u).
+    // Gates z and r: x W + h_prev U + b (+ b′), columns [0, u) and [u, 2u).
     for (let j = 0; j < units; j++) {
-      let az = b ? b[j]! : 0;
-      let ar = b ? b[units + j]! : 0;
+      let az = (b ? b[j]! : 0) + (rb ? rb[j]! : 0);
+      let ar = (b ? b[units + j]! : 0) + (rb ? rb[units + j]! : 0);
       for (let i = 0; i < inputDim; i++) {
         const row = K[i]!;
         az += x[i]! * row[j]!;
@@ -130,14 +143,25 @@ export function gruSteps(w: GruWeights, window: number[][], h0?: number[]): GruS
       z[j] = rec(az);
       r[j] = rec(ar);
     }
-    // Candidate: reset applied to h_prev before the recurrent matrix (reset_after = false).
-    const rh = hPrev.map((v, k) => r[k]! * v);
     const candidate = new Array<number>(units);
-    for (let j = 0; j < units; j++) {
-      let a = b ? b[2 * units + j]! : 0;
-      for (let i = 0; i < inputDim; i++) a += x[i]! * K[i]![2 * units + j]!;
-      for (let k = 0; k < units; k++) a += rh[k]! * U[k]![2 * units + j]!;
-      candidate[j] = act(a);
+    if (after) {
+      // Candidate, reset_after = true: the reset gate scales the recurrent product h_prev U_h + b′_h.
+      for (let j = 0; j < units; j++) {
+        let a = b ? b[2 * units + j]! : 0;
+        for (let i = 0; i < inputDim; i++) a += x[i]! * K[i]![2 * units + j]!;
+        let rec2 = rb ? rb[2 * units + j]! : 0;
+        for (let k = 0; k < units; k++) rec2 += hPrev[k]! * U[k]![2 * units + j]!;
+        candidate[j] = act(a + r[j]! * rec2);
+      }
+    } else {
+      // Candidate, reset_after = false: reset applied to h_prev before the recurrent matrix.
+      const rh = hPrev.map((v, k) => r[k]! * v);
+      for (let j = 0; j < units; j++) {
+        let a = b ? b[2 * units + j]! : 0;
+        for (let i = 0; i < inputDim; i++) a += x[i]! * K[i]![2 * units + j]!;
+        for (let k = 0; k < units; k++) a += rh[k]! * U[k]![2 * units + j]!;
+        candidate[j] = act(a);
+      }
     }
     const u = z.map((v) => 1 - v);
     const h = candidate.map((c, j) => u[j]! * c + (1 - u[j]!) * hPrev[j]!);

@@ -11,7 +11,8 @@
 //   hds   [T, B, U]    h_{t-1} after recurrent dropout (only when a mask is given); it
 //                      enters the recurrent products only (Keras), never GRU's blend
 //   gates [T, B, G*U]  activations kept for the backward pass
-// Gate order is tfjs's: GRU z, r, h; LSTM i, f, c, o.
+// Gate order is tfjs's: GRU z, r, h; LSTM i, f, c, o. GRU comes in both of Keras's forms:
+// reset_after=False (gruForward, tfjs's) and reset_after=True (gruForwardRA, torch.nn.GRU's).
 //
 // Activation codes: 0 linear, 1 relu, 2 tanh, 3 sigmoid, 4 hard_sigmoid. Derivatives
 // are taken from the activation's output, as tfjs's gradients compute them.
@@ -496,6 +497,107 @@ export function gruBackward(T: i32, B: i32, U: i32, dys: usize, returnSeq: i32, 
       mulInto(dhd, mh, dh, BU);
       addInto(dh, dhz, dh, BU);
     } else memory.copy(dh, dhd, <usize>BU << 2);
+  }
+}
+
+// ------------------------------------------------------------------ GRU (reset_after = true)
+
+/**
+ * Keras's reset_after=True form (torch.nn.GRU's): the reset gate scales the recurrent
+ * product instead of the state, and the recurrent product has its own bias brec [3U]:
+ *   inner = hd.R + brec,  z = ract(xz + inner_z),  r = ract(xr + inner_r),
+ *   hh = act(xh + r*inner_h),  h = z*h_{t-1} + (1-z)*hh
+ * (xw holds x.W + the input bias; brec 0: none). Recurrent dropout as in gruForward: hd
+ * feeds the product only. gates [T, B, 3U] keeps z, r, hh; recs [T, B, U] keeps inner_h
+ * (r's gradient needs it). inner: [B, 3U] scratch.
+ */
+export function gruForwardRA(T: i32, B: i32, U: i32, xw: usize, rk: usize, brec: usize, mh: usize, kind: i32, rkind: i32, hs: usize, hds: usize, gates: usize, recs: usize, inner: usize): void {
+  const BU = B * U;
+  const G = 3 * U;
+  const U2 = 2 * U;
+  memory.fill(hs, 0, <usize>BU << 2);
+  for (let t = 0; t < T; t++) {
+    const hprev = at(hs, t * BU);
+    const h = at(hs, (t + 1) * BU);
+    let hd = hprev;
+    if (mh) {
+      hd = at(hds, t * BU);
+      mulInto(hprev, mh, hd, BU);
+    }
+    const x = at(xw, t * B * G);
+    const g = at(gates, t * B * G);
+    const rec = at(recs, t * BU);
+    gemmBias(hd, U, 1, rk, G, inner, G, B, U, G, 0, brec);
+    for (let b = 0; b < B; b++) {
+      const xr = at(x, b * G);
+      const gr = at(g, b * G);
+      const ir = at(inner, b * G);
+      const hpr = at(hprev, b * U);
+      const hr = at(h, b * U);
+      const rr = at(rec, b * U);
+      // z and r together, then the candidate from the reset recurrent product
+      addInto(xr, ir, gr, U2);
+      actRun(rkind, gr, U2);
+      copyF(rr, at(ir, U2), U);
+      for (let j = 0; j < U; j++) {
+        const r = load<f32>(at(gr, U + j));
+        store<f32>(at(gr, U2 + j), load<f32>(at(xr, U2 + j)) + r * load<f32>(at(rr, j)));
+      }
+      actRun(kind, at(gr, U2), U);
+      for (let j = 0; j < U; j++) {
+        const z = load<f32>(at(gr, j));
+        store<f32>(at(hr, j), z * load<f32>(at(hpr, j)) + (<f32>1 - z) * load<f32>(at(gr, U2 + j)));
+      }
+    }
+  }
+}
+
+/**
+ * Backward of gruForwardRA. Writes dxw [T, B, 3U] (gradients of x.W + b_in: dz, dr, dhh
+ * pre-activations), dinner [T, B, 3U] (gradients of hd.R + brec: dz, dr, r*dhh) and dh
+ * (gradient of h0). rkT [3U, U]. tmp: [B, U].
+ * dh_{t-1} = gh*z (the blend, unmasked) + mask * (dinner . R^T).
+ */
+export function gruBackwardRA(T: i32, B: i32, U: i32, dys: usize, returnSeq: i32, rkT: usize, mh: usize, kind: i32, rkind: i32, hs: usize, gates: usize, recs: usize, dxw: usize, dinner: usize, dh: usize, tmp: usize): void {
+  const BU = B * U;
+  const G = 3 * U;
+  const U2 = 2 * U;
+  if (returnSeq) memory.fill(dh, 0, <usize>BU << 2);
+  else memory.copy(dh, dys, <usize>BU << 2);
+  for (let t = T - 1; t >= 0; t--) {
+    const hp = at(hs, t * BU);
+    const g = at(gates, t * B * G);
+    const d = at(dxw, t * B * G);
+    const di = at(dinner, t * B * G);
+    const dy = at(dys, t * BU);
+    const rec = at(recs, t * BU);
+    for (let b = 0; b < B; b++) {
+      const gr = at(g, b * G);
+      const dr = at(d, b * G);
+      const dir = at(di, b * G);
+      for (let j = 0; j < U; j++) {
+        const k = b * U + j;
+        let gh = load<f32>(at(dh, k));
+        if (returnSeq) gh += load<f32>(at(dy, k));
+        const z = load<f32>(at(gr, j));
+        const r = load<f32>(at(gr, U + j));
+        const hh = load<f32>(at(gr, U2 + j));
+        const dz = gh * (load<f32>(at(hp, k)) - hh) * dact(rkind, z);
+        const dhh = gh * (<f32>1 - z) * dact(kind, hh);
+        const drr = dhh * load<f32>(at(rec, k)) * dact(rkind, r);
+        store<f32>(at(dr, j), dz);
+        store<f32>(at(dr, U + j), drr);
+        store<f32>(at(dr, U2 + j), dhh);
+        store<f32>(at(dir, j), dz);
+        store<f32>(at(dir, U + j), drr);
+        store<f32>(at(dir, U2 + j), dhh * r);
+        store<f32>(at(dh, k), gh * z);
+      }
+    }
+    // tmp = dinner . R^T: the gradient of hd
+    gemm(di, G, 1, rkT, U, tmp, U, B, G, U, 0);
+    if (mh) mulInto(tmp, mh, tmp, BU);
+    addInto(dh, tmp, dh, BU);
   }
 }
 

@@ -29,7 +29,7 @@ function useTrainedGru(active: boolean): GateExplorerProps | undefined {
     let live = true;
     api.invoke('runs.gru', { runId }).then(
       (g) => {
-        if (live) setExplorer({ weights: { kernel: g.kernel, recurrentKernel: g.recurrentKernel, bias: g.bias, activation: g.activation, recurrentActivation: g.recurrentActivation }, window: g.window });
+        if (live) setExplorer({ weights: { kernel: g.kernel, recurrentKernel: g.recurrentKernel, bias: g.bias, resetAfter: g.resetAfter, recurrentBias: g.recurrentBias ?? null, activation: g.activation, recurrentActivation: g.recurrentActivation }, window: g.window });
       },
       () => undefined,
     );

@@ -169,6 +169,9 @@ export const channels = {
       kernel: z.array(z.array(z.number())),
       recurrentKernel: z.array(z.array(z.number())),
       bias: z.array(z.number()),
+      /** Keras's reset_after=True form: `bias` is then the input row, `recurrentBias` the recurrent row. */
+      resetAfter: z.boolean(),
+      recurrentBias: z.array(z.number()).optional(),
       activation: z.string(),
       recurrentActivation: z.string(),
       window: z.array(z.array(z.number())),

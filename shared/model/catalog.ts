@@ -73,3 +73,25 @@ export function checkParam(def: ParamDef, value: ParamValue | undefined): string
     }
   }
 }
+
+const BY_CLASS = new Map(BLOCKS.filter((b) => b.kind !== 'input').map((b) => [b.className, b]));
+
+/**
+ * The names of the layers of a Keras/tfjs topology (wrapped layers included) that stock
+ * tfjs-layers cannot load, though SeqLab builds them (each block's `keras.engineOnly`).
+ */
+export function engineOnlyLayers(topology: unknown): string[] {
+  const out: string[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== 'object') return;
+    const obj = node as { class_name?: unknown; config?: unknown };
+    if (typeof obj.class_name === 'string' && obj.config && typeof obj.config === 'object') {
+      const cfg = obj.config as Record<string, unknown>;
+      if (BY_CLASS.get(obj.class_name)?.keras?.engineOnly?.(cfg)) out.push(String(cfg.name ?? obj.class_name));
+    }
+    Object.values(node).forEach(visit);
+  };
+  visit(topology);
+  return out;
+}

@@ -1,8 +1,8 @@
 /**
  * "Show code": Python (tensorflow.keras) that builds exactly this model: the same layers,
  * arguments, names and shapes; Sequential or the functional API as toKerasSpec chooses.
- * GRU always gets `reset_after=False` and recurrent layers `recurrent_activation` explicitly,
- * because TF2 Keras defaults differ from tfjs / Keras 2.
+ * Every param is written, so GRU always gets the user's `reset_after` (False by default) and
+ * recurrent layers `recurrent_activation` explicitly, because TF2 Keras defaults differ from tfjs / Keras 2.
  */
 import { exportValue, getBlock, resolveParams, type ParamValue, type Params } from './catalog';
 import { analyseTopology, inputBatchShape, isSequentialChain, layerNames, ModelGraphError, type BuilderGraph } from './graph';

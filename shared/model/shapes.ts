@@ -16,7 +16,7 @@ export const ISSUE_CODES = [
   'input_has_incoming', 'multiple_inputs_to_sequential_layer', 'merge_needs_two_inputs',
   'needs_sequence', 'needs_image', 'needs_video', 'needs_vector', 'needs_tokens', 'tokens_need_embedding',
   'unknown_feature_size', 'kernel_larger_than_sequence', 'kernel_larger_than_input', 'no_time_steps_left',
-  'causal_padding_unsupported', 'strides_with_dilation', 'reset_after_unsupported', 'rank_unsupported',
+  'causal_padding_unsupported', 'strides_with_dilation', 'rank_unsupported',
   'flatten_variable_length', 'already_flat', 'reshape_variable_length', 'reshape_size_mismatch',
   'merge_shape_mismatch', 'wrapper_invalid_layer', 'time_distributed_needs_time',
   'embedding_float_input', 'dense_after_sequence_for_scalar_target', 'target_shape_mismatch',
@@ -26,7 +26,7 @@ export type IssueCode = (typeof ISSUE_CODES)[number];
 // A model output that cannot meet the training target is an error (training would fail), not a warning.
 export const WARNING_CODES: ReadonlySet<IssueCode> = new Set<IssueCode>(['embedding_float_input']);
 /** Errors of a form tfjs 4.22 cannot run whose shape is still known: downstream shapes are still inferred. */
-const SUPPORT_CODES: ReadonlySet<IssueCode> = new Set<IssueCode>(['reset_after_unsupported', 'causal_padding_unsupported', 'strides_with_dilation', 'rank_unsupported']);
+const SUPPORT_CODES: ReadonlySet<IssueCode> = new Set<IssueCode>(['causal_padding_unsupported', 'strides_with_dilation', 'rank_unsupported']);
 
 export interface ShapeIssue {
   code: IssueCode;

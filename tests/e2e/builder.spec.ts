@@ -75,6 +75,14 @@ test('build listing 6.49 by keyboard, read shapes and parameters, break it, fix 
   await page.getByLabel('Return the whole sequence', { exact: true }).uncheck();
   await expect(page.getByTestId('error-count')).toHaveAttribute('data-value', '0');
 
+  // reset_after=True is a valid form with a second bias row: 3 x 32 more parameters, no issue.
+  await page.getByLabel('Apply reset gate after the matrix product', { exact: true }).check();
+  await expect(page.getByTestId('params-gru')).toHaveText('6,336 parameters');
+  await expect(page.getByTestId('total-params')).toHaveText('13,793');
+  await expect(page.getByTestId('error-count')).toHaveAttribute('data-value', '0');
+  await page.getByLabel('Apply reset gate after the matrix product', { exact: true }).uncheck();
+  await expect(page.getByTestId('params-gru')).toHaveText('6,240 parameters');
+
   // Show code: Keras code for exactly this model.
   await page.getByRole('tab', { name: 'Show code' }).click();
   await expect(page.getByTestId('python-code')).toContainText('layers.GRU(');

@@ -53,8 +53,9 @@ function predict(model: tf.LayersModel, x: Float32Array, shape: [number, number,
 }
 
 /** What h5py must find: layer names, weight names and every array, plus tfjs's predictions. */
-function expectation(model: tf.LayersModel, x: Float32Array, shape: [number, number, number], forward: boolean): unknown {
+function expectation(model: tf.LayersModel, x: Float32Array, shape: [number, number, number], forward: boolean, resetAfter = false): unknown {
   return {
+    reset_after: resetAfter,
     class_name: (model.toJSON(null, false) as unknown as { class_name: string }).class_name,
     layers: kerasWeightEntries(model).map((e) => ({
       name: e.layer,
@@ -91,7 +92,7 @@ check(s(f.attrs['keras_version']).startswith('2.'), 'keras_version')
 def walk(node):
     if isinstance(node, dict):
         if node.get('class_name') == 'GRU':
-            check(node['config'].get('reset_after') is False, 'GRU without reset_after=false')
+            check(node['config'].get('reset_after') is exp['reset_after'], 'GRU without reset_after=%s' % exp['reset_after'])
         for v in node.values(): walk(v)
     elif isinstance(node, list):
         for v in node: walk(v)
@@ -138,11 +139,20 @@ if exp['forward']:
         if layer['class_name'] == 'GRU':
             K, U, b = w; u = U.shape[0]
             h = np.zeros((x.shape[0], u))
+            # reset_after=True: bias (2, 3u), input row then recurrent row; reset after the product
+            ra = c['reset_after'] is True
+            check(b.shape == ((2, 3 * u) if ra else (3 * u,)), 'GRU bias shape %r' % (b.shape,))
             for t in range(out.shape[1]):
-                xt = out[:, t, :] @ K + b
-                z = act(c['recurrent_activation'], xt[:, :u] + h @ U[:, :u])
-                r = act(c['recurrent_activation'], xt[:, u:2*u] + h @ U[:, u:2*u])
-                hh = act(c['activation'], xt[:, 2*u:] + (r * h) @ U[:, 2*u:])
+                xt = out[:, t, :] @ K + (b[0] if ra else b)
+                if ra:
+                    hu = h @ U + b[1]
+                    z = act(c['recurrent_activation'], xt[:, :u] + hu[:, :u])
+                    r = act(c['recurrent_activation'], xt[:, u:2*u] + hu[:, u:2*u])
+                    hh = act(c['activation'], xt[:, 2*u:] + r * hu[:, 2*u:])
+                else:
+                    z = act(c['recurrent_activation'], xt[:, :u] + h @ U[:, :u])
+                    r = act(c['recurrent_activation'], xt[:, u:2*u] + h @ U[:, u:2*u])
+                    hh = act(c['activation'], xt[:, 2*u:] + (r * h) @ U[:, 2*u:])
                 h = z * h + (1 - z) * hh
             out = h
         elif layer['class_name'] == 'LSTM':
@@ -178,6 +188,8 @@ interface Case {
   graph: BuilderGraph;
   shape: [number, number, number];
   forward: boolean;
+  /** What every GRU's config must say (default false). */
+  resetAfter?: boolean;
 }
 
 const CASES: Case[] = [
@@ -198,6 +210,13 @@ const CASES: Case[] = [
     ]),
     shape: [3, 24, 3],
     forward: false,
+  },
+  {
+    id: 'GRU reset_after=True gate order, bias (2, 3u)',
+    graph: chainGraph('gru_reset_after', ['input_sequence', { timesteps: 10, features: 3 }], [['gru', { units: 5, reset_after: true, recurrent_activation: 'sigmoid' }], ['dense', { units: 1 }]]),
+    shape: [3, 10, 3],
+    forward: true,
+    resetAfter: true,
   },
   {
     id: 'LSTM gate order',
@@ -255,7 +274,7 @@ describe('Keras HDF5 export and import', () => {
 
       needH5py();
       const expFile = path.join(dir, `case${k}.json`);
-      await fs.writeFile(expFile, JSON.stringify(expectation(model, x, c.shape, c.forward)));
+      await fs.writeFile(expFile, JSON.stringify(expectation(model, x, c.shape, c.forward, c.resetAfter)));
       const { stdout } = await run(PY, ['-c', CHECK, file, expFile], { maxBuffer: 1 << 24 });
       const r = JSON.parse(stdout) as { errors: string[]; arrays: number; forward_err: number | null };
       expect(r.errors).toEqual([]);
@@ -265,17 +284,26 @@ describe('Keras HDF5 export and import', () => {
     });
   }
 
-  it('refuses a GRU with reset_after=true with a clear code', async () => {
-    const model = await modelOf(CASES[0]!.graph, 9);
+  it('a GRU saved as TF2 Keras saves it by default (reset_after=True, bias (2, 3u)) loads and predicts as the exported model; a bias of the other form is refused with a clear code', async () => {
+    const model = await modelOf(chainGraph('ra', ['input_sequence', { timesteps: 8, features: 3 }], [['gru', { units: 4, reset_after: true, recurrent_activation: 'sigmoid' }], ['dense', { units: 1 }]]), 9);
     const file = path.join(dir, 'reset-after.h5');
     await writeKerasH5(model, file);
+    const x = input(3, 2, 8, 3);
+    const back = await loadKerasH5(file);
+    expect(back.model.layers.find((l) => l.getClassName() === 'GRU')!.getConfig()).toMatchObject({ resetAfter: true });
+    expect(predict(back.model, x, [2, 8, 3])).toEqual(predict(model, x, [2, 8, 3]));
+    back.model.dispose();
     model.dispose();
     needH5py();
-    // Rewrite the topology as TF2 Keras would save it by default.
-    await run(PY, ['-c', "import h5py,json,sys\nf=h5py.File(sys.argv[1],'r+')\nc=json.loads(f.attrs['model_config'])\nfor l in c['config']['layers']:\n  if l['class_name']=='GRU': l['config']['reset_after']=True\nf.attrs['model_config']=json.dumps(c)\nf.close()", file]);
-    const err = await loadKerasH5(file).catch((e: unknown) => e);
+    // a file that says reset_after=True over reset_after=False arrays (bias (3u,)) is not silently misread
+    const plain = await modelOf(CASES[0]!.graph, 9);
+    const bad = path.join(dir, 'reset-after-bad.h5');
+    await writeKerasH5(plain, bad);
+    plain.dispose();
+    await run(PY, ['-c', "import h5py,json,sys\nf=h5py.File(sys.argv[1],'r+')\nc=json.loads(f.attrs['model_config'])\nfor l in c['config']['layers']:\n  if l['class_name']=='GRU': l['config']['reset_after']=True\nf.attrs['model_config']=json.dumps(c)\nf.close()", bad]);
+    const err = await loadKerasH5(bad).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).code).toBe('E_MODEL_INVALID');
-    expect((err as AppError).params.issue).toBe('gru_reset_after');
+    expect((err as AppError).params).toMatchObject({ issue: 'h5_weight_shape', expected: '[2,96]', found: '[96]' });
   });
 });

@@ -106,6 +106,23 @@ const EXTRA: Case[] = [
     ], [['x', 'g'], ['x', 'avg'], ['avg', 'd'], ['g', 'sum'], ['d', 'sum'], ['sum', 'rep'], ['rep', 'bi'], ['bi', 'cat'], ['rep', 'cat'], ['cat', 're'], ['re', 'ln'], ['ln', 'flat'], ['flat', 'out']]),
   },
   {
+    // reset_after=True with tanh and sigmoid: torch.nn.GRU itself (go_backwards, sequences, Bidirectional)
+    id: 'gru-reset-after',
+    graph: chainGraph('gru_reset_after', ['input_sequence', { timesteps: 25, features: 4 }], [
+      ['gru', { units: 7, reset_after: true, recurrent_activation: 'sigmoid', return_sequences: true, go_backwards: true }],
+      ['bidirectional', { merge_mode: 'concat' }, ['gru', { units: 5, reset_after: true, recurrent_activation: 'sigmoid' }]],
+      ['dense', { units: 1 }],
+    ]),
+  },
+  {
+    // reset_after=True with tfjs's default hard_sigmoid gates: Keras's cell, bias (2, 3u)
+    id: 'gru-reset-after-hard-sigmoid',
+    graph: chainGraph('gru_reset_after_hard', ['input_sequence', { timesteps: 25, features: 4 }], [
+      ['gru', { units: 6, reset_after: true, recurrent_activation: 'hard_sigmoid' }],
+      ['dense', { units: 1 }],
+    ]),
+  },
+  {
     id: 'conv2d-same',
     graph: chainGraph('conv2d_same', ['input_image', { height: 9, width: 9, channels: 2 }], [
       ['conv2d', { filters: 4, kernel_size: [3, 3], strides: [2, 2], padding: 'same', activation: 'tanh' }],
@@ -287,6 +304,17 @@ describe('PyTorch export', () => {
     expect(py).not.toContain('nn.GRU(');
     expect(py).toMatch(/self\.gru = KerasGRU\(14, 32, "tanh", "hard_sigmoid", return_sequences=False, go_backwards=False\)/);
     expect(py).toContain('if __name__ == "__main__":');
+  });
+
+  it('a GRU with reset_after=True is torch.nn.GRU itself (weights reordered to torch\'s [r, z, n]); with hard_sigmoid gates, Keras\'s reset_after cell', () => {
+    const py = outcomes.get('gru-reset-after')!.modelPy;
+    expect(py).toContain('self.gru = nn.GRU(input_size, units, batch_first=True)');
+    expect(py).toMatch(/= TorchGRU\(4, 7, return_sequences=True, go_backwards=True\)/);
+    expect(py).not.toContain('class KerasGRUResetAfter');
+    const hard = outcomes.get('gru-reset-after-hard-sigmoid')!.modelPy;
+    expect(hard).toContain('class KerasGRUResetAfter(KerasRNN)');
+    expect(hard).toMatch(/= KerasGRUResetAfter\(4, 6, "tanh", "hard_sigmoid", return_sequences=False, go_backwards=False\)/);
+    expect(hard).not.toContain('nn.GRU(');
   });
 
   it(`a layer without a torch form (${UNSUPPORTED}: ConvLSTM2D) fails with E_MODEL_INVALID naming it, and writes nothing`, async () => {

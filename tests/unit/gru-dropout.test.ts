@@ -88,7 +88,10 @@ function masks(seed: number, B: number, I: number, U: number, rx: number, rh: nu
 /** Runs a stock GRU layer (patched or not) in training with the given masks injected. */
 function stockRun(layer: GruLayer, mx: Float32Array, mh: Float32Array, B: number, I: number, U: number): (x: tf.Tensor) => tf.Tensor {
   // tfjs's RNN base call keeps a cell's masks when they are already set (GRU's own call clears them).
-  const baseCall = Object.getPrototypeOf(Object.getPrototypeOf(layer)).call as (this: unknown, x: tf.Tensor, k: Record<string, unknown>) => tf.Tensor;
+  // (found by class name: JSON builds the engine's GRU class, a subclass of tfjs's, kernels/rnn/gru-reset-after.ts)
+  let proto = Object.getPrototypeOf(layer) as { constructor: { className?: string }; call: unknown };
+  while (proto.constructor.className !== 'RNN') proto = Object.getPrototypeOf(proto) as typeof proto;
+  const baseCall = proto.call as (this: unknown, x: tf.Tensor, k: Record<string, unknown>) => tf.Tensor;
   const mxT = tf.keep(tf.tensor2d(mx, [B, I]));
   const mhT = tf.keep(tf.tensor2d(mh, [B, U]));
   return (x) => {

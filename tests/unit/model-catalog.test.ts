@@ -64,10 +64,11 @@ describe('issues the lessons rely on', () => {
     expect(codes(g)).toEqual([]);
     expect(inferShapes(g).nodes.n2!.timeAxis).toBe(1);
   });
-  it('flags GRU reset_after=true with a clear code but still counts its params', () => {
+  it('takes GRU reset_after=true without an issue and counts its second bias: 3(du + u² + 2u)', () => {
     const r = inferShapes(chainGraph('m', seq, [['gru', { units: 4, reset_after: true }]]));
-    expect(r.issues.map((i) => i.code)).toEqual(['reset_after_unsupported']);
+    expect(r.issues).toEqual([]);
     expect(r.nodes.n1!.params.total).toBe(3 * (3 * 4 + 16 + 8));
+    expect(inferShapes(chainGraph('m', seq, [['gru', { units: 4, reset_after: false }]])).nodes.n1!.params.total).toBe(3 * (3 * 4 + 16 + 4));
   });
   it('flags structural problems without throwing', () => {
     const g = chainGraph('m', seq, [['dense'], ['dense']]);

@@ -14,6 +14,8 @@ import {
   BLOCKS, fromKerasSpec, getBlock, inferShapes, inputBatchShape, ISSUE_CODES, toKerasSpec,
   type BlockDef, type BuilderEdge, type BuilderGraph, type BuilderNode, type IssueCode, type ParamDef, type ParamValue, type Params,
 } from '../../shared/model';
+// the GRU layer SeqLab builds: tfjs's own, which also takes reset_after=True (stock tfjs refuses it)
+import '../../main/engine/kernels/rnn/gru-reset-after';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -4,7 +4,7 @@
  *   exportRun(run, record, dir, what) -> ExportResult
  *       Writes a NEW folder `<dir>/<experiment>-<runId>[-k]` holding what was asked for:
  *         tfjs     tfjs/model.json + tfjs/group1-shard*.bin   (TensorFlow.js layers format)
- *         h5       model.h5                                    (Keras 2 HDF5, GRU reset_after=false)
+ *         h5       model.h5                                    (Keras 2 HDF5, GRU reset_after as built)
  *         python   train.py (+ data.csv: the run's numeric table, which train.py reads)
  *         pytorch  pytorch/model.py + pytorch/weights.json + pytorch/weights.bin (see pytorch.ts);
  *                  a layer torch cannot take fails with E_MODEL_INVALID before anything is written

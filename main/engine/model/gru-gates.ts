@@ -11,6 +11,9 @@ export interface GruWindow {
   kernel: number[][];
   recurrentKernel: number[][];
   bias: number[];
+  /** Keras's reset_after=True form: `bias` is the input row, `recurrentBias` the recurrent row. */
+  resetAfter: boolean;
+  recurrentBias?: number[];
   activation: string;
   recurrentActivation: string;
   window: number[][];
@@ -37,11 +40,17 @@ export function gruWindow(model: tf.LayersModel, source: SampleSource, sample: n
   const window = (seq.arraySync() as number[][][])[0]!;
   seq.dispose();
   const units = (recurrent!.shape[0] as number) ?? 0;
+  const zeros = (): number[] => new Array<number>(3 * units).fill(0);
+  // reset_after=True keeps the bias as two rows (input, recurrent)
+  const resetAfter = (cfg as { resetAfter?: boolean }).resetAfter === true || cfg.reset_after === true;
+  const rows = bias && resetAfter ? (bias.arraySync() as number[][]) : null;
   return {
     layer: gru.name,
     kernel: kernel!.arraySync() as number[][],
     recurrentKernel: recurrent!.arraySync() as number[][],
-    bias: bias ? (bias.arraySync() as number[]) : new Array<number>(3 * units).fill(0),
+    bias: rows ? rows[0]! : bias ? (bias.arraySync() as number[]) : zeros(),
+    resetAfter,
+    ...(resetAfter ? { recurrentBias: rows ? rows[1]! : zeros() } : {}),
     activation: toPyName(String(cfg.activation ?? 'tanh')),
     recurrentActivation: toPyName(String(cfg.recurrent_activation ?? cfg.recurrentActivation ?? 'hard_sigmoid')),
     window,

@@ -61,9 +61,10 @@ export const RNN_TORCH_CODE: TorchCode = {
 
 /**
  * The PyTorch form of a recurrent layer with `gates` weight blocks: `<cell>(features, units,
- * <activations named by acts>, return_sequences=..., go_backwards=...)`, Keras's arrays unchanged.
+ * <activations named by acts>, return_sequences=..., go_backwards=...)`, Keras's arrays unchanged
+ * (biasRows: GRU reset_after=True keeps its bias as (2, gates * units)).
  */
-export function rnnTorch(cell: TorchCode, gates: number, acts: readonly string[]): (layer: TorchSource) => TorchResult {
+export function rnnTorch(cell: TorchCode, gates: number, acts: readonly string[], biasRows = 1): (layer: TorchSource) => TorchResult {
   return (layer) => {
     const cfg = layer.config;
     const cls = cell.name.replace(/^Keras/, '');
@@ -80,7 +81,7 @@ export function rnnTorch(cell: TorchCode, gates: number, acts: readonly string[]
     return {
       module: `${cell.name}(${[features, units, ...names, loop].join(', ')})`,
       code: [ACTIVATION_CODE, RNN_TORCH_CODE, cell],
-      weights: [{ ...kernel, name: 'kernel' }, { ...recurrent, name: 'recurrent_kernel' }, weightOr(layer, 'bias', [width], 0)],
+      weights: [{ ...kernel, name: 'kernel' }, { ...recurrent, name: 'recurrent_kernel' }, weightOr(layer, 'bias', biasRows > 1 ? [biasRows, width] : [width], 0)],
     };
   };
 }

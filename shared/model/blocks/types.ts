@@ -67,6 +67,8 @@ export interface BlockKernels {
   rnn?: 'SimpleRNN' | 'GRU' | 'LSTM';
   /** Keras's GRU step replacing tfjs's where the layer stays stock (kernels/rnn/gru-keras.ts). */
   kerasGruStep?: boolean;
+  /** The layer also builds Keras's reset_after=True GRU, which tfjs cannot (kernels/rnn/gru-reset-after.ts). */
+  gruResetAfter?: boolean;
   /** The fused sequence convolution (kernels/conv1d). */
   conv1d?: boolean;
   /** The fused 1-D max pooling (kernels/conv1d): over windows (pool_size, strides), or global over time. */
@@ -164,6 +166,11 @@ export interface BlockDef {
     read?: (params: Params) => Params;
     /** Written into an exported Keras 2 model_config where the tfjs config lacks them (TF2 defaults differ). */
     explicit?: Readonly<Record<string, unknown>>;
+    /**
+     * A config stock tfjs-layers cannot load although SeqLab's engine builds it (its own layer):
+     * a model.json export of it loads in SeqLab only (the export dialog says so).
+     */
+    engineOnly?: (config: Record<string, unknown>) => boolean;
     /** A config tfjs-layers 4.22 cannot build: the import issue code and a detail, else null. */
     refuse?: (config: Record<string, unknown>) => { issue: string; detail: string } | null;
   };

@@ -11,7 +11,9 @@
  * copies of h_{t-1} that multiply the recurrent kernel and blends with h_{t-1} itself:
  *   z  = ract(x.Wz + bz + (h'*m).Rz)      r = ract(x.Wr + br + (h'*m).Rr)
  *   hh = act(x.Wh + bh + (r*(h'*m)).Rh)   h = z*h' + (1-z)*hh
- * (reset_after = false, tfjs's gate order z, r, h; h' = h_{t-1}, m the mask).
+ * (tfjs's gate order z, r, h; h' = h_{t-1}, m the mask). With reset_after=True (the cell of
+ * gru-reset-after.ts, which always takes this step) the candidate is
+ *   hh = act(x.Wh + bh + r*((h'*m).Rh + bh'))   and z, r add their recurrent biases bz', br'.
  *
  * patchGruCell replaces the `call` of one GRU layer's cell instance with that step, in tf
  * ops (so tfjs differentiates it). Masks are made as tfjs makes them (one per layer call,
@@ -29,6 +31,8 @@ interface GruCellLike {
   units: number;
   dropout: number;
   recurrentDropout: number;
+  /** Keras's reset_after=True form: bias [2, 3u] (input row, recurrent row), reset after the product. */
+  resetAfter?: boolean;
   useBias: boolean;
   activation: { apply(x: tf.Tensor): tf.Tensor };
   recurrentActivation: { apply(x: tf.Tensor): tf.Tensor };
@@ -72,13 +76,30 @@ export function kerasGruStep(cell: GruCellLike, inputs: tf.Tensor[], training: b
     }
     const u = cell.units;
     let mx = tf.matMul(x, cell.kernel.read());
-    if (cell.useBias && cell.bias) mx = tf.add(mx, cell.bias.read());
-    const [xz, xr, xh] = tf.split(mx, 3, 1);
-    const [rk1, rk2] = tf.split(cell.recurrentKernel.read(), [2 * u, u], 1);
-    const [iz, ir] = tf.split(tf.matMul(hd, rk1!), 2, 1);
-    const z = cell.recurrentActivation.apply(tf.add(xz!, iz!));
-    const r = cell.recurrentActivation.apply(tf.add(xr!, ir!));
-    const hh = cell.activation.apply(tf.add(xh!, tf.matMul(tf.mul(r, hd), rk2!)));
+    let z: tf.Tensor;
+    let hh: tf.Tensor;
+    if (cell.resetAfter) {
+      // reset_after=True: the reset gate scales the recurrent product, which has its own bias
+      let inner = tf.matMul(hd, cell.recurrentKernel.read());
+      if (cell.useBias && cell.bias) {
+        const [bIn, bRec] = tf.unstack(cell.bias.read());
+        mx = tf.add(mx, bIn!);
+        inner = tf.add(inner, bRec!);
+      }
+      const [xz, xr, xh] = tf.split(mx, 3, 1);
+      const [iz, ir, ih] = tf.split(inner, 3, 1);
+      z = cell.recurrentActivation.apply(tf.add(xz!, iz!));
+      const r = cell.recurrentActivation.apply(tf.add(xr!, ir!));
+      hh = cell.activation.apply(tf.add(xh!, tf.mul(r, ih!)));
+    } else {
+      if (cell.useBias && cell.bias) mx = tf.add(mx, cell.bias.read());
+      const [xz, xr, xh] = tf.split(mx, 3, 1);
+      const [rk1, rk2] = tf.split(cell.recurrentKernel.read(), [2 * u, u], 1);
+      const [iz, ir] = tf.split(tf.matMul(hd, rk1!), 2, 1);
+      z = cell.recurrentActivation.apply(tf.add(xz!, iz!));
+      const r = cell.recurrentActivation.apply(tf.add(xr!, ir!));
+      hh = cell.activation.apply(tf.add(xh!, tf.matMul(tf.mul(r, hd), rk2!)));
+    }
     // the blend: the un-dropped state (this is where tfjs uses hd)
     const h = tf.add(tf.mul(z, hPrev), tf.mul(tf.sub(1, z), hh));
     return [h, h];

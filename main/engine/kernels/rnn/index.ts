@@ -14,13 +14,16 @@
  * shared by all timesteps, drawn from a PRNG seeded by the run's seed; the recurrent mask
  * reaches only the recurrent products (GRU blends with the un-dropped state). GRU layers
  * that stay stock get the same semantics from gru-keras.ts (tfjs's own GRUCell differs).
- * SEQLAB_FUSED=0 in the environment turns the whole thing off.
+ * SEQLAB_FUSED=0 in the environment turns the whole thing off. A GRU with reset_after=true
+ * (which tfjs cannot build) is the engine's own layer of gru-reset-after.ts; fused, it runs
+ * the kernels' reset_after form, otherwise Keras's step in tf ops.
  */
 import '../setup';
 import { BLOCKS } from '../../../../shared/model';
 import { mulberry32 } from '../../../../shared/random';
 import { tf } from '../../platform/backend';
 import { patchGruCells } from './gru-keras';
+import './gru-reset-after';
 import { ACTIVATION_CODES, GATES, fusedRnn, type CellKind, type DropoutMasks, type RnnSpec } from './op';
 import { loadRnnWasm, rnnWasm } from './wasm';
 import { installFusedConv } from '../conv1d';
@@ -28,6 +31,7 @@ import { installFusedConv } from '../conv1d';
 export { loadRnnWasm, rnnWasm } from './wasm';
 export { fusedRnn, type DropoutMasks, type RnnSpec } from './op';
 export { kerasGruStep, patchGruCell, patchGruCells } from './gru-keras';
+export { ResetAfterGruCell, resetAfterLayers } from './gru-reset-after';
 
 interface CellLike {
   units: number;
@@ -36,6 +40,8 @@ interface CellLike {
   useBias?: boolean;
   dropout: number;
   recurrentDropout: number;
+  /** GRU: Keras's reset_after=True form (the cell of gru-reset-after.ts). */
+  resetAfter?: boolean;
   kernel: { read(): tf.Variable };
   recurrentKernel: { read(): tf.Variable };
   bias?: { read(): tf.Variable } | null;
@@ -97,7 +103,8 @@ export function fusedSpec(layer: RnnLayerLike): RnnSpec | null {
   // a cell without gates (SimpleRNN) has no recurrent activation: code 0
   const recurrentActivation = GATES[kind] > 1 ? activationCode(cell.recurrentActivation) : 0;
   if (activation === undefined || recurrentActivation === undefined) return null;
-  return { cell: kind, units: cell.units, activation, recurrentActivation, returnSequences: layer.returnSequences, goBackwards: layer.goBackwards };
+  const resetAfter = kind === 'GRU' && cell.resetAfter === true;
+  return { cell: kind, units: cell.units, activation, recurrentActivation, returnSequences: layer.returnSequences, goBackwards: layer.goBackwards, ...(resetAfter ? { resetAfter } : {}) };
 }
 
 function mask(rand: () => number, n: number, rate: number): Float32Array {
@@ -143,7 +150,8 @@ export function fuseLayer(layer: RnnLayerLike, seed: number): boolean {
       const masks: DropoutMasks = { x: null, h: null };
       if (training && cell.dropout > 0 && cell.dropout < 1) masks.x = mask(rand, B * I, cell.dropout);
       if (training && cell.recurrentDropout > 0 && cell.recurrentDropout < 1) masks.h = mask(rand, B * spec.units, cell.recurrentDropout);
-      const bias = cell.useBias !== false && cell.bias ? cell.bias.read() : tf.zeros([G * spec.units]);
+      // reset_after: two bias rows (input, recurrent)
+      const bias = cell.useBias !== false && cell.bias ? cell.bias.read() : tf.zeros(spec.resetAfter ? [2, G * spec.units] : [G * spec.units]);
       return fusedRnn(rnnWasm()!, spec, x.dtype === 'float32' ? x : x.toFloat(), cell.kernel.read(), cell.recurrentKernel.read(), bias, masks, tapeOn());
     });
   return true;

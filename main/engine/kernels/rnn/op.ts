@@ -6,6 +6,10 @@
  *   SimpleRNN  h = act(x.W + b + hd.R)
  *   GRU        z = ract(xz + hd.Rz), r = ract(xr + hd.Rr), hh = act(xh + (r*hd).Rh),
  *              h = z*h' + (1-z)*hh            (reset_after = false; h' = h_{t-1})
+ *   GRU        z = ract(xz + hd.Rz + bz'), r = ract(xr + hd.Rr + br'),
+ *              hh = act(xh + r*(hd.Rh + bh')), h = z*h' + (1-z)*hh
+ *                                             (reset_after = true, Keras's and torch.nn.GRU's form;
+ *                                              bias [2, 3U]: input row, recurrent row b')
  *   LSTM       i, f, o = ract(..), g = act(..), c = f*c' + i*g, h = o*act(c)
  * where hd is h_{t-1} times the recurrent-dropout mask (one mask per sequence). As in
  * Keras, hd feeds only the recurrent products: GRU blends with the un-dropped h_{t-1},
@@ -27,6 +31,8 @@ export interface RnnSpec {
   recurrentActivation: number;
   returnSequences: boolean;
   goBackwards: boolean;
+  /** GRU only: Keras's reset_after=True form (bias [2, 3U]). */
+  resetAfter?: boolean;
 }
 
 export interface DropoutMasks {
@@ -62,6 +68,8 @@ interface Saved {
   gates: number;
   cs: number;
   tcs: number;
+  /** reset_after GRU: the recurrent products of the candidate, hd.Rh + bh' [T, B, U]. */
+  recs: number;
 }
 
 function carve(start: number): (floats: number) => number {
@@ -80,6 +88,7 @@ function savedFloats(spec: RnnSpec, d: Dims, recurrentMask: boolean): number {
   if (recurrentMask) n += T * B * U + pad;
   if (spec.cell !== 'SimpleRNN') n += T * B * G * U + pad;
   if (spec.cell === 'LSTM') n += (T + 1) * B * U + T * B * U + 2 * pad;
+  if (spec.resetAfter) n += T * B * U + pad;
   return n;
 }
 
@@ -103,7 +112,7 @@ function forwardPass(w: RnnWasm, spec: RnnSpec, d: Dims, x: Float32Array, kernel
   const region = tape !== null ? w.keep(savedFloats(spec, d, masks.h !== null), tape) : null;
   // the backward pass's scratch (above the region) must fit too: fail now, while the
   // caller can still fall back to tfjs's own layer, rather than in the middle of backprop
-  if (region) w.reserve(T * B * GU + 3 * T * BU + 2 * T * B * ((I + 3) & ~3) + 3 * GU * (U + I + 4) + 8 * BU);
+  if (region) w.reserve((spec.resetAfter ? 2 : 1) * T * B * GU + 3 * T * BU + 2 * T * B * ((I + 3) & ~3) + 3 * GU * (U + I + 4) + 8 * BU);
   const take = region ? carve(region.start) : (n: number) => w.alloc(n);
   const pXt = take(T * B * I);
   const pHs = take((T + 1) * BU);
@@ -111,6 +120,7 @@ function forwardPass(w: RnnWasm, spec: RnnSpec, d: Dims, x: Float32Array, kernel
   const pGates = spec.cell !== 'SimpleRNN' ? take(T * B * GU) : 0;
   const pCs = spec.cell === 'LSTM' ? take((T + 1) * BU) : 0;
   const pTcs = spec.cell === 'LSTM' ? take(T * BU) : 0;
+  const pRecs = spec.resetAfter ? take(T * BU) : 0;
   // time-major input in processing order, input dropout applied
   const pX = w.put(x);
   const pMx = masks.x ? w.put(masks.x) : 0;
@@ -123,6 +133,9 @@ function forwardPass(w: RnnWasm, spec: RnnSpec, d: Dims, x: Float32Array, kernel
   const pMh = masks.h ? w.put(masks.h) : 0;
   if (spec.cell === 'SimpleRNN') {
     k.rnnForward(T, B, U, pXw, pR, pMh, spec.activation, pHs, pHds);
+  } else if (spec.resetAfter) {
+    // the bias's second row (3U floats on) is the recurrent bias
+    k.gruForwardRA(T, B, U, pXw, pR, pBias + GU * 4, pMh, spec.activation, spec.recurrentActivation, pHs, pHds, pGates, pRecs, w.alloc(B * GU));
   } else if (spec.cell === 'GRU') {
     const pTmp = w.alloc(B * 3 * U);
     k.gruForward(T, B, U, pXw, pR, pMh, spec.activation, spec.recurrentActivation, pHs, pHds, pGates, pTmp);
@@ -138,7 +151,7 @@ function forwardPass(w: RnnWasm, spec: RnnSpec, d: Dims, x: Float32Array, kernel
     y = w.view(pHs + T * BU * 4, BU);
   }
   if (!region) return { y, saved: null };
-  return { y, saved: { region, xt: pXt, hs: pHs, hds: pHds, gates: pGates, cs: pCs, tcs: pTcs } };
+  return { y, saved: { region, xt: pXt, hs: pHs, hds: pHds, gates: pGates, cs: pCs, tcs: pTcs, recs: pRecs } };
 }
 
 interface Grads {
@@ -188,9 +201,15 @@ function backwardPass(w: RnnWasm, spec: RnnSpec, d: Dims, dy: Float32Array, kern
   // the states that multiply R: hd_t = h_{t-1} (times the recurrent mask)
   const pHd = s.hds || s.hs;
   const rs = spec.returnSequences ? 1 : 0;
+  // reset_after GRU: the recurrent products' gradients (their bias row's too)
+  let pDin = 0;
   if (spec.cell === 'SimpleRNN') {
     k.rnnBackward(T, B, U, pDy, rs, pRT, pMh, spec.activation, s.hs, pDxw, pDh);
     k.gemm(pHd, 1, U, pDxw, GU, pDrk, GU, U, T * B, GU, 0);
+  } else if (spec.resetAfter) {
+    pDin = w.alloc(T * B * GU);
+    k.gruBackwardRA(T, B, U, pDy, rs, pRT, pMh, spec.activation, spec.recurrentActivation, s.hs, s.gates, s.recs, pDxw, pDin, pDh, w.alloc(BU));
+    k.gemm(pHd, 1, U, pDin, GU, pDrk, GU, U, T * B, GU, 0);
   } else if (spec.cell === 'GRU') {
     const pRhs = w.alloc(T * BU);
     const pTmp = w.alloc(3 * BU);
@@ -205,15 +224,17 @@ function backwardPass(w: RnnWasm, spec: RnnSpec, d: Dims, dy: Float32Array, kern
   }
   const pDk = w.alloc(I * GU);
   k.gemm(s.xt, 1, I, pDxw, GU, pDk, GU, I, T * B, GU, 0);
-  const pDb = w.alloc(GU);
+  const biasFloats = spec.resetAfter ? 2 * GU : GU;
+  const pDb = w.alloc(biasFloats);
   k.colSum(pDxw, pDb, T * B, GU, 0);
+  if (pDin) k.colSum(pDin, pDb + GU * 4, T * B, GU, 0);
   const pDxt = w.alloc(T * B * Ip);
   k.gemm(pDxw, GU, 1, pWT, Ip, pDxt, Ip, T * B, GU, Ip, 0);
   const pMx = masks.x ? w.put(masks.x) : 0;
   const pDx = w.alloc(T * B * I);
   k.toBatchMajor(pDxt, pDx, B, T, I, spec.goBackwards ? 1 : 0, pMx, Ip);
   // views of the module's memory: turned into tensors (tensorFrom) before the module runs again
-  return { dx: w.view(pDx, T * B * I), dKernel: w.view(pDk, I * GU), dRk: w.view(pDrk, U * GU), dBias: w.view(pDb, GU) };
+  return { dx: w.view(pDx, T * B * I), dKernel: w.view(pDk, I * GU), dRk: w.view(pDrk, U * GU), dBias: w.view(pDb, biasFloats) };
 }
 
 /**

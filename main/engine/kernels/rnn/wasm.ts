@@ -23,6 +23,8 @@ export interface RnnExports {
   rnnBackward(T: number, B: number, U: number, dys: number, returnSeq: number, rkT: number, mh: number, kind: number, hs: number, dxw: number, dh: number): void;
   gruForward(T: number, B: number, U: number, xw: number, rk: number, mh: number, kind: number, rkind: number, hs: number, hds: number, gates: number, tmp: number): void;
   gruBackward(T: number, B: number, U: number, dys: number, returnSeq: number, rkT: number, mh: number, kind: number, rkind: number, hs: number, hds: number, gates: number, dxw: number, rhs: number, dh: number, tmp: number): void;
+  gruForwardRA(T: number, B: number, U: number, xw: number, rk: number, brec: number, mh: number, kind: number, rkind: number, hs: number, hds: number, gates: number, recs: number, inner: number): void;
+  gruBackwardRA(T: number, B: number, U: number, dys: number, returnSeq: number, rkT: number, mh: number, kind: number, rkind: number, hs: number, gates: number, recs: number, dxw: number, dinner: number, dh: number, tmp: number): void;
   lstmForward(T: number, B: number, U: number, xw: number, rk: number, mh: number, kind: number, rkind: number, hs: number, hds: number, cs: number, tcs: number, gates: number): void;
   toTimeMajor(src: number, dst: number, B: number, T: number, F: number, reverse: number, mask: number): void;
   toBatchMajor(src: number, dst: number, B: number, T: number, F: number, reverse: number, mask: number, ld: number): void;

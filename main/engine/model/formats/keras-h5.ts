@@ -17,11 +17,12 @@
  * Keras loads by order within a layer, never by these names; the names are for people and tools.
  *
  * Gate order: tfjs-layers stores recurrent kernels exactly as Keras does, columns [z, r, h] for
- * GRU (reset_after=False: kernel (d, 3u), recurrent_kernel (u, 3u), bias (3u,)) and
- * [i, f, c, o] for LSTM, so the arrays are written unchanged (tests check this against the
- * gate equations). The topology gets `reset_after: false` on every GRU explicitly, because
- * TF2 Keras defaults to true; a file whose GRU says `reset_after: true` is refused on import
- * with a clear code (tfjs-layers 4.22 cannot run that form).
+ * GRU (kernel (d, 3u), recurrent_kernel (u, 3u), bias (3u,) with reset_after=False, (2, 3u)
+ * with reset_after=True: the input row, then the recurrent row) and [i, f, c, o] for LSTM, so
+ * the arrays are written unchanged (tests check this against the gate equations). The
+ * topology says `reset_after` on every GRU explicitly (false where tfjs's config leaves it
+ * out), because TF2 Keras defaults to true. A reset_after=True GRU is the engine's own layer
+ * (kernels/rnn/gru-reset-after.ts, registered by the import below), so such files load too.
  *
  *   kerasTopology(model)               -> the Keras 2 model_config object
  *   kerasWeightEntries(model)          -> per layer: name, weight names, tfjs variables
@@ -34,6 +35,8 @@ import * as path from 'node:path';
 import { AppError } from '../../../../shared/errors';
 import { BLOCKS } from '../../../../shared/model';
 import { tf } from '../../platform/backend';
+// registers the GRU layer that also builds reset_after=True (tfjs's own cannot)
+import '../../kernels/rnn/gru-reset-after';
 
 export const KERAS_VERSION = '2.15.0';
 

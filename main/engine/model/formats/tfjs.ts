@@ -12,6 +12,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { tf } from '../../platform/backend';
+// registers the GRU layer that also builds reset_after=True (tfjs's own cannot)
+import '../../kernels/rnn/gru-reset-after';
 import { writeFileAtomic } from '../../platform/files';
 
 /** The converter's default shard size (4 MiB). */

@@ -16,6 +16,9 @@ export interface GateExplorerWeights {
   kernel: number[][];
   recurrentKernel: number[][];
   bias: number[];
+  /** Keras's reset_after=True form, with its recurrent bias row. */
+  resetAfter?: boolean;
+  recurrentBias?: number[] | null;
   activation?: string;
   recurrentActivation?: string;
 }
@@ -41,6 +44,8 @@ export function randomGru(seed: number, units = DEFAULT_UNITS, features = DEFAUL
     kernel: mat(features, 3 * units, 1.1),
     recurrentKernel: mat(units, 3 * units, 0.9),
     bias: Array.from({ length: 3 * units }, () => uni(0.6)),
+    resetAfter: false,
+    recurrentBias: null,
     activation: 'tanh',
     recurrentActivation: 'hard_sigmoid',
   };
@@ -220,6 +225,7 @@ export function GateExplorer(props: GateExplorerProps) {
         steps,
         activation: weights.activation ?? 'tanh',
         recurrent: weights.recurrentActivation ?? 'hard_sigmoid',
+        resetAfter: weights.resetAfter === true,
       };
     } catch {
       return { ok: false as const };
@@ -262,6 +268,7 @@ export function GateExplorer(props: GateExplorerProps) {
           <bdi dir="ltr">{t('explorer.activations', { activation: result.activation, recurrent: result.recurrent })}</bdi>
         </p>
         <p className="gx-mapping">{t('explorer.mapping')}</p>
+        <p className="gx-form" data-testid="gx-form">{t(result.resetAfter ? 'explorer.formResetAfter' : 'explorer.formResetBefore')}</p>
       </header>
 
       <div className="gx-controls" dir="ltr">

@@ -7,6 +7,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ExportWhat, Res } from '../../../../shared/ipc/contract';
+import { engineOnlyLayers } from '../../../../shared/model';
 import type { RunRecord } from '../../../../shared/runs';
 import { api, ApiError } from '../../api';
 import { markCourse, useApp } from '../../store';
@@ -77,6 +78,8 @@ export function ExportDialog({ run }: { run: RunRecord }) {
     setError(null);
   }, [run.id]);
 
+  // e.g. a GRU with reset_after=True: its model.json loads in SeqLab, not in stock TensorFlow.js
+  const engineOnly = engineOnlyLayers(run.experiment.model);
   const usable = (c: Choice) => hasModel || !MODEL_CHOICES.includes(c);
   const what: ExportWhat = Object.fromEntries(CHOICES.filter((c) => chosen[c] && usable(c)).map((c) => [c, true]));
   if (what.plotsPng) what.pngScale = scale;
@@ -125,6 +128,11 @@ export function ExportDialog({ run }: { run: RunRecord }) {
                 <input type="checkbox" data-testid={`export-${c}`} checked={chosen[c] && usable(c)} disabled={!usable(c)} onChange={(e) => setChosen({ ...chosen, [c]: e.target.checked })} />{' '}
                 {label(c)}
               </label>
+              {c === 'tfjs' && engineOnly.length > 0 && (
+                <p className="muted small" data-testid="export-tfjs-engine-only">
+                  {t('tfjsEngineOnly', { layers: engineOnly.join(i18n.language === 'fa' ? '، ' : ', ') })}
+                </p>
+              )}
               {c === 'plotsPng' && (
                 <label className="export-scale">
                   {t('scale')}{' '}

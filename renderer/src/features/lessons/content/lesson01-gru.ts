@@ -113,14 +113,19 @@ export const lesson01: Lesson = {
           fa: 'وزن‌های ذخیره‌شده: `kernel` با شکل $[d, 3u]$، `recurrent_kernel` با شکل $[u, 3u]$ و `bias` با شکل $[3u]$؛ ستون‌ها به ترتیب $[z, r, h]$ هستند. Keras بردار سطری را ضرب می‌کند ($x_t W$)، پس $W_r$ ما ترانهادهٔ بلوک میانی `kernel` است.',
         },
         {
-          en: 'The lesson applies the reset gate before the recurrent matrix, $U_h (r_t \\odot h_{t-1})$. That is Keras\'s `reset_after=False`, the only form TensorFlow.js supports. TF2-Keras defaults to `reset_after=True` (reset applied after the matrix, with a second bias); SeqLab always writes `reset_after: false` when it exports.',
-          fa: 'درس دروازهٔ بازنشانی را پیش از ماتریس بازگشتی اعمال می‌کند: $U_h (r_t \\odot h_{t-1})$. این همان `reset_after=False` در Keras است و تنها شکلی است که TensorFlow.js پشتیبانی می‌کند. پیش‌فرض TF2-Keras مقدار `reset_after=True` است (بازنشانی پس از ضرب ماتریس، با یک بایاس دوم)؛ SeqLab هنگام خروجی گرفتن همیشه `reset_after: false` را صریحاً می‌نویسد.',
+          en: 'The lesson applies the reset gate before the recurrent matrix, $U_h (r_t \\odot h_{t-1})$: Keras\'s `reset_after=False`, the builder\'s default and TensorFlow.js\'s own form. TF2-Keras defaults to `reset_after=True`, which is also `torch.nn.GRU`: the reset gate multiplies the recurrent product after the matrix, and that product has a bias of its own, $b\'$, so `bias` has shape $[2, 3u]$ (the input row, then the recurrent row) and the layer $3u$ more parameters. SeqLab trains and runs both forms (the engine builds the second one itself, as tfjs cannot): switch `reset_after` on in the builder for the equations below, and every export writes the form you chose.',
+          fa: 'درس دروازهٔ بازنشانی را پیش از ماتریس بازگشتی اعمال می‌کند، $U_h (r_t \\odot h_{t-1})$؛ این همان `reset_after=False` در Keras است، پیش‌فرض سازندهٔ مدل و شکلی که خود TensorFlow.js می‌شناسد. پیش‌فرض TF2-Keras اما `reset_after=True` است که شکل `torch.nn.GRU` هم هست: دروازهٔ بازنشانی پس از ضرب ماتریس روی حاصلِ ضرب بازگشتی اثر می‌گذارد و این حاصل‌ضرب بایاس خودش، $b\'$، را دارد؛ از همین رو `bias` شکل $[2, 3u]$ دارد (اول سطر ورودی، بعد سطر بازگشتی) و لایه $3u$ پارامتر بیشتر. SeqLab هر دو شکل را آموزش می‌دهد و اجرا می‌کند (شکل دوم را موتور خودش می‌سازد، چون tfjs نمی‌تواند): برای معادله‌های زیر `reset_after` را در سازندهٔ مدل روشن کنید؛ هر خروجی هم همان شکلی را می‌نویسد که برگزیده‌اید.',
         },
         {
           en: 'The recurrent activation $\\sigma$ is `hard_sigmoid` by default in tfjs and Keras 2: $\\mathrm{clip}(0.2a + 0.5, 0, 1)$, a piecewise-linear sigmoid that reaches exactly 0 and 1. TF2-Keras and PyTorch use the logistic sigmoid. A model is only reproduced exactly with the same choice.',
           fa: 'تابع فعال‌سازی بازگشتی $\\sigma$ در tfjs و Keras ۲ به‌طور پیش‌فرض `hard_sigmoid` است: $\\mathrm{clip}(0.2a + 0.5, 0, 1)$، سیگمویدی تکه‌تکه خطی که دقیقاً به ۰ و ۱ می‌رسد. TF2-Keras و PyTorch سیگموید لجستیک را به کار می‌برند. یک مدل فقط با همان انتخاب دقیقاً بازتولید می‌شود.',
         },
       ],
+    },
+    {
+      kind: 'formula',
+      tex: String.raw`z_t = \sigma(x_t W_z + b_z + h_{t-1} U_z + b'_z), \quad r_t = \sigma(x_t W_r + b_r + h_{t-1} U_r + b'_r), \quad \tilde{h}_t = \tanh\big(x_t W_h + b_h + r_t \odot (h_{t-1} U_h + b'_h)\big)`,
+      caption: { en: '`reset_after=True` (TF2-Keras\'s default, `torch.nn.GRU`): the reset gate acts after the recurrent matrix, and $b\'$ is the second bias row; $h_t$ is blended as above.', fa: '`reset_after=True` (پیش‌فرض TF2-Keras و شکل `torch.nn.GRU`): دروازهٔ بازنشانی پس از ماتریس بازگشتی اثر می‌گذارد و $b\'$ سطر دوم بایاس است؛ $h_t$ مثل بالا ترکیب می‌شود.' },
     },
     { kind: 'heading', text: { en: 'Gate explorer', fa: 'کاوشگر دروازه‌ها' } },
     {
