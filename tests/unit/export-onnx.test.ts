@@ -1,0 +1,321 @@
+// ONNX export (main/engine/export/onnx.ts, each block's `onnx` form): every preset it takes,
+// plus graphs that reach the other blocks and options (LSTM, SimpleRNN, every Bidirectional
+// merge mode, go_backwards, 'same' padding with strides and dilation, both normalisations,
+// Embedding, Add / Concatenate / RepeatVector / Reshape, Conv2D, recurrent activations ONNX
+// names differently), is built as the engine builds it (buildModel: fused kernels included)
+// with seeded random weights, exported through exportRun, and run by onnxruntime-node on the
+// same inputs: every output within 1e-5 of tfjs's. The batch axis is dynamic (two batch sizes
+// through one session) and so is an open time axis. A trained run goes through exportRun and
+// the CLI; a layer ONNX cannot take fails with E_MODEL_INVALID naming it and writes nothing.
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { AppError } from '../../shared/errors';
+import type { Experiment } from '../../shared/experiment';
+import { STARTER_EXPERIMENT } from '../../shared/experiments';
+import { chainGraph, getPreset, PRESETS, resolveParams, toKerasSpec, type BuilderGraph, type Params } from '../../shared/model';
+import { mulberry32 } from '../../shared/random';
+import type { RunRecord } from '../../shared/runs';
+import { initBackend } from '../../main/engine/platform/backend';
+import { exportRun, ONNX_FILES } from '../../main/engine/export';
+import { buildModel } from '../../main/engine/model/build';
+import { trainModel, type TrainedRun } from '../../main/engine/training/train';
+
+const TOLERANCE = 1e-5;
+const BATCH = 3;
+
+/** A functional graph: nodes [id, block, params, wrapped?], edges [source, target] in each target's input order. */
+function graphOf(name: string, nodes: [string, string, Params?, [string, Params?]?][], edges: [string, string][]): BuilderGraph {
+  const into = new Map<string, number>();
+  return {
+    name,
+    nodes: nodes.map(([id, block, params, wrapped]) => ({
+      id, block, params: resolveParams(block, params ?? {}), ...(wrapped ? { wrapped: { block: wrapped[0], params: resolveParams(wrapped[0], wrapped[1] ?? {}) } } : {}),
+    })),
+    edges: edges.map(([source, target], i) => {
+      const k = into.get(target) ?? 0;
+      into.set(target, k + 1);
+      return { id: `e${i}`, source, target, targetIndex: k };
+    }),
+  };
+}
+
+interface Case {
+  id: string;
+  graph: BuilderGraph;
+  /** Length of the axes the graph leaves open (None). */
+  steps?: number;
+}
+
+const EXTRA: Case[] = [
+  {
+    id: 'lstm-stack',
+    graph: chainGraph('lstm_stack', ['input_sequence', { timesteps: 30, features: 5 }], [
+      ['lstm', { units: 16, return_sequences: true, go_backwards: true }],
+      ['bidirectional', { merge_mode: 'sum' }, ['lstm', { units: 8, return_sequences: true, recurrent_activation: 'sigmoid' }]],
+      ['time_distributed', {}, ['dense', { units: 3, activation: 'tanh' }]],
+      ['flatten'],
+      ['dense', { units: 2, activation: 'softsign' }],
+    ]),
+  },
+  {
+    id: 'conv-mix',
+    graph: chainGraph('conv_mix', ['input_sequence', { timesteps: 41, features: 6 }], [
+      ['conv1d', { filters: 8, kernel_size: 3, strides: 2, padding: 'same', activation: 'elu' }],
+      ['batch_normalization', { epsilon: 0.01 }],
+      ['average_pooling1d', { pool_size: 3, strides: 2, padding: 'same' }],
+      ['conv1d', { filters: 8, kernel_size: 3, dilation_rate: 2, padding: 'same', activation: 'selu' }],
+      ['max_pooling1d', { pool_size: 2, padding: 'same' }],
+      ['layer_normalization'],
+      ['simple_rnn', { units: 8, return_sequences: true, activation: 'relu' }],
+      ['bidirectional', { merge_mode: 'ave' }, ['simple_rnn', { units: 4, go_backwards: true }]],
+      ['dropout', { rate: 0.3 }],
+      ['dense', { units: 3, activation: 'softmax' }],
+    ]),
+  },
+  {
+    id: 'merge-mix',
+    graph: graphOf('merge_mix', [
+      ['x', 'input_sequence', { timesteps: 20, features: 4 }],
+      ['g', 'gru', { units: 6, recurrent_activation: 'sigmoid', go_backwards: true }],
+      ['avg', 'global_average_pooling1d'],
+      ['d', 'dense', { units: 6, activation: 'softplus' }],
+      ['sum', 'add'],
+      ['rep', 'repeat_vector', { n: 3 }],
+      ['bi', 'bidirectional', { merge_mode: 'mul' }, ['gru', { units: 6, return_sequences: true }]],
+      ['cat', 'concatenate', { axis: 1 }],
+      ['re', 'reshape', { target_shape: [4, 9] }],
+      ['ln', 'layer_normalization', { center: false }],
+      ['flat', 'flatten'],
+      ['out', 'dense', { units: 2, activation: 'hard_sigmoid' }],
+    ], [['x', 'g'], ['x', 'avg'], ['avg', 'd'], ['g', 'sum'], ['d', 'sum'], ['sum', 'rep'], ['rep', 'bi'], ['bi', 'cat'], ['rep', 'cat'], ['cat', 're'], ['re', 'ln'], ['ln', 'flat'], ['flat', 'out']]),
+  },
+  {
+    id: 'conv2d-same',
+    graph: chainGraph('conv2d_same', ['input_image', { height: 9, width: 9, channels: 2 }], [
+      ['conv2d', { filters: 4, kernel_size: [3, 3], strides: [2, 2], padding: 'same', activation: 'tanh' }],
+      ['max_pooling2d', { pool_size: [2, 2], padding: 'same' }],
+      ['flatten'],
+      ['dense', { units: 2, activation: 'sigmoid' }],
+    ]),
+  },
+  {
+    // recurrent activations ONNX spells its own way (linear: Affine, hard_sigmoid after another's
+    // alpha), a GRU over its whole sequence reading backwards, an open time axis with strides
+    id: 'rnn-activations',
+    graph: chainGraph('rnn_activations', ['input_sequence', { timesteps: null, features: 3 }], [
+      ['conv1d', { filters: 4, kernel_size: 3, strides: 2, padding: 'same', activation: 'linear' }],
+      ['gru', { units: 5, activation: 'linear', recurrent_activation: 'hard_sigmoid', return_sequences: true, go_backwards: true }],
+      ['lstm', { units: 4, activation: 'softsign', recurrent_activation: 'linear', return_sequences: true }],
+      ['simple_rnn', { units: 3, activation: 'elu', return_sequences: true }],
+      ['global_max_pooling1d'],
+      ['dense', { units: 2 }],
+    ]),
+    steps: 37,
+  },
+  {
+    id: 'tokens-video',
+    graph: graphOf('tokens_video', [
+      ['t', 'input_tokens', { length: 7 }],
+      ['e', 'embedding', { input_dim: 10, output_dim: 4 }],
+      ['r', 'lstm', { units: 5 }],
+      ['v', 'input_video', { frames: 4, height: 6, width: 6, channels: 2 }],
+      ['c', 'conv3d', { filters: 3, kernel_size: [2, 3, 3], strides: [1, 2, 2], padding: 'same' }],
+      ['p', 'max_pooling3d', { pool_size: [2, 2, 2], padding: 'same' }],
+      ['f', 'flatten'],
+      ['d', 'dense', { units: 5, activation: 'relu' }],
+      ['cat', 'concatenate'],
+      ['out', 'dense', { units: 3, activation: 'softmax' }],
+    ], [['t', 'e'], ['e', 'r'], ['v', 'c'], ['c', 'p'], ['p', 'f'], ['f', 'd'], ['r', 'cat'], ['d', 'cat'], ['cat', 'out']]),
+  },
+];
+
+const UNSUPPORTED = 'video-convlstm';
+// Every preset but the ConvLSTM one (ONNX has no ConvLSTM operator); None axes get `steps`.
+const CASES: Case[] = [...PRESETS.filter((p) => p.id !== UNSUPPORTED).map((p) => ({ id: p.id, graph: p.graph, steps: 120 })), ...EXTRA];
+
+/**
+ * The engine's model of the graph (buildModel: seeded, fused kernels) with seeded random weights
+ * of a trained network's size: kernels uniform in +-1.5/sqrt(fan-in), so activations stay near 1
+ * and 1e-5 measures the semantics, not float32 rounding of huge sums.
+ */
+async function modelOf(graph: BuilderGraph, seed: number): Promise<tf.LayersModel> {
+  const model = await buildModel({ ...STARTER_EXPERIMENT, model: toKerasSpec(graph) } as Experiment);
+  const rand = mulberry32(seed);
+  model.setWeights(model.weights.map((w) => {
+    const positive = /moving_variance|gamma/.test(w.originalName);
+    const shape = w.shape as number[];
+    const n = shape.reduce((p, d) => p * d, 1);
+    const fanIn = shape.length > 1 ? n / shape[shape.length - 1]! : 4;
+    const scale = /embeddings/.test(w.originalName) ? 0.6 : 1.5 / Math.sqrt(fanIn);
+    return tf.tensor(Float32Array.from({ length: n }, () => (positive ? 0.5 + rand() : (rand() * 2 - 1) * scale)), shape);
+  }));
+  return model;
+}
+
+interface Input {
+  name: string;
+  data: Float32Array | Int32Array;
+  shape: number[];
+}
+
+/** Seeded inputs for every model input (token ids below 10: inside every vocabulary here). */
+function inputsOf(model: tf.LayersModel, seed: number, batch: number, steps = 120): Input[] {
+  const rand = mulberry32(seed);
+  return model.inputs.map((t) => {
+    const shape = [batch, ...t.shape.slice(1).map((d) => d ?? steps)];
+    const n = shape.reduce((a, b) => a * b, 1);
+    const data = t.dtype === 'int32' ? Int32Array.from({ length: n }, () => Math.floor(rand() * 10)) : Float32Array.from({ length: n }, () => rand() * 2 - 1);
+    return { name: t.sourceLayer.name, data, shape };
+  });
+}
+
+function predict(model: tf.LayersModel, inputs: Input[]): Float32Array[] {
+  return tf.tidy(() => {
+    const xs = inputs.map((x) => tf.tensor(x.data, x.shape, x.data instanceof Int32Array ? 'int32' : 'float32'));
+    const y = model.predict(xs.length === 1 ? xs[0]! : xs);
+    return (Array.isArray(y) ? y : [y]).map((t) => t.dataSync() as Float32Array);
+  });
+}
+
+async function runOnnx(session: ort.InferenceSession, inputs: Input[]): Promise<{ data: Float32Array; dims: readonly number[] }[]> {
+  const feeds = Object.fromEntries(inputs.map((x) => [x.name, x.data instanceof Int32Array ? new ort.Tensor('int32', x.data, x.shape) : new ort.Tensor('float32', x.data, x.shape)]));
+  const results = await session.run(feeds);
+  return session.outputNames.map((n) => ({ data: results[n]!.data as Float32Array, dims: results[n]!.dims }));
+}
+
+const maxDiff = (a: Float32Array, b: Float32Array): number => (a.length !== b.length ? Infinity : a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0));
+
+const record = (id: string): RunRecord => ({ id: `run-${id}`, experiment: { name: id } }) as unknown as RunRecord;
+const untrained = (model: tf.LayersModel): TrainedRun => ({ model, data: null, done: {} as TrainedRun['done'], dispose: () => undefined });
+
+describe('ONNX export', () => {
+  let dir: string;
+  const measured: Record<string, number> = {};
+
+  beforeAll(async () => {
+    await initBackend({ prefer: 'wasm' });
+    dir = await fs.mkdtemp(path.join(tmpdir(), 'seqlab-export-onnx-'));
+  });
+
+  afterAll(async () => {
+    console.log(`ONNX export, max |onnxruntime - tfjs| per model: ${JSON.stringify(measured)}`);
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  for (const [k, c] of CASES.entries()) {
+    it(`${c.id}: onnxruntime reproduces tfjs's outputs within ${TOLERANCE}, for two batch sizes`, async () => {
+      const model = await modelOf(c.graph, 100 + k);
+      try {
+        const r = await exportRun(untrained(model), record(c.id), path.join(dir, c.id), { onnx: true });
+        expect(r.files).toEqual([...ONNX_FILES]);
+        const session = await ort.InferenceSession.create(path.join(r.dir, 'model.onnx'));
+        try {
+          // inputs and outputs keep the Keras layers' names; the batch axis is symbolic
+          expect(session.inputNames).toEqual(model.inputs.map((t) => t.sourceLayer.name));
+          expect(session.outputNames).toEqual(model.outputs.map((t) => t.sourceLayer.name));
+          for (const m of session.inputMetadata) expect(m.isTensor && m.shape[0]).toBe('batch');
+          let worst = 0;
+          for (const batch of [BATCH, 1]) {
+            const x = inputsOf(model, 200 + k + batch, batch, c.steps);
+            const want = predict(model, x);
+            const got = await runOnnx(session, x);
+            expect(got.map((o) => [...o.dims])).toEqual(model.outputs.map((t) => [batch, ...t.shape.slice(1).map((d) => d ?? c.steps!)]));
+            worst = Math.max(worst, ...want.map((w, i) => maxDiff(w, got[i]!.data)));
+            // the outputs move with the inputs: the check is not comparing two constants
+            if (batch > 1) expect(Math.max(...want.map((w) => w.reduce((m, v) => Math.max(m, Math.abs(v - w[0]!)), 0)))).toBeGreaterThan(1e-4);
+          }
+          measured[c.id] = Number(worst.toPrecision(2));
+          expect(worst).toBeLessThanOrEqual(TOLERANCE);
+        } finally {
+          await session.release();
+        }
+      } finally {
+        model.dispose();
+      }
+    });
+  }
+
+  it('the open time axis stays open: conv1d-6.47 runs 100 and 300 steps through one session', async () => {
+    const model = await modelOf(getPreset('conv1d-6.47')!.graph, 7);
+    try {
+      const r = await exportRun(untrained(model), record('open-time'), path.join(dir, 'open-time'), { onnx: true });
+      const session = await ort.InferenceSession.create(path.join(r.dir, 'model.onnx'));
+      // (below 61 steps its third convolution has nothing left to read)
+      for (const steps of [100, 300]) {
+        const x = inputsOf(model, steps, 2, steps);
+        expect(maxDiff(predict(model, x)[0]!, (await runOnnx(session, x))[0]!.data)).toBeLessThanOrEqual(TOLERANCE);
+      }
+      await session.release();
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it(`a layer without an ONNX form (${UNSUPPORTED}: ConvLSTM2D) fails with E_MODEL_INVALID naming it, and writes nothing`, async () => {
+    const model = await modelOf(getPreset(UNSUPPORTED)!.graph, 1);
+    const out = path.join(dir, 'unsupported');
+    const e = await exportRun(untrained(model), record('x'), out, { onnx: true, tfjs: true, history: false }).catch((x: unknown) => x);
+    model.dispose();
+    expect(e).toBeInstanceOf(AppError);
+    expect((e as AppError).code).toBe('E_MODEL_INVALID');
+    expect(String((e as AppError).params.detail)).toBe('ONNX export does not support ConvLSTM2D: ONNX has no convolutional recurrent operator (layer "conv_lstm2d")');
+    await expect(fs.readdir(out)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('a recurrent activation ONNX\'s recurrent ops lack (selu) fails with E_MODEL_INVALID naming the layer', async () => {
+    const model = await modelOf(chainGraph('selu_rnn', ['input_sequence', { timesteps: 5, features: 2 }], [['simple_rnn', { units: 3, activation: 'selu' }]]), 1);
+    const e = await exportRun(untrained(model), record('selu'), path.join(dir, 'selu'), { onnx: true }).catch((x: unknown) => x);
+    model.dispose();
+    expect((e as AppError).code).toBe('E_MODEL_INVALID');
+    expect(String((e as AppError).params.detail)).toBe('ONNX export does not support RNN with activation selu (layer "simple_rnn")');
+  });
+
+  describe('a trained run', () => {
+    const lstmRun: Experiment = {
+      ...STARTER_EXPERIMENT,
+      name: 'tiny LSTM',
+      model: toKerasSpec(chainGraph('tiny_lstm', ['input_sequence', { timesteps: 24, features: 3 }], [['lstm', { units: 8 }], ['dense', { units: 1 }]])) as unknown as Experiment['model'],
+      training: { ...STARTER_EXPERIMENT.training, epochs: 1, stepsPerEpoch: 3, validationSteps: 1, testSteps: 0 },
+    };
+
+    it('exportRun writes model.onnx beside the other exports, and onnxruntime predicts what the trained tfjs model does', async () => {
+      const trained = await trainModel(lstmRun, 'run-onnx-1');
+      try {
+        expect(trained.done.status).toBe('completed');
+        const rec: RunRecord = { id: 'run-onnx-1', createdAt: new Date().toISOString(), experiment: lstmRun, backend: 'wasm', params: trained.model!.countParams(), done: trained.done };
+        const r = await exportRun(trained, rec, path.join(dir, 'trained'), { onnx: true, tfjs: true, history: true });
+        expect([...r.files].sort()).toEqual(['tfjs/model.json', 'tfjs/group1-shard1of1.bin', ...ONNX_FILES, 'history.csv', 'history.json'].sort());
+        const x: Input[] = [{ name: trained.model!.inputs[0]!.sourceLayer.name, data: Float32Array.from({ length: 4 * 24 * 3 }, (_, i) => Math.cos(i * 0.37)), shape: [4, 24, 3] }];
+        const session = await ort.InferenceSession.create(path.join(r.dir, 'model.onnx'));
+        const got = (await runOnnx(session, x))[0]!;
+        await session.release();
+        expect([...got.dims]).toEqual([4, 1]);
+        measured['trained-lstm'] = Number(maxDiff(predict(trained.model!, x)[0]!, got.data).toPrecision(2));
+        expect(measured['trained-lstm']).toBeLessThanOrEqual(TOLERANCE);
+      } finally {
+        trained.dispose();
+      }
+    });
+
+    it('CLI: seqlab export --onnx', async () => {
+      const { exportCommand } = await import('../../main/cli/export');
+      const expFile = path.join(dir, 'lstm.json');
+      await fs.writeFile(expFile, JSON.stringify(lstmRun));
+      const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+      try {
+        expect(await exportCommand([expFile, '--out', path.join(dir, 'cli'), '--onnx', '--backend', 'wasm'])).toBe(0);
+      } finally {
+        log.mockRestore();
+      }
+      const folder = (await fs.readdir(path.join(dir, 'cli')))[0]!;
+      expect((await fs.readdir(path.join(dir, 'cli', folder))).sort()).toEqual(['history.csv', 'history.json', ...ONNX_FILES].sort());
+      const session = await ort.InferenceSession.create(path.join(dir, 'cli', folder, 'model.onnx'));
+      expect([...(await runOnnx(session, [{ name: session.inputNames[0]!, data: new Float32Array(2 * 24 * 3).fill(0.5), shape: [2, 24, 3] }]))[0]!.dims]).toEqual([2, 1]);
+      await session.release();
+    });
+  });
+});
