@@ -20,7 +20,7 @@ import { chainGraph, getPreset, PRESETS, resolveParams, toKerasSpec, type Builde
 import { mulberry32 } from '../../shared/random';
 import type { RunRecord } from '../../shared/runs';
 import { initBackend } from '../../main/engine/platform/backend';
-import { exportRun, ONNX_FILES } from '../../main/engine/export';
+import { exportRun, onnxModel, ONNX_FILES, type OnnxModelSpec } from '../../main/engine/export';
 import { buildModel } from '../../main/engine/model/build';
 import { trainModel, type TrainedRun } from '../../main/engine/training/train';
 
@@ -272,6 +272,56 @@ describe('ONNX export', () => {
     model.dispose();
     expect((e as AppError).code).toBe('E_MODEL_INVALID');
     expect(String((e as AppError).params.detail)).toBe('ONNX export does not support RNN with activation selu (layer "simple_rnn")');
+  });
+
+  // tfjs-layers 4.22 cannot run reset_after=True, so this layer is given to the writer directly
+  // and checked against Keras's GRUCell equations, computed here in double precision.
+  it('GRU reset_after=True becomes linear_before_reset=1: onnxruntime computes Keras\'s reset_after=True cell', async () => {
+    const [T, F, U, B] = [6, 3, 4, 2];
+    const rand = mulberry32(5);
+    const r = (n: number, s: number) => Float32Array.from({ length: n }, () => (rand() * 2 - 1) * s);
+    const kernel = r(F * 3 * U, 0.9);
+    const rec = r(U * 3 * U, 0.9);
+    const bias = r(2 * 3 * U, 0.9);
+    const x = r(B * T * F, 1);
+    const kerasGru = (resetAfter: boolean): Float64Array => {
+      const y = new Float64Array(B * T * U);
+      const sig = (v: number) => 1 / (1 + Math.exp(-v));
+      for (let b = 0; b < B; b++) {
+        let h = new Float64Array(U);
+        for (let t = 0; t < T; t++) {
+          const xm = Array.from({ length: 3 * U }, (_, j) => bias[j]! + Array.from({ length: F }, (_, f) => x[(b * T + t) * F + f]! * kernel[f * 3 * U + j]!).reduce((a, v) => a + v, 0));
+          const hm = Array.from({ length: 3 * U }, (_, j) => (resetAfter ? bias[3 * U + j]! : 0) + Array.from({ length: U }, (_, k) => h[k]! * rec[k * 3 * U + j]!).reduce((a, v) => a + v, 0));
+          const z = Array.from({ length: U }, (_, j) => sig(xm[j]! + hm[j]!));
+          const rg = Array.from({ length: U }, (_, j) => sig(xm[U + j]! + hm[U + j]!));
+          // reset_after: the gate scales the recurrent product (with its bias); before: the state
+          const hh = Array.from({ length: U }, (_, j) =>
+            Math.tanh(xm[2 * U + j]! + (resetAfter ? rg[j]! * hm[2 * U + j]! : Array.from({ length: U }, (_, k) => rg[k]! * h[k]! * rec[k * 3 * U + 2 * U + j]!).reduce((a, v) => a + v, 0))));
+          h = Float64Array.from({ length: U }, (_, j) => z[j]! * h[j]! + (1 - z[j]!) * hh[j]!);
+          y.set(h, (b * T + t) * U);
+        }
+      }
+      return y;
+    };
+    const spec: OnnxModelSpec = {
+      name: 'gru_reset_after',
+      inputs: [{ name: 'x', shape: [null, T, F], dtype: 'float32' }],
+      layers: [{
+        name: 'gru', className: 'GRU', from: ['x'], inputShapes: [[null, T, F]], outputShape: [null, T, U],
+        config: { units: U, activation: 'tanh', recurrent_activation: 'sigmoid', reset_after: true, return_sequences: true },
+        weights: [{ name: 'kernel', shape: [F, 3 * U], data: kernel }, { name: 'recurrent_kernel', shape: [U, 3 * U], data: rec }, { name: 'bias', shape: [2, 3 * U], data: bias }],
+      }],
+      outputs: [{ name: 'gru', shape: [null, T, U] }],
+    };
+    const session = await ort.InferenceSession.create(onnxModel(spec, { runId: 'reset-after' }));
+    const got = (await runOnnx(session, [{ name: 'x', data: x, shape: [B, T, F] }]))[0]!;
+    await session.release();
+    const want = kerasGru(true);
+    const diff = want.reduce((m, v, i) => Math.max(m, Math.abs(v - got.data[i]!)), 0);
+    measured['gru-reset-after'] = Number(diff.toPrecision(2));
+    expect(diff).toBeLessThanOrEqual(TOLERANCE);
+    // the two cells differ on these weights: the check tells them apart
+    expect(kerasGru(false).reduce((m, v, i) => Math.max(m, Math.abs(v - want[i]!)), 0)).toBeGreaterThan(1e-2);
   });
 
   describe('a trained run', () => {

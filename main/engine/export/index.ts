@@ -47,7 +47,7 @@ export { historyCsv, historyJson } from './history';
 export { kerasTopology, kerasWeightEntries, loadKerasH5, readKerasH5, writeKerasH5, KERAS_VERSION } from '../model/formats/keras-h5';
 export { pythonPipeline, tableCsv } from './pipeline';
 export { pytorchExport, PYTORCH_FILES, type PytorchExport } from './pytorch';
-export { onnxExport, ONNX_FILES, ONNX_OPSET } from './onnx';
+export { onnxExport, onnxModel, ONNX_FILES, ONNX_OPSET, type OnnxLayerSpec, type OnnxModelSpec } from './onnx';
 export { loadTfjsModel, readTfjsArtifacts, saveTfjsModel, tfjsDirHandler } from '../model/formats/tfjs';
 export { embedFont, forecastForPlots, plotOptions, runPlots, svgToPng, type ForecastData, type Plot } from './plots';
 export { reportHtml, REPORT_CSP } from './report';

@@ -105,6 +105,7 @@ interface LayerSpec {
   className: string;
   config: Record<string, unknown>;
   weights: TorchArray[];
+  /** Value names of its inputs. */
   inputs: string[];
   inputShapes: Shape[];
   outputShape: Shape;
@@ -154,61 +155,100 @@ function valueInfo(name: string, shape: readonly (number | null)[], dtype: strin
 
 const shortName = (v: tf.LayerVariable): string => v.originalName.split('/').pop()!;
 
-/** model.onnx of the model; throws E_MODEL_INVALID for a layer ONNX cannot take. */
-export function onnxExport(model: tf.LayersModel, about: { runId: string }): Uint8Array {
+/** One layer of the model in the export's terms: its Keras class, config and weights, and where its inputs come from. */
+export interface OnnxLayerSpec {
+  name: string;
+  className: string;
+  config: Record<string, unknown>;
+  /** Variables in Keras's order, short names (`kernel`, `bias`). */
+  weights: TorchArray[];
+  /** The layers (or model inputs) feeding it, in input order. */
+  from: string[];
+  inputShapes: Shape[];
+  outputShape: Shape;
+}
+
+/** A model as the ONNX writer sees it: inputs, layers in an order where each follows its inputs, outputs. */
+export interface OnnxModelSpec {
+  name: string;
+  inputs: { name: string; shape: (number | null)[]; dtype: string }[];
+  layers: OnnxLayerSpec[];
+  outputs: { name: string; shape: (number | null)[] }[];
+}
+
+/** The model's layers as the writer takes them; throws E_MODEL_INVALID for shared layers. */
+function modelSpec(model: tf.LayersModel): OnnxModelSpec {
   const topology = model.toJSON(null, false) as unknown as { config: { layers: { name?: string; class_name: string; config: Record<string, unknown> }[] } };
   const configs = new Map(topology.config.layers.map((l) => [String(l.name ?? l.config.name), l.config]));
   // model.inputs, not inputLayers: a Sequential leaves that empty until it has run
-  const inputs = model.inputs.map((t) => t.sourceLayer.name);
-  const parts = { nodes: [] as OnnxNode[], tensors: [] as OnnxTensor[], used: new Set<string>() };
-  const values = new Map<string, string>();
-  for (const name of inputs) {
-    values.set(name, name);
-    parts.used.add(name);
-  }
-  for (const layer of model.layers) {
-    if (values.has(layer.name)) continue;
+  const inputs = new Set(model.inputs.map((t) => t.sourceLayer.name));
+  const layers = model.layers.filter((l) => !inputs.has(l.name)).map((layer): OnnxLayerSpec => {
     const node = layer.inboundNodes;
     // a layer called on several inputs (shared weights) or fed by a multi-output layer: the builder makes neither
     if (node.length !== 1 || node[0]!.tensorIndices.some((i) => i !== 0) || node[0]!.nodeIndices.some((i) => i !== 0)) throw unsupported(layer.name, 'shared layers');
     const shapes = node[0]!.inputShapes;
     const outShapes = node[0]!.outputShapes;
-    const r = convert(new Builder(parts, layer.name), {
+    return {
+      name: layer.name,
       className: layer.getClassName(),
       config: configs.get(layer.name) ?? {},
       weights: layer.weights.map((v) => ({ name: shortName(v), shape: v.shape.map(Number), data: v.read().dataSync() as Float32Array })),
-      inputs: node[0]!.inboundLayers.map((l) => values.get(l.name)!),
+      from: node[0]!.inboundLayers.map((l) => l.name),
       inputShapes: (Array.isArray(shapes[0]) ? shapes : [shapes]) as Shape[],
       // one output: tfjs gives its shape, or a list holding it
       outputShape: (Array.isArray(outShapes[0]) ? outShapes[0] : outShapes) as Shape,
-    });
+    };
+  });
+  return {
+    name: model.name,
+    inputs: model.inputs.map((t) => ({ name: t.sourceLayer.name, shape: t.shape, dtype: t.dtype })),
+    layers,
+    outputs: model.outputs.map((t) => ({ name: t.sourceLayer.name, shape: t.shape })),
+  };
+}
+
+/** model.onnx of a model spec; throws E_MODEL_INVALID naming the first layer ONNX cannot take. */
+export function onnxModel(spec: OnnxModelSpec, about: { runId: string }): Uint8Array {
+  const parts = { nodes: [] as OnnxNode[], tensors: [] as OnnxTensor[], used: new Set<string>() };
+  const values = new Map<string, string>();
+  for (const { name } of spec.inputs) {
+    values.set(name, name);
+    parts.used.add(name);
+  }
+  for (const layer of spec.layers) {
+    const { className, config, weights, inputShapes, outputShape } = layer;
+    const r = convert(new Builder(parts, layer.name), { className, config, weights, inputShapes, outputShape, inputs: layer.from.map((n) => values.get(n)!) });
     if ('refuse' in r) throw unsupported(layer.name, r.refuse);
     values.set(layer.name, r.output);
   }
   // each output under its layer's name (an Identity where the value has another name)
-  const outputs = model.outputs.map((t) => {
-    const name = t.sourceLayer.name;
+  const outputs = spec.outputs.map(({ name, shape }) => {
     const value = values.get(name)!;
     if (value !== name) parts.nodes.push({ name: `${name}/output`, opType: 'Identity', inputs: [value], outputs: [name], attrs: {} });
-    return valueInfo(name, t.shape, 'float32');
+    return valueInfo(name, shape, 'float32');
   });
 
   const graph = {
-    name: model.name,
+    name: spec.name,
     docString: `SeqLab run ${about.runId}: Keras semantics (tfjs-layers 4.22), Keras's layout (batch first, channels last).`,
     node: parts.nodes.map((n) => ({ name: n.name, opType: n.opType, domain: '', input: n.inputs, output: n.outputs, attribute: Object.entries(n.attrs).map(([k, a]) => attribute(k, a)) })),
     initializer: parts.tensors.map((t) => ({ name: t.name, dims: t.dims, dataType: DATA_TYPE[t.type], rawData: rawData(t) })),
-    input: model.inputs.map((t) => valueInfo(t.sourceLayer.name, t.shape, t.dtype)),
+    input: spec.inputs.map((t) => valueInfo(t.name, t.shape, t.dtype)),
     output: outputs,
   };
   const message = {
     irVersion: IR_VERSION,
     producerName: 'SeqLab',
     producerVersion: '0.1.0',
-    docString: `The trained model ${JSON.stringify(model.name)} of SeqLab run ${about.runId}.`,
+    docString: `The trained model ${JSON.stringify(spec.name)} of SeqLab run ${about.runId}.`,
     opsetImport: [{ domain: '', version: ONNX_OPSET }],
     metadataProps: [{ key: 'seqlab_run', value: about.runId }],
     graph,
   };
   return MODEL_PROTO.encode(MODEL_PROTO.fromObject(message)).finish();
+}
+
+/** model.onnx of the model; throws E_MODEL_INVALID for a layer ONNX cannot take. */
+export function onnxExport(model: tf.LayersModel, about: { runId: string }): Uint8Array {
+  return onnxModel(modelSpec(model), about);
 }
