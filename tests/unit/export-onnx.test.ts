@@ -5,11 +5,16 @@
 // names differently), is built as the engine builds it (buildModel: fused kernels included)
 // with seeded random weights, exported through exportRun, and run by onnxruntime-node on the
 // same inputs: every output within 1e-5 of tfjs's. The batch axis is dynamic (two batch sizes
-// through one session) and so is an open time axis. A trained run goes through exportRun and
-// the CLI; a layer ONNX cannot take fails with E_MODEL_INVALID naming it and writes nothing.
+// through one session) and so is an open time axis. Every exported file also passes the ONNX
+// project's own checker (python3's onnx.checker.check_model, full_check: types and shapes
+// inferred through the graph). A trained run goes through exportRun and the CLI; a layer ONNX
+// cannot take fails with E_MODEL_INVALID naming it and writes nothing. Without python3's onnx
+// that check fails with the package to install; it never skips.
+import { execFile, execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
@@ -20,12 +25,36 @@ import { chainGraph, getPreset, PRESETS, resolveParams, toKerasSpec, type Builde
 import { mulberry32 } from '../../shared/random';
 import type { RunRecord } from '../../shared/runs';
 import { initBackend } from '../../main/engine/platform/backend';
-import { exportRun, onnxModel, ONNX_FILES, type OnnxModelSpec } from '../../main/engine/export';
+import { exportRun, onnxExport, onnxModel, ONNX_FILES, type OnnxModelSpec } from '../../main/engine/export';
 import { buildModel } from '../../main/engine/model/build';
 import { trainModel, type TrainedRun } from '../../main/engine/training/train';
 
+const run = promisify(execFile);
+const PY = '/usr/bin/python3';
 const TOLERANCE = 1e-5;
 const BATCH = 3;
+
+const onnxMissing = ((): string | null => {
+  try {
+    execFileSync(PY, ['-c', 'import onnx'], { stdio: 'ignore' });
+    return null;
+  } catch {
+    return `${PY} cannot import onnx: install it (Debian: apt-get install -y python3-onnx; .ci/run does)`;
+  }
+})();
+
+// onnx.checker with full_check (the model, every node against its opset 17 schema, then strict
+// shape inference); prints one line per file: "ok" or the checker's message.
+const CHECKER = String.raw`
+import sys, onnx
+for f in sys.argv[1:]:
+    try:
+        m = onnx.load(f)
+        onnx.checker.check_model(m, full_check=True)
+        print("ok", m.ir_version, m.opset_import[0].version)
+    except Exception as e:
+        print("error", " ".join(str(e).split()))
+`;
 
 /** A functional graph: nodes [id, block, params, wrapped?], edges [source, target] in each target's input order. */
 function graphOf(name: string, nodes: [string, string, Params?, [string, Params?]?][], edges: [string, string][]): BuilderGraph {
@@ -272,6 +301,19 @@ describe('ONNX export', () => {
     model.dispose();
     expect((e as AppError).code).toBe('E_MODEL_INVALID');
     expect(String((e as AppError).params.detail)).toBe('ONNX export does not support RNN with activation selu (layer "simple_rnn")');
+  });
+
+  it('every exported model passes onnx.checker.check_model (full_check) of python3\'s onnx', async () => {
+    expect(onnxMissing, 'the ONNX checker cannot run').toBeNull();
+    const files: string[] = [];
+    for (const [k, c] of CASES.entries()) {
+      const model = await modelOf(c.graph, 100 + k);
+      files.push(path.join(dir, `checked-${k}.onnx`));
+      await fs.writeFile(files[k]!, onnxExport(model, { runId: `run-${c.id}` }));
+      model.dispose();
+    }
+    const { stdout } = await run(PY, ['-c', CHECKER, ...files]);
+    expect(stdout.trim().split('\n')).toEqual(CASES.map(() => 'ok 8 17'));
   });
 
   // tfjs-layers 4.22 cannot run reset_after=True, so this layer is given to the writer directly

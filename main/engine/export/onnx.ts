@@ -24,24 +24,27 @@ const IR_VERSION = 8;
 
 const LAYER_BLOCKS = new Map<string, BlockDef>(BLOCKS.filter((b) => b.kind !== 'input').map((b) => [b.className, b]));
 
-// onnx.proto, only the messages and fields written here (names camelCase, numbers as in onnx.proto)
+// onnx.proto, only the messages and fields written here (names camelCase, numbers as in onnx.proto).
+// onnx.proto is proto2: a field that is set is written even when it holds 0 (linear_before_reset=0,
+// start=0), which protobufjs does for a message of edition 2023 (explicit presence).
 const f = (id: number, type: string, repeated = false) => ({ id, type, ...(repeated ? { rule: 'repeated' } : {}) });
+const msg = (fields: Record<string, ReturnType<typeof f>>) => ({ edition: '2023', fields });
 const ONNX_PROTO = protobuf.Root.fromJSON({
   nested: {
     onnx: {
       nested: {
-        ModelProto: { fields: { irVersion: f(1, 'int64'), producerName: f(2, 'string'), producerVersion: f(3, 'string'), docString: f(6, 'string'), graph: f(7, 'GraphProto'), opsetImport: f(8, 'OperatorSetIdProto', true), metadataProps: f(14, 'StringStringEntryProto', true) } },
-        OperatorSetIdProto: { fields: { domain: f(1, 'string'), version: f(2, 'int64') } },
-        StringStringEntryProto: { fields: { key: f(1, 'string'), value: f(2, 'string') } },
-        GraphProto: { fields: { node: f(1, 'NodeProto', true), name: f(2, 'string'), initializer: f(5, 'TensorProto', true), docString: f(10, 'string'), input: f(11, 'ValueInfoProto', true), output: f(12, 'ValueInfoProto', true) } },
-        NodeProto: { fields: { input: f(1, 'string', true), output: f(2, 'string', true), name: f(3, 'string'), opType: f(4, 'string'), attribute: f(5, 'AttributeProto', true), domain: f(7, 'string') } },
-        AttributeProto: { fields: { name: f(1, 'string'), f: f(2, 'float'), i: f(3, 'int64'), s: f(4, 'bytes'), floats: f(7, 'float', true), ints: f(8, 'int64', true), strings: f(9, 'bytes', true), type: f(20, 'int32') } },
-        TensorProto: { fields: { dims: f(1, 'int64', true), dataType: f(2, 'int32'), name: f(8, 'string'), rawData: f(9, 'bytes') } },
-        ValueInfoProto: { fields: { name: f(1, 'string'), type: f(2, 'TypeProto') } },
-        TypeProto: { fields: { tensorType: f(1, 'TypeProtoTensor') } },
-        TypeProtoTensor: { fields: { elemType: f(1, 'int32'), shape: f(2, 'TensorShapeProto') } },
-        TensorShapeProto: { fields: { dim: f(1, 'Dimension', true) } },
-        Dimension: { fields: { dimValue: f(1, 'int64'), dimParam: f(2, 'string') } },
+        ModelProto: msg({ irVersion: f(1, 'int64'), producerName: f(2, 'string'), producerVersion: f(3, 'string'), docString: f(6, 'string'), graph: f(7, 'GraphProto'), opsetImport: f(8, 'OperatorSetIdProto', true), metadataProps: f(14, 'StringStringEntryProto', true) }),
+        OperatorSetIdProto: msg({ domain: f(1, 'string'), version: f(2, 'int64') }),
+        StringStringEntryProto: msg({ key: f(1, 'string'), value: f(2, 'string') }),
+        GraphProto: msg({ node: f(1, 'NodeProto', true), name: f(2, 'string'), initializer: f(5, 'TensorProto', true), docString: f(10, 'string'), input: f(11, 'ValueInfoProto', true), output: f(12, 'ValueInfoProto', true) }),
+        NodeProto: msg({ input: f(1, 'string', true), output: f(2, 'string', true), name: f(3, 'string'), opType: f(4, 'string'), attribute: f(5, 'AttributeProto', true), domain: f(7, 'string') }),
+        AttributeProto: msg({ name: f(1, 'string'), f: f(2, 'float'), i: f(3, 'int64'), s: f(4, 'bytes'), floats: f(7, 'float', true), ints: f(8, 'int64', true), strings: f(9, 'bytes', true), type: f(20, 'int32') }),
+        TensorProto: msg({ dims: f(1, 'int64', true), dataType: f(2, 'int32'), name: f(8, 'string'), rawData: f(9, 'bytes') }),
+        ValueInfoProto: msg({ name: f(1, 'string'), type: f(2, 'TypeProto') }),
+        TypeProto: msg({ tensorType: f(1, 'TypeProtoTensor') }),
+        TypeProtoTensor: msg({ elemType: f(1, 'int32'), shape: f(2, 'TensorShapeProto') }),
+        TensorShapeProto: msg({ dim: f(1, 'Dimension', true) }),
+        Dimension: msg({ dimValue: f(1, 'int64'), dimParam: f(2, 'string') }),
       },
     },
   },
