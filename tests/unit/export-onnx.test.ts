@@ -224,6 +224,7 @@ const untrained = (model: tf.LayersModel): TrainedRun => ({ model, data: null, d
 describe('ONNX export', () => {
   let dir: string;
   const measured: Record<string, number> = {};
+  const sizes: Record<string, string> = {};
 
   beforeAll(async () => {
     await initBackend({ prefer: 'wasm' });
@@ -232,6 +233,7 @@ describe('ONNX export', () => {
 
   afterAll(async () => {
     console.log(`ONNX export, max |onnxruntime - tfjs| per model: ${JSON.stringify(measured)}`);
+    console.log(`ONNX export, model.onnx size and export time: ${JSON.stringify(sizes)}`);
     if (dir) await fs.rm(dir, { recursive: true, force: true });
   });
 
@@ -309,7 +311,10 @@ describe('ONNX export', () => {
     for (const [k, c] of CASES.entries()) {
       const model = await modelOf(c.graph, 100 + k);
       files.push(path.join(dir, `checked-${k}.onnx`));
-      await fs.writeFile(files[k]!, onnxExport(model, { runId: `run-${c.id}` }));
+      const start = performance.now();
+      const bytes = onnxExport(model, { runId: `run-${c.id}` });
+      sizes[c.id] = `${(bytes.length / 1024).toFixed(1)} kB in ${(performance.now() - start).toFixed(0)} ms`;
+      await fs.writeFile(files[k]!, bytes);
       model.dispose();
     }
     const { stdout } = await run(PY, ['-c', CHECKER, ...files]);
