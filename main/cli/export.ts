@@ -1,10 +1,10 @@
 /**
- * `seqlab export <experiment.json> --out DIR [--tfjs] [--h5] [--python] [--pytorch] [--plots svg,png]
+ * `seqlab export <experiment.json> --out DIR [--tfjs] [--h5] [--python] [--pytorch] [--onnx] [--plots svg,png]
  *   [--scale 1-4] [--report] [--lang fa|en] [--backend NAME]`:
  * trains the experiment (the engine's trainModel) and exports the trained model into a new
  * folder under DIR (see main/engine/export). Without a model format flag, tfjs, h5 and python
- * (--pytorch, pytorch/model.py and its weights, only when asked: not every layer has a torch
- * form); the run's history (CSV and JSON) is always written. `--plots` writes the charts (plots/*.svg, *.png at
+ * (--pytorch, pytorch/model.py and its weights, and --onnx, model.onnx, only when asked: not
+ * every layer has a torch or ONNX form); the run's history (CSV and JSON) is always written. `--plots` writes the charts (plots/*.svg, *.png at
  * --scale times 800x450, default 2), `--report` the one-page report.html, both in --lang
  * (default fa).
  *
@@ -19,7 +19,7 @@ import { readExperimentFile } from './common';
 import { exportRun, importModel } from '../engine/export';
 import { trainModel } from '../engine/training/train';
 
-const EXPORT_USAGE = 'Usage: seqlab export <experiment.json> --out DIR [--tfjs] [--h5] [--python] [--pytorch] [--plots svg,png] [--scale 1-4] [--report] [--lang fa|en] [--backend NAME]';
+const EXPORT_USAGE = 'Usage: seqlab export <experiment.json> --out DIR [--tfjs] [--h5] [--python] [--pytorch] [--onnx] [--plots svg,png] [--scale 1-4] [--report] [--lang fa|en] [--backend NAME]';
 const IMPORT_USAGE = 'Usage: seqlab import <model.json|model.h5>';
 
 
@@ -51,8 +51,8 @@ export async function exportCommand(args: string[]): Promise<number> {
     console.error(`unknown backend "${backend}"; choose one of ${BACKEND_NAMES.join(', ')}`);
     return 2;
   }
-  const flags = { tfjs: args.includes('--tfjs'), h5: args.includes('--h5'), python: args.includes('--python'), pytorch: args.includes('--pytorch') };
-  const any = flags.tfjs || flags.h5 || flags.python || flags.pytorch;
+  const flags = { tfjs: args.includes('--tfjs'), h5: args.includes('--h5'), python: args.includes('--python'), pytorch: args.includes('--pytorch'), onnx: args.includes('--onnx') };
+  const any = flags.tfjs || flags.h5 || flags.python || flags.pytorch || flags.onnx;
   const plots = (option(args, '--plots') ?? '').split(',').map((p) => p.trim()).filter(Boolean);
   const scale = Number(option(args, '--scale') ?? 2);
   const lang = option(args, '--lang') ?? 'fa';

@@ -95,6 +95,7 @@ export const ExportWhatSchema = z
     h5: z.boolean().optional(),
     python: z.boolean().optional(),
     pytorch: z.boolean().optional(),
+    onnx: z.boolean().optional(),
     history: z.boolean().optional(),
     plotsSvg: z.boolean().optional(),
     plotsPng: z.boolean().optional(),

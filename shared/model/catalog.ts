@@ -7,7 +7,7 @@
 import { BLOCKS } from './blocks';
 import type { BlockDef, ParamDef, ParamValue, Params } from './blocks';
 
-export type { Bilingual, BlockDef, BlockKind, ParamDef, ParamType, ParamValue, Params, TorchArray, TorchCode, TorchModule, TorchResult, TorchSource } from './blocks';
+export type { Bilingual, BlockDef, BlockKind, ParamDef, ParamType, ParamValue, Params, TorchArray, TorchCode, TorchModule, TorchResult, TorchSource, OnnxAttr, OnnxGraph, OnnxNode, OnnxResult, OnnxSource, OnnxTensor } from './blocks';
 export { ACTIVATIONS, BLOCKS, RECURRENT_ACTIVATIONS } from './blocks';
 
 export const LESSONS = [

@@ -6,7 +6,7 @@
  *   everything about it: params, {fa,en} name/help/labels, its shape and parameter-count rule
  *   (output / merge / wrap), its Keras config (params + keras.fixed; keras.read on import;
  *   keras.explicit and keras.refuse for HDF5), seeded initializers, the engine kernels that serve it, HDF5 weight
- *   paths, memory needs, its PyTorch form (torch). blocks/index.ts is the registry (BLOCKS, in palette order); shared
+ *   paths, memory needs, its PyTorch and ONNX forms (torch, onnx). blocks/index.ts is the registry (BLOCKS, in palette order); shared
  *   helpers: blocks/params.ts, shape-kit.ts, conv-family.ts, recurrent-family.ts, ...
  *
  * CATALOG (catalog.ts): lookups over the registry.

@@ -34,6 +34,12 @@ test('export dialog: train briefly, export plots (SVG, PNG 1x) and the report, s
   await expect(dialog.getByRole('heading', { name: 'Export this run' })).toBeVisible();
   await expect(dialog).toContainText('One-page report (printable page)');
   await expect(page.getByTestId('export-tfjs')).toBeEnabled();
+  // PyTorch and ONNX are offered but off by default (not every model has those forms)
+  await expect(dialog).toContainText('ONNX model (model.onnx, opens in Netron and any ONNX runtime)');
+  for (const c of ['pytorch', 'onnx']) {
+    await expect(page.getByTestId(`export-${c}`)).toBeEnabled();
+    await expect(page.getByTestId(`export-${c}`)).not.toBeChecked();
+  }
   // Only plots and the report this time.
   for (const c of ['tfjs', 'h5', 'python', 'history']) await page.getByTestId(`export-${c}`).uncheck();
   await page.getByTestId('export-plotsSvg').check();

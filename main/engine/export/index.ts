@@ -8,6 +8,8 @@
  *         python   train.py (+ data.csv: the run's numeric table, which train.py reads)
  *         pytorch  pytorch/model.py + pytorch/weights.json + pytorch/weights.bin (see pytorch.ts);
  *                  a layer torch cannot take fails with E_MODEL_INVALID before anything is written
+ *         onnx     model.onnx (opset 17, weights inside; see onnx.ts); a layer ONNX cannot take
+ *                  fails the same way, before anything is written
  *         history  history.csv, history.json
  *         plotsSvg plots/<name>.svg  (loss, metrics, forecast, errors: see plots.ts; font embedded)
  *         plotsPng plots/<name>.png  (the same at `pngScale` x 800x450 pixels, 1-4)
@@ -34,6 +36,7 @@ import type { TrainedRun } from '../training/train';
 import { historyCsv, historyJson } from './history';
 import { kerasTopology, loadKerasH5, writeKerasH5 } from '../model/formats/keras-h5';
 import { pythonPipeline, tableCsv } from './pipeline';
+import { onnxExport } from './onnx';
 import { pytorchExport } from './pytorch';
 import { embedFont, forecastForPlots, runPlots, svgToPng, type Plot } from './plots';
 import { reportHtml } from './report';
@@ -44,6 +47,7 @@ export { historyCsv, historyJson } from './history';
 export { kerasTopology, kerasWeightEntries, loadKerasH5, readKerasH5, writeKerasH5, KERAS_VERSION } from '../model/formats/keras-h5';
 export { pythonPipeline, tableCsv } from './pipeline';
 export { pytorchExport, PYTORCH_FILES, type PytorchExport } from './pytorch';
+export { onnxExport, onnxModel, ONNX_FILES, ONNX_OPSET, type OnnxLayerSpec, type OnnxModelSpec } from './onnx';
 export { loadTfjsModel, readTfjsArtifacts, saveTfjsModel, tfjsDirHandler } from '../model/formats/tfjs';
 export { embedFont, forecastForPlots, plotOptions, runPlots, svgToPng, type ForecastData, type Plot } from './plots';
 export { reportHtml, REPORT_CSP } from './report';
@@ -54,6 +58,8 @@ export interface ExportWhat {
   python?: boolean;
   /** pytorch/model.py + weights (raw float32 with a JSON index). */
   pytorch?: boolean;
+  /** model.onnx (ONNX opset 17). */
+  onnx?: boolean;
   history?: boolean;
   plotsSvg?: boolean;
   plotsPng?: boolean;
@@ -120,13 +126,14 @@ async function writeFile(file: string, data: string | Uint8Array): Promise<void>
 
 /**
  * Writes the chosen exports of a trained run into a new subfolder of `dir` (see the file
- * comment). Needs `run.model` for tfjs, h5 and pytorch, `run.data` for the Python script's data part.
+ * comment). Needs `run.model` for tfjs, h5, pytorch and onnx, `run.data` for the Python script's data part.
  */
 export async function exportRun(run: TrainedRun, record: RunRecord, dir: string, what: ExportWhat, extras: ExportExtras = {}): Promise<ExportResult> {
   const model = run.model;
-  if ((what.tfjs || what.h5 || what.pytorch) && !model) throw new AppError('E_NOT_FOUND', { what: 'model', id: record.id });
-  // Converted first: a model torch cannot take fails before any folder exists.
+  if ((what.tfjs || what.h5 || what.pytorch || what.onnx) && !model) throw new AppError('E_NOT_FOUND', { what: 'model', id: record.id });
+  // Converted first: a model torch or ONNX cannot take fails before any folder exists.
   const torch = what.pytorch && model ? pytorchExport(model, { runId: record.id }) : null;
+  const onnx = what.onnx && model ? onnxExport(model, { runId: record.id }) : null;
   try {
     await fs.mkdir(dir, { recursive: true });
   } catch (e) {
@@ -163,6 +170,10 @@ export async function exportRun(run: TrainedRun, record: RunRecord, dir: string,
       await writeFile(path.join(partial, 'pytorch', 'weights.json'), torch.weightsJson);
       await writeFile(path.join(partial, 'pytorch', 'weights.bin'), torch.weightsBin);
       files.push('pytorch/model.py', 'pytorch/weights.json', 'pytorch/weights.bin');
+    }
+    if (onnx) {
+      await writeFile(path.join(partial, 'model.onnx'), onnx);
+      files.push('model.onnx');
     }
     if (what.python) {
       const table = run.data?.dataset.kind === 'table' ? run.data.dataset.table : null;

@@ -1,6 +1,7 @@
 import { isFailure, mergeInputs } from './merge-family';
 import { L } from './params';
 import { fail } from './shape-kit';
+import { out } from './onnx-kit';
 import { plain } from './torch-kit';
 import type { BlockDef, TorchCode } from './types';
 
@@ -28,4 +29,6 @@ export const add: BlockDef = {
     return { shape: [...ins[0]!], timeAxis: m.sameTime, trainable: 0, nonTrainable: 0, issues: [] };
   },
   torch: () => plain('KerasAdd()', ADD_CODE),
+  // summed in input order, as Keras does
+  onnx: ({ g, inputs }) => out(inputs.slice(1).reduce((y, x) => g.op('Add', [y, x]), inputs[0]!)),
 };

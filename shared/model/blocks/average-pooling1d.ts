@@ -1,4 +1,4 @@
-import { pool1dParams, pool1dRule, poolTorch } from './conv-family';
+import { pool1dParams, pool1dRule, poolOnnx, poolTorch } from './conv-family';
 import { ONE, L, padding } from './params';
 import type { BlockDef } from './types';
 
@@ -9,4 +9,5 @@ export const averagePooling1d: BlockDef = {
   params: [...pool1dParams(), padding(false)],
   output: pool1dRule,
   torch: poolTorch(1, 'avg'),
+  onnx: poolOnnx(1, 'avg'),
 };

@@ -1,5 +1,6 @@
 import { ONE, L, epsilon } from './params';
 import { needFeatures, ok } from './shape-kit';
+import { cannot, constant, onnxWeight, out, weightOrFill } from './onnx-kit';
 import { kerasWeight, lastAxisOnly, pyLit, refuse, weightOr } from './torch-kit';
 import type { BlockDef, TorchCode } from './types';
 
@@ -44,5 +45,19 @@ export const batchNormalization: BlockDef = {
       // center / scale off: beta 0 and gamma 1 change nothing
       weights: [weightOr(layer, 'gamma', c, 1), weightOr(layer, 'beta', c, 0), mean, kerasWeight(layer, 'moving_variance')!],
     };
+  },
+  // (x - mean) * (gamma / sqrt(variance + epsilon)) + beta over the last axis, broadcast: ONNX's
+  // BatchNormalization wants channels first; the factor is computed once, in double precision
+  onnx: (layer) => {
+    const mean = onnxWeight(layer, 'moving_mean');
+    const variance = onnxWeight(layer, 'moving_variance');
+    if (!mean || !variance || !lastAxisOnly(layer)) return cannot(`BatchNormalization over axis ${JSON.stringify(layer.config.axis)}`);
+    const { g } = layer;
+    const c = mean.shape;
+    const gamma = weightOrFill(layer, 'gamma', c, 1).data;
+    const eps = Number(layer.config.epsilon ?? 0.001);
+    const factor = Float32Array.from(variance.data, (v, i) => gamma[i]! / Math.sqrt(v + eps));
+    const centred = g.op('Sub', [layer.inputs[0]!, constant(g, mean)]);
+    return out(g.op('Add', [g.op('Mul', [centred, g.floats('factor', c, factor)]), constant(g, weightOrFill(layer, 'beta', c, 0))]));
   },
 };

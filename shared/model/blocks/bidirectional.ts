@@ -1,4 +1,5 @@
 import { ONE, L } from './params';
+import { cannot, int, isOnnxRefusal, out, reverseTime } from './onnx-kit';
 import { isRefusal, prefixed, refuse } from './torch-kit';
 import type { BlockDef, TorchCode } from './types';
 
@@ -57,6 +58,24 @@ export const bidirectional: BlockDef = {
       code: [...fwd.code, BIDIRECTIONAL_CODE],
       weights: [...prefixed('forward_layer.', fwd.weights), ...prefixed('backward_layer.', bwd.weights)],
     };
+  },
+  // the two directions as two recurrent ops (the backward one with go_backwards flipped), the
+  // backward steps put back in time order with return_sequences, then merged
+  onnx: (layer) => {
+    const { g } = layer;
+    const mode = layer.config.merge_mode;
+    if (typeof mode !== 'string' || !MERGE_MODES.includes(mode)) return cannot(`Bidirectional with merge_mode ${String(mode)}`);
+    const inner = (layer.config.layer as { config?: Record<string, unknown> } | undefined)?.config ?? {};
+    const half = layer.weights.length / 2;
+    const fwd = layer.wrapped!('forward', inner, layer.weights.slice(0, half), layer.inputs);
+    if (isOnnxRefusal(fwd)) return fwd;
+    const bwd = layer.wrapped!('backward', { ...inner, go_backwards: inner.go_backwards !== true }, layer.weights.slice(half), layer.inputs);
+    if (isOnnxRefusal(bwd)) return bwd;
+    const back = inner.return_sequences === true ? reverseTime(g, bwd.output) : bwd.output;
+    if (mode === 'concat') return out(g.op('Concat', [fwd.output, back], { axis: int(-1) }));
+    if (mode === 'mul') return out(g.op('Mul', [fwd.output, back]));
+    const sum = g.op('Add', [fwd.output, back]);
+    return out(mode === 'sum' ? sum : g.op('Mul', [sum, g.floats('half', [], Float32Array.of(0.5))], {}, 'ave'));
   },
   h5Path: (index, count, inner) => `${index < count / 2 ? 'forward' : 'backward'}_${inner?.name ?? 'rnn'}/${inner?.block?.h5Path?.(index, count) ?? ''}`,
 };

@@ -1,6 +1,7 @@
 import { isFailure, mergeInputs } from './merge-family';
 import { L } from './params';
 import { fail, num } from './shape-kit';
+import { int, out } from './onnx-kit';
 import { plain } from './torch-kit';
 import type { BlockDef, TorchCode } from './types';
 
@@ -38,4 +39,6 @@ export const concatenate: BlockDef = {
     return { shape: out, timeAxis: m.sameTime === axis ? null : m.sameTime, trainable: 0, nonTrainable: 0, issues: [] };
   },
   torch: (layer) => plain(`KerasConcatenate(${Number(layer.config.axis ?? -1)})`, CONCATENATE_CODE),
+  // Keras's axis counts the batch axis, as ONNX's does (same layout)
+  onnx: ({ g, inputs, config }) => out(g.op('Concat', inputs, { axis: int(Number(config.axis ?? -1)) })),
 };

@@ -2,7 +2,8 @@
 import { L, kernelLabel, poolLabel, poolStridesLabel, shapeParam, stridesLabel } from './params';
 import { arr, convOutputLength, needFeatures, needRank, num, ok, spatial } from './shape-kit';
 import { ACTIVATION_CODE, cfgSizes, kerasWeight, permute, plain, pyLit, refuse, torchActivation, weightOr } from './torch-kit';
-import type { LayerRule, ParamDef, RuleIssue, TorchCode, TorchResult, TorchSource } from './types';
+import { cannot, constant, int, ints, onnxActivation, onnxWeight, out, tfPads, toChannelsFirst, toChannelsLast, weightOrFill } from './onnx-kit';
+import type { LayerRule, OnnxResult, OnnxSource, ParamDef, RuleIssue, TorchCode, TorchResult, TorchSource } from './types';
 
 /** What Keras 2 / tfjs write for an n-D (n > 1) convolution beyond its params. */
 export const convFixed = (rank: number) => ({ use_bias: true, data_format: 'channels_last', dilation_rate: Array.from({ length: rank }, () => 1) });
@@ -145,7 +146,7 @@ const GLOBAL_POOL_CODE: TorchCode = {
         return x.amax(axes) if self.kind == "max" else x.mean(axes)`,
 };
 
-const channelsFirst = (layer: TorchSource): boolean => layer.config.data_format === 'channels_first';
+const channelsFirst = (layer: { config: Record<string, unknown> }): boolean => layer.config.data_format === 'channels_first';
 
 /** The PyTorch form of an n-D convolution (Keras kernel (*k, in, out) -> torch (out, in, *k)). */
 export function convTorch(rank: number): (layer: TorchSource) => TorchResult {
@@ -183,3 +184,53 @@ export function poolTorch(rank: number, kind: 'max' | 'avg'): (layer: TorchSourc
 /** The PyTorch form of a global max or average pooling. */
 export const globalPoolTorch = (kind: 'max' | 'avg') => (layer: TorchSource): TorchResult =>
   channelsFirst(layer) ? refuse('global pooling with channels_first') : plain(`KerasGlobalPool(${pyLit(kind)})`, GLOBAL_POOL_CODE);
+
+// ------------------------------------------------ ONNX forms (channels-last in and out)
+
+/**
+ * The ONNX form of an n-D convolution: transposed to channels first, Conv with TensorFlow's
+ * padding as explicit pads (Keras kernel (*k, in, out) -> ONNX (out, in, *k)), transposed back,
+ * then the activation (softmax acts on the channels, the last axis again).
+ */
+export function convOnnx(rank: number): (layer: OnnxSource) => OnnxResult {
+  return (layer) => {
+    const { g, config: cfg } = layer;
+    const kernel = onnxWeight(layer, 'kernel');
+    const pad = String(cfg.padding ?? 'valid');
+    if (!kernel || channelsFirst(layer)) return cannot(`Conv${rank}D with data_format ${String(cfg.data_format)}`);
+    const k = kernel.shape.slice(0, rank);
+    const filters = kernel.shape[rank + 1]!;
+    const strides = cfgSizes(cfg, 'strides', rank, 1);
+    const dilations = cfgSizes(cfg, 'dilation_rate', rank, 1);
+    const pads = tfPads(layer.inputShapes[0]!, k, strides, dilations, pad);
+    if (!pads) return cannot(`Conv${rank}D with padding ${pad}`);
+    const w = constant(g, permute(kernel, [rank + 1, rank, ...k.map((_, i) => i)], 'kernel'));
+    const b = constant(g, weightOrFill(layer, 'bias', [filters], 0));
+    const y = g.op('Conv', [toChannelsFirst(g, layer.inputs[0]!, rank), w, b], { kernel_shape: ints(k), strides: ints(strides), dilations: ints(dilations), group: int(1), ...pads });
+    const a = onnxActivation(g, toChannelsLast(g, y, rank), cfg);
+    return a ? out(a) : cannot(`Conv${rank}D with activation ${String(cfg.activation)}`);
+  };
+}
+
+/** The ONNX form of an n-D max or average pooling: the average counts only a window's real entries, as TensorFlow does. */
+export function poolOnnx(rank: number, kind: 'max' | 'avg'): (layer: OnnxSource) => OnnxResult {
+  return (layer) => {
+    const { g, config: cfg } = layer;
+    const size = cfgSizes(cfg, 'pool_size', rank, 2);
+    const strides = cfg.strides == null ? size : cfgSizes(cfg, 'strides', rank);
+    const pad = String(cfg.padding ?? 'valid');
+    const pads = pad === 'causal' ? null : tfPads(layer.inputShapes[0]!, size, strides, size.map(() => 1), pad);
+    if (!pads || channelsFirst(layer)) return cannot(`${kind} pooling with padding ${pad}, data_format ${String(cfg.data_format)}`);
+    const attrs = { kernel_shape: ints(size), strides: ints(strides), ...pads, ...(kind === 'avg' ? { count_include_pad: int(0) } : {}) };
+    const y = g.op(kind === 'max' ? 'MaxPool' : 'AveragePool', [toChannelsFirst(g, layer.inputs[0]!, rank)], attrs);
+    return out(toChannelsLast(g, y, rank));
+  };
+}
+
+/** The ONNX form of a global max or average pooling: a reduction over every axis between the batch and the channels. */
+export const globalPoolOnnx = (kind: 'max' | 'avg') => (layer: OnnxSource): OnnxResult => {
+  if (channelsFirst(layer)) return cannot('global pooling with channels_first');
+  const rank = layer.inputShapes[0]!.length;
+  const axes = Array.from({ length: rank - 2 }, (_, i) => i + 1);
+  return out(layer.g.op(kind === 'max' ? 'ReduceMax' : 'ReduceMean', [layer.inputs[0]!], { axes: ints(axes), keepdims: int(0) }));
+};

@@ -1,4 +1,4 @@
-import { convTorch, dilationLabel, size1d } from './conv-family';
+import { convOnnx, convTorch, dilationLabel, size1d } from './conv-family';
 import { ONE, KERNEL_INIT, L, activation, filters, kernelLabel, padding, stridesLabel } from './params';
 import { convOutputLength, needFeatures, needRank, num, ok } from './shape-kit';
 import type { BlockDef, RuleIssue } from './types';
@@ -32,4 +32,5 @@ export const conv1d: BlockDef = {
   initializers: KERNEL_INIT,
   kernels: { conv1d: true },
   torch: convTorch(1),
+  onnx: convOnnx(1),
 };

@@ -1,4 +1,4 @@
-import { convFixed, convNdParams, convNdRule, convTorch } from './conv-family';
+import { convFixed, convNdParams, convNdRule, convOnnx, convTorch } from './conv-family';
 import { ONE, KERNEL_INIT, L, activation, filters, padding } from './params';
 import type { BlockDef } from './types';
 
@@ -11,4 +11,5 @@ export const conv2d: BlockDef = {
   keras: { fixed: convFixed(2) },
   initializers: KERNEL_INIT,
   torch: convTorch(2),
+  onnx: convOnnx(2),
 };

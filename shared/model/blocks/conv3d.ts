@@ -1,4 +1,4 @@
-import { convFixed, convNdParams, convNdRule, convTorch } from './conv-family';
+import { convFixed, convNdParams, convNdRule, convOnnx, convTorch } from './conv-family';
 import { ONE, KERNEL_INIT, L, activation, filters, padding } from './params';
 import type { BlockDef } from './types';
 
@@ -12,4 +12,5 @@ export const conv3d: BlockDef = {
   keras: { fixed: convFixed(3) },
   initializers: KERNEL_INIT,
   torch: convTorch(3),
+  onnx: convOnnx(3),
 };

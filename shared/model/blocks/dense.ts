@@ -1,5 +1,6 @@
 import { ONE, KERNEL_INIT, L, activation, units } from './params';
 import { needFeatures, num, ok } from './shape-kit';
+import { cannot, constant, onnxActivation, onnxWeight, out, weightOrFill } from './onnx-kit';
 import { ACTIVATION_CODE, kerasWeight, permute, refuse, torchActivation, weightOr } from './torch-kit';
 import type { BlockDef, TorchCode } from './types';
 
@@ -39,5 +40,14 @@ export const dense: BlockDef = {
       code: [ACTIVATION_CODE, DENSE_CODE],
       weights: [permute(kernel, [1, 0], 'weight'), weightOr(layer, 'bias', [units], 0)],
     };
+  },
+  // MatMul broadcasts over every axis before the last, as Dense does
+  onnx: (layer) => {
+    const { g } = layer;
+    const kernel = onnxWeight(layer, 'kernel');
+    if (!kernel) return cannot('Dense without its kernel');
+    const y = g.op('Add', [g.op('MatMul', [layer.inputs[0]!, constant(g, kernel)]), constant(g, weightOrFill(layer, 'bias', [kernel.shape[1]!], 0))]);
+    const a = onnxActivation(g, y, layer.config);
+    return a ? out(a) : cannot(`Dense with activation ${String(layer.config.activation)}`);
   },
 };

@@ -1,5 +1,6 @@
 import { ONE, L } from './params';
 import { ok } from './shape-kit';
+import { out } from './onnx-kit';
 import { pyLit } from './torch-kit';
 import type { BlockDef } from './types';
 
@@ -12,4 +13,6 @@ export const dropout: BlockDef = {
   seedsDropout: true,
   // identity in eval mode, which load() returns
   torch: (layer) => ({ module: `nn.Dropout(${pyLit(Number(layer.config.rate ?? 0.5))})`, code: [], weights: [] }),
+  // inference: dropout passes its input through
+  onnx: (layer) => out(layer.g.op('Identity', [layer.inputs[0]!], {}, 'dropout')),
 };

@@ -1,5 +1,6 @@
 import { ONE, L } from './params';
 import { fail, formatShape, num, ok } from './shape-kit';
+import { cannot, constant, int, onnxWeight, out } from './onnx-kit';
 import { kerasWeight, refuse } from './torch-kit';
 import type { BlockDef, TorchCode } from './types';
 
@@ -31,5 +32,12 @@ export const embedding: BlockDef = {
     // mask_zero would mask the layers after it, which the torch modules do not model
     if (!table || layer.config.mask_zero === true) return refuse('Embedding with mask_zero=True');
     return { module: `KerasEmbedding(${table.shape[0]}, ${table.shape[1]})`, code: [EMBEDDING_CODE], weights: [{ ...table, name: 'weight' }] };
+  },
+  // the ids cast to int64 (tfjs casts any input dtype), then rows of the table
+  onnx: (layer) => {
+    const table = onnxWeight(layer, 'embeddings');
+    if (!table || layer.config.mask_zero === true) return cannot('Embedding with mask_zero=True');
+    const ids = layer.g.op('Cast', [layer.inputs[0]!], { to: int(7) }, 'ids');
+    return out(layer.g.op('Gather', [constant(layer.g, table), ids], { axis: int(0) }));
   },
 };

@@ -1,5 +1,6 @@
 import { ONE, L } from './params';
 import { fail, formatShape, ok } from './shape-kit';
+import { cannot, int, out } from './onnx-kit';
 import { plain, refuse } from './torch-kit';
 import type { BlockDef } from './types';
 
@@ -15,4 +16,6 @@ export const flatten: BlockDef = {
   },
   // the modules keep Keras's channels-last layout, so torch's row-major flatten is Keras's order
   torch: (layer) => (layer.config.data_format === 'channels_first' ? refuse('Flatten with channels_first') : plain('nn.Flatten()')),
+  // the forms keep Keras's channels-last layout, so ONNX's row-major Flatten is Keras's order
+  onnx: (layer) => (layer.config.data_format === 'channels_first' ? cannot('Flatten with channels_first') : out(layer.g.op('Flatten', [layer.inputs[0]!], { axis: int(1) }))),
 };

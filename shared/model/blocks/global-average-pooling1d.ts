@@ -1,4 +1,4 @@
-import { globalPool1dRule, globalPoolTorch } from './conv-family';
+import { globalPool1dRule, globalPoolOnnx, globalPoolTorch } from './conv-family';
 import { ONE, L } from './params';
 import type { BlockDef } from './types';
 
@@ -9,4 +9,5 @@ export const globalAveragePooling1d: BlockDef = {
   params: [],
   output: globalPool1dRule,
   torch: globalPoolTorch('avg'),
+  onnx: globalPoolOnnx('avg'),
 };

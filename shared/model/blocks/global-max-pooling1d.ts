@@ -1,4 +1,4 @@
-import { globalPool1dRule, globalPoolTorch } from './conv-family';
+import { globalPool1dRule, globalPoolOnnx, globalPoolTorch } from './conv-family';
 import { ONE, L } from './params';
 import type { BlockDef } from './types';
 
@@ -10,4 +10,5 @@ export const globalMaxPooling1d: BlockDef = {
   output: globalPool1dRule,
   kernels: { pool1d: 'global' },
   torch: globalPoolTorch('max'),
+  onnx: globalPoolOnnx('max'),
 };

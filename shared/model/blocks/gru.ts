@@ -1,5 +1,5 @@
 import { ONE, L, RECURRENT_INIT, activation, dropout, goBackwards, recurrentActivation, recurrentDropout, returnSequences, units } from './params';
-import { RNN_FIXED, cellPath, rnnRule, rnnTorch } from './recurrent-family';
+import { RNN_FIXED, cellPath, rnnOnnx, rnnRule, rnnTorch } from './recurrent-family';
 import { kerasWeight, prefixed, pyLit, weightOr } from './torch-kit';
 import type { BlockDef, TorchArray, TorchResult, TorchSource } from './types';
 
@@ -124,4 +124,7 @@ export const gru: BlockDef = {
   // tf.profile, tfjs 4.22, T=120, batch 64, 14 features, 64 units: about 90 values per unit and step
   memory: { bpttFactor: 96 },
   torch: (layer) => (layer.config.reset_after === true ? torchGruResetAfter(layer) : torchGru(layer)),
+  // gate order z, r, h in both; linear_before_reset=0 is Keras's reset_after=False (the reset
+  // gate scales the state before its product), 1 is reset_after=True (after, bias inside)
+  onnx: rnnOnnx({ op: 'GRU', gates: 3, order: [0, 1, 2], acts: ['recurrent_activation', 'activation'], attrs: (cfg) => ({ linear_before_reset: { i: cfg.reset_after === true ? 1 : 0 } }) }),
 };

@@ -1,7 +1,7 @@
 /**
  * The block registry: every block of the builder, in palette order (within its kind's group).
  * One block = one file here exporting its BlockDef (types.ts); adding a block is its file plus
- * its line here. Shape inference, validation, Keras and Python export, HDF5 export, the memory
+ * its line here. Shape inference, validation, Keras and Python export, HDF5, PyTorch and ONNX export, the memory
  * estimate, seeding, the engine's kernels and the palette all loop over this list.
  */
 import { add } from './add';

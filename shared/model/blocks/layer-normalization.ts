@@ -1,5 +1,6 @@
 import { ONE, L, epsilon } from './params';
 import { needFeatures, ok } from './shape-kit';
+import { cannot, constant, int, ints, onnxWeight, out } from './onnx-kit';
 import { kerasWeight, lastAxisOnly, pyLit, refuse } from './torch-kit';
 import type { BlockDef, TorchCode } from './types';
 
@@ -54,5 +55,21 @@ export const layerNormalization: BlockDef = {
       code: [LAYER_NORM_CODE],
       weights: [...(gamma ? [gamma] : []), ...(beta ? [beta] : [])],
     };
+  },
+  // written out as tfjs computes it (mean, then the mean of squared deviations): opset 17's
+  // LayerNormalization may take E[x²] - E[x]², which loses digits where the mean is large
+  onnx: (layer) => {
+    if (!lastAxisOnly(layer)) return cannot(`LayerNormalization over axis ${JSON.stringify(layer.config.axis)}`);
+    const { g } = layer;
+    const last = { axes: ints([-1]), keepdims: int(1) };
+    const centred = g.op('Sub', [layer.inputs[0]!, g.op('ReduceMean', [layer.inputs[0]!], last, 'mean')], {}, 'centred');
+    const variance = g.op('ReduceMean', [g.op('Mul', [centred, centred], {}, 'squared')], last, 'variance');
+    const std = g.op('Sqrt', [g.op('Add', [variance, g.floats('epsilon', [], Float32Array.of(Number(layer.config.epsilon ?? 0.001)))])], {}, 'std');
+    let y = g.op('Div', [centred, std], {}, 'normalised');
+    const gamma = onnxWeight(layer, 'gamma');
+    const beta = onnxWeight(layer, 'beta');
+    if (gamma) y = g.op('Mul', [y, constant(g, gamma)], {}, 'scaled');
+    if (beta) y = g.op('Add', [y, constant(g, beta)], {}, 'centered');
+    return out(y);
   },
 };

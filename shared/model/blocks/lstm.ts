@@ -1,5 +1,5 @@
 import { ONE, L, RECURRENT_INIT, activation, dropout, goBackwards, recurrentActivation, recurrentDropout, returnSequences, units } from './params';
-import { RNN_FIXED, cellPath, rnnRule, rnnTorch } from './recurrent-family';
+import { RNN_FIXED, cellPath, rnnOnnx, rnnRule, rnnTorch } from './recurrent-family';
 import type { BlockDef } from './types';
 
 export const lstm: BlockDef = {
@@ -37,4 +37,6 @@ export const lstm: BlockDef = {
         h = self.recurrent_act(o) * self.act(c)
         return h, (h, c)`,
   }, 4, ['activation', 'recurrent_activation']),
+  // ONNX gates i, o, f, c from Keras's i, f, c, o; activations f (gates), g (candidate), h (output)
+  onnx: rnnOnnx({ op: 'LSTM', gates: 4, order: [0, 3, 1, 2], acts: ['recurrent_activation', 'activation', 'activation'] }),
 };

@@ -1,4 +1,4 @@
-import { pool1dParams, pool1dRule, poolTorch } from './conv-family';
+import { pool1dParams, pool1dRule, poolOnnx, poolTorch } from './conv-family';
 import { ONE, L, padding } from './params';
 import type { BlockDef } from './types';
 
@@ -10,4 +10,5 @@ export const maxPooling1d: BlockDef = {
   output: pool1dRule,
   kernels: { pool1d: 'window' },
   torch: poolTorch(1, 'max'),
+  onnx: poolOnnx(1, 'max'),
 };

@@ -1,4 +1,4 @@
-import { POOL_ND_FIXED, poolNdParams, poolNdRule, poolTorch } from './conv-family';
+import { POOL_ND_FIXED, poolNdParams, poolNdRule, poolOnnx, poolTorch } from './conv-family';
 import { ONE, L, padding } from './params';
 import type { BlockDef } from './types';
 
@@ -10,4 +10,5 @@ export const maxPooling2d: BlockDef = {
   output: poolNdRule(2, false),
   keras: { fixed: POOL_ND_FIXED },
   torch: poolTorch(2, 'max'),
+  onnx: poolOnnx(2, 'max'),
 };

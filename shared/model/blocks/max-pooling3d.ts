@@ -1,4 +1,4 @@
-import { POOL_ND_FIXED, poolNdParams, poolNdRule, poolTorch } from './conv-family';
+import { POOL_ND_FIXED, poolNdParams, poolNdRule, poolOnnx, poolTorch } from './conv-family';
 import { ONE, L, padding } from './params';
 import type { BlockDef } from './types';
 
@@ -10,4 +10,5 @@ export const maxPooling3d: BlockDef = {
   output: poolNdRule(3, true),
   keras: { fixed: POOL_ND_FIXED },
   torch: poolTorch(3, 'max'),
+  onnx: poolOnnx(3, 'max'),
 };

@@ -1,7 +1,8 @@
 /** Shared parts of the recurrent blocks (SimpleRNN, LSTM, GRU; ConvLSTM2D uses the config and rule shape). */
 import { needFeatures, needRank, ok } from './shape-kit';
-import { ACTIVATION_CODE, kerasWeight, pyLit, refuse, torchActivation, weightOr } from './torch-kit';
-import type { LayerRule, Params, RuleIssue, Shape, TorchCode, TorchResult, TorchSource } from './types';
+import { cannot, int, onnxWeight, out, reverseTime, rnnActivations, swapBatchTime } from './onnx-kit';
+import { ACTIVATION_CODE, kerasWeight, permute, pyLit, refuse, torchActivation, weightOr } from './torch-kit';
+import type { LayerRule, OnnxAttr, OnnxResult, OnnxSource, Params, RuleIssue, Shape, TorchCode, TorchResult, TorchSource } from './types';
 
 /** What Keras 2 / tfjs write for every recurrent layer beyond its params. */
 export const RNN_FIXED = { use_bias: true, return_state: false, stateful: false, unroll: false } as const;
@@ -83,5 +84,61 @@ export function rnnTorch(cell: TorchCode, gates: number, acts: readonly string[]
       code: [ACTIVATION_CODE, RNN_TORCH_CODE, cell],
       weights: [{ ...kernel, name: 'kernel' }, { ...recurrent, name: 'recurrent_kernel' }, weightOr(layer, 'bias', biasRows > 1 ? [biasRows, width] : [width], 0)],
     };
+  };
+}
+
+/** Row blocks of a (gates * units, cols) array moved from Keras's gate order to ONNX's: block j <- block order[j]. */
+function gateRows(a: Float32Array, gates: number, order: readonly number[]): Float32Array {
+  const block = a.length / gates;
+  const o = new Float32Array(a.length);
+  order.forEach((src, dst) => o.set(a.subarray(src * block, (src + 1) * block), dst * block));
+  return o;
+}
+
+export interface RnnOnnxForm {
+  op: 'RNN' | 'GRU' | 'LSTM';
+  gates: number;
+  /** For each ONNX gate, the Keras gate block it takes (LSTM: ONNX i, o, f, c from Keras i, f, c, o). */
+  order: readonly number[];
+  /** Config keys of the activations in ONNX's order (GRU: f for z and r, g for the candidate). */
+  acts: readonly string[];
+  /** Further attributes (GRU: linear_before_reset). */
+  attrs?: (cfg: Record<string, unknown>) => Record<string, OnnxAttr>;
+}
+
+/**
+ * The ONNX form of a recurrent layer: ONNX's own RNN / GRU / LSTM op, which runs time-major
+ * (time, batch, features), so the input is transposed there and the output back. Weights go
+ * to ONNX's layout: W (1, gates * units, features) and R (1, gates * units, units), Keras's
+ * kernels transposed with the gate blocks reordered, and B (1, 2 * gates * units) = [input
+ * bias, recurrent bias] (zero where Keras has one bias only). go_backwards reverses the input
+ * and runs forwards: the steps come out in reading order, as Keras returns them.
+ */
+export function rnnOnnx(form: RnnOnnxForm): (layer: OnnxSource) => OnnxResult {
+  return (layer) => {
+    const { g, config: cfg } = layer;
+    if (cfg.return_state === true || cfg.stateful === true) return cannot(`${form.op} with return_state or stateful`);
+    const acts = rnnActivations(form.acts.map((k) => cfg[k]));
+    if (!acts) return cannot(`${form.op} with activation ${form.acts.map((k) => String(cfg[k])).join(', ')}`);
+    const kernel = onnxWeight(layer, 'kernel');
+    const recurrent = onnxWeight(layer, 'recurrent_kernel');
+    if (!kernel || !recurrent) return cannot(`${form.op} without its kernels`);
+    const [features, width] = kernel.shape as [number, number];
+    const units = width / form.gates;
+    const rows = (a: Float32Array): Float32Array => gateRows(a, form.gates, form.order);
+    const bias = onnxWeight(layer, 'bias');
+    // GRU reset_after keeps (2, 3u): input and recurrent bias
+    const [wb, rb] = !bias ? [new Float32Array(width), new Float32Array(width)] : bias.shape.length === 2 ? [bias.data.subarray(0, width), bias.data.subarray(width)] : [bias.data, new Float32Array(width)];
+    const b = new Float32Array(2 * width);
+    b.set(rows(wb));
+    b.set(rows(rb), width);
+    const W = g.floats('W', [1, width, features], rows(permute(kernel, [1, 0], 'W').data));
+    const R = g.floats('R', [1, width, units], rows(permute(recurrent, [1, 0], 'R').data));
+    const x = cfg.go_backwards === true ? reverseTime(g, layer.inputs[0]!) : layer.inputs[0]!;
+    const attrs = { hidden_size: int(units), direction: { s: 'forward' }, ...acts, ...(form.attrs?.(cfg) ?? {}) };
+    const [y, last] = g.ops(form.op, [swapBatchTime(g, x, 'time_major'), W, R, g.floats('B', [1, 2 * width], b)], 2, attrs, form.op.toLowerCase()) as [string, string];
+    // Y is (time, directions, batch, units); Y_h (directions, batch, units)
+    if (cfg.return_sequences === true) return out(swapBatchTime(g, g.op('Squeeze', [y, g.int64s('direction_axis', [1])], {}, 'steps'), 'batch_major'));
+    return out(g.op('Squeeze', [last, g.int64s('direction_axis', [0])], {}, 'last'));
   };
 }

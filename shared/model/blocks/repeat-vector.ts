@@ -1,5 +1,6 @@
 import { ONE, L } from './params';
 import { needRank, num, ok } from './shape-kit';
+import { out } from './onnx-kit';
 import { plain } from './torch-kit';
 import type { BlockDef, TorchCode } from './types';
 
@@ -23,4 +24,6 @@ export const repeatVector: BlockDef = {
   params: [{ name: 'n', type: 'int', default: 12, min: 1, max: 100_000, label: L('تعداد تکرار', 'Repetitions') }],
   output: (p, s) => needRank(s, 2) ?? ok([null, num(p, 'n'), s[1] ?? null], 1),
   torch: (layer) => plain(`KerasRepeatVector(${Number(layer.config.n)})`, REPEAT_CODE),
+  // (batch, d) -> (batch, 1, d), tiled n times along the new axis
+  onnx: ({ g, inputs, config }) => out(g.op('Tile', [g.op('Unsqueeze', [inputs[0]!, g.int64s('axes', [1])]), g.int64s('repeats', [1, Number(config.n), 1])])),
 };

@@ -1,5 +1,6 @@
 import { ONE, L } from './params';
 import { fail, formatShape, ok } from './shape-kit';
+import { out } from './onnx-kit';
 import { plain, pyLit } from './torch-kit';
 import type { BlockDef, TorchCode } from './types';
 
@@ -38,5 +39,10 @@ export const reshape: BlockDef = {
   // tfjs writes the "rest" axis of target_shape as null, Keras as -1
   // tfjs writes the "rest" axis as null
   torch: (layer) => plain(`KerasReshape(${pyLit((layer.config.target_shape as (number | null)[]).map((d) => d ?? -1))})`, RESHAPE_CODE),
+  // 0 keeps the input's (batch) size, -1 is the rest
+  onnx: (layer) => {
+    const target = (layer.config.target_shape as (number | null)[]).map((d) => d ?? -1);
+    return out(layer.g.op('Reshape', [layer.inputs[0]!, layer.g.int64s('shape', [0, ...target])]));
+  },
   keras: { read: (p) => (Array.isArray(p.target_shape) ? { ...p, target_shape: p.target_shape.map((d) => d ?? -1) } : p) },
 };

@@ -1,5 +1,5 @@
 import { ONE, L, RECURRENT_INIT, activation, dropout, goBackwards, recurrentDropout, returnSequences, units } from './params';
-import { RNN_FIXED, cellPath, rnnRule, rnnTorch } from './recurrent-family';
+import { RNN_FIXED, cellPath, rnnOnnx, rnnRule, rnnTorch } from './recurrent-family';
 import type { BlockDef } from './types';
 
 export const simpleRnn: BlockDef = {
@@ -27,4 +27,5 @@ export const simpleRnn: BlockDef = {
         h = self.act(x @ self.kernel + self.bias + h @ self.recurrent_kernel)
         return h, h`,
   }, 1, ['activation']),
+  onnx: rnnOnnx({ op: 'RNN', gates: 1, order: [0], acts: ['activation'] }),
 };

@@ -1,5 +1,6 @@
 import { ONE, L } from './params';
 import { fail, formatShape } from './shape-kit';
+import { cannot, int, isOnnxRefusal, out } from './onnx-kit';
 import { isRefusal, prefixed } from './torch-kit';
 import type { BlockDef, TorchCode } from './types';
 
@@ -37,5 +38,18 @@ export const timeDistributed: BlockDef = {
     const inner = layer.wrapped!((layer.config.layer as { config?: Record<string, unknown> } | undefined)?.config ?? {}, layer.weights, step);
     if (isRefusal(inner)) return inner;
     return { module: `KerasTimeDistributed(${inner.module})`, code: [...inner.code, TIME_DISTRIBUTED_CODE], weights: prefixed('layer.', inner.weights) };
+  },
+  // (batch, time, ...) -> (batch * time, ...) for the wrapped layer, then back with the input's own batch and time sizes
+  onnx: (layer) => {
+    const { g } = layer;
+    const step = layer.inputShapes[0]!.slice(2);
+    const stepOut = layer.outputShape.slice(2);
+    if ([...step, ...stepOut].some((d) => d === null)) return cannot('TimeDistributed over an axis of unknown size');
+    const x = g.op('Reshape', [layer.inputs[0]!, g.int64s('steps_shape', [-1, ...(step as number[])])], {}, 'steps');
+    const inner = layer.wrapped!('layer', (layer.config.layer as { config?: Record<string, unknown> } | undefined)?.config ?? {}, layer.weights, [x], [[null, ...step]], [null, ...stepOut]);
+    if (isOnnxRefusal(inner)) return inner;
+    const batchTime = g.op('Shape', [layer.inputs[0]!], { start: int(0), end: int(2) }, 'batch_time');
+    const shape = g.op('Concat', [batchTime, g.int64s('step_out_shape', stepOut as number[])], { axis: int(0) }, 'out_shape');
+    return out(g.op('Reshape', [inner.output, shape]));
   },
 };

@@ -53,7 +53,7 @@ export function cfgSizes(cfg: Record<string, unknown>, key: string, rank: number
 }
 
 /** Whether a normalisation's config axis (-1, 2 or [2]: tfjs writes it counted from the batch axis) is the input's last axis only. */
-export function lastAxisOnly(layer: TorchSource): boolean {
+export function lastAxisOnly(layer: Pick<TorchSource, 'config' | 'inputShapes'>): boolean {
   const axis = [layer.config.axis ?? -1].flat();
   const rank = layer.inputShapes[0]?.length ?? 0;
   return axis.length === 1 && (axis[0] === -1 || axis[0] === rank - 1);

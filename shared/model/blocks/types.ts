@@ -2,7 +2,7 @@
  * What a block is: one `BlockDef` per file in this folder owns everything about its layer
  * (parameters, bilingual text, shape and parameter-count rule, Keras config, seeded
  * initializers, the engine kernels that serve it, HDF5 weight naming, memory needs, its
- * PyTorch form).
+ * PyTorch and ONNX forms).
  * The registry (index.ts) lists them; nothing outside this folder switches on a block id
  * or a Keras class name.
  */
@@ -122,6 +122,57 @@ export interface TorchSource {
   wrapped?: (config: Record<string, unknown>, weights: TorchArray[], inputShapes?: Shape[]) => TorchResult;
 }
 
+/** An ONNX attribute, typed as the protobuf stores it (a JS number does not say int or float). */
+export type OnnxAttr = { i: number } | { f: number } | { s: string } | { ints: number[] } | { floats: number[] } | { strings: string[] };
+
+/** One ONNX node (default domain). */
+export interface OnnxNode {
+  name: string;
+  opType: string;
+  /** Value names; '' leaves an optional input out. */
+  inputs: string[];
+  outputs: string[];
+  attrs: Record<string, OnnxAttr>;
+}
+
+/** A constant of the ONNX graph (an initializer): float32 weights or int64 shapes and axes. */
+export type OnnxTensor = { name: string; dims: number[] } & ({ type: 'float32'; data: Float32Array } | { type: 'int64'; data: number[] });
+
+/** Where a block's ONNX form adds its nodes: value names are made unique under the layer's name. */
+export interface OnnxGraph {
+  /** A node with one output; returns the output's value name (`<layer>/<stem>`). */
+  op(opType: string, inputs: string[], attrs?: Record<string, OnnxAttr>, stem?: string): string;
+  /** A node with `count` outputs. */
+  ops(opType: string, inputs: string[], count: number, attrs?: Record<string, OnnxAttr>, stem?: string): string[];
+  /** A float32 initializer of this shape (row-major). */
+  floats(stem: string, dims: number[], data: Float32Array): string;
+  /** A 1-D int64 initializer (shapes, axes, slice bounds). */
+  int64s(stem: string, values: number[]): string;
+  /** The same graph with names under `<layer>/<part>` (the layer a wrapper holds). */
+  within(part: string): OnnxGraph;
+}
+
+/** What the ONNX export knows of one layer: as TorchSource, plus where its inputs are in the graph. */
+export interface OnnxSource {
+  config: Record<string, unknown>;
+  /** The layer's variables in Keras's order (same layout as the PyTorch export reads). */
+  weights: TorchArray[];
+  inputShapes: Shape[];
+  /** The layer's output shape, batch axis first. */
+  outputShape: Shape;
+  /** The value names of its inputs, Keras layout (channels last), batch axis first. */
+  inputs: string[];
+  g: OnnxGraph;
+  /**
+   * Wrappers: the wrapped layer's ONNX form on `inputs` (of `inputShapes` and `outputShape`,
+   * default the wrapper's), its names under `<layer>/<part>`.
+   */
+  wrapped?: (part: string, config: Record<string, unknown>, weights: TorchArray[], inputs: string[], inputShapes?: Shape[], outputShape?: Shape) => OnnxResult;
+}
+
+/** The value name of the layer's output, or why this layer (this config) has no ONNX form. */
+export type OnnxResult = { output: string } | { refuse: string };
+
 export interface BlockDef {
   /** Catalog id; also the Keras default layer-name stem (`conv1d`, `conv1d_1`, ...). */
   id: string;
@@ -191,6 +242,12 @@ export interface BlockDef {
    * Merges get their inputs as separate arguments.
    */
   torch?: (layer: TorchSource) => TorchResult;
+  /**
+   * ONNX export (main/engine/export/onnx.ts): the layer's nodes, taking and giving Keras's
+   * channels-last layout (transposing internally where ONNX wants channels first), or a refusal.
+   * Absent: the export refuses models with this layer.
+   */
+  onnx?: (layer: OnnxSource) => OnnxResult;
   /** Training memory beyond the layer's output: per-timestep state kept for backpropagation through time. */
   memory?: {
     /** Float32 values kept per timestep per state unit (measured with tf.profile). */
