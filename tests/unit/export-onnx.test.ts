@@ -146,6 +146,15 @@ const EXTRA: Case[] = [
     steps: 37,
   },
   {
+    // reset_after=True runs in the engine's own GRU layer: linear_before_reset=1 against it, end to end
+    id: 'gru-reset-after',
+    graph: chainGraph('gru_reset_after', ['input_sequence', { timesteps: 20, features: 3 }], [
+      ['gru', { units: 6, reset_after: true, recurrent_activation: 'sigmoid', return_sequences: true }],
+      ['gru', { units: 4, reset_after: true, go_backwards: true }],
+      ['dense', { units: 1 }],
+    ]),
+  },
+  {
     id: 'tokens-video',
     graph: graphOf('tokens_video', [
       ['t', 'input_tokens', { length: 7 }],
@@ -321,8 +330,8 @@ describe('ONNX export', () => {
     expect(stdout.trim().split('\n')).toEqual(CASES.map(() => 'ok 8 17'));
   });
 
-  // tfjs-layers 4.22 cannot run reset_after=True, so this layer is given to the writer directly
-  // and checked against Keras's GRUCell equations, computed here in double precision.
+  // Besides the engine's layer (the gru-reset-after case above), the ONNX file is checked against
+  // Keras's GRUCell equations, computed here in double precision, for both forms.
   it('GRU reset_after=True becomes linear_before_reset=1: onnxruntime computes Keras\'s reset_after=True cell', async () => {
     const [T, F, U, B] = [6, 3, 4, 2];
     const rand = mulberry32(5);
