@@ -65,6 +65,10 @@ export function compareConclusions(table: CompareTable): Conclusion[] {
     }
   }
 
+  // Accuracy between models says something only once they learned: while the GRU has not
+  // passed the baseline, differences among the trained rows are noise of too short a training.
+  const learned = gru !== undefined && base !== null && gru.valMae! < base;
+
   const conv = row('conv1d-6.47');
   if (conv && base !== null && conv.valMae! > base) {
     add('conv1d-6.47', 'conv-worse-than-baseline', {
@@ -74,7 +78,7 @@ export function compareConclusions(table: CompareTable): Conclusion[] {
   }
 
   const cg = row('conv1d-gru-6.49');
-  if (cg && conv && cg.valMae! < conv.valMae!) {
+  if (learned && cg && conv && cg.valMae! < conv.valMae!) {
     add('conv1d-gru-6.49', 'convgru-beats-conv', {
       en: 'A GRU after the convolutions brings order back: better than the convnet alone.',
       fa: 'GRU پس از کانولوشن‌ها ترتیب را برمی‌گرداند: بهتر از کانولوشن تنها.',
@@ -91,7 +95,7 @@ export function compareConclusions(table: CompareTable): Conclusion[] {
         : 'از GRU سریع‌تر است.',
     }, compared(SPE, cg.secondsPerEpoch, '<', GRU, gru.secondsPerEpoch));
   }
-  if (cg && gru && cg.valMae! > gru.valMae!) {
+  if (learned && cg && gru && cg.valMae! > gru.valMae!) {
     add('conv1d-gru-6.49', 'convgru-less-accurate', {
       en: 'Less accurate than the GRU: part of the detail is pooled away before the GRU sees it.',
       fa: 'دقتش از GRU کمتر است: بخشی از جزئیات پیش از رسیدن به GRU در ادغام از دست می‌رود.',
@@ -99,7 +103,7 @@ export function compareConclusions(table: CompareTable): Conclusion[] {
   }
 
   const bi = row('bidirectional-gru');
-  if (bi && gru) {
+  if (learned && bi && gru) {
     if (bi.valMae! > gru.valMae!) {
       add('bidirectional-gru', 'bidi-worse', {
         en: 'Reading both ways does not help here: for the weather, the most recent hours matter most, and the backward pass adds nothing the forward one lacks.',
@@ -114,7 +118,7 @@ export function compareConclusions(table: CompareTable): Conclusion[] {
   }
 
   const st = row('stacked-gru');
-  if (st && gru) {
+  if (learned && st && gru) {
     if (st.valMae! < gru.valMae!) {
       add('stacked-gru', 'stacked-better', {
         en: 'Stacking a second GRU pays off: the single GRU was short of capacity.',

@@ -20,13 +20,13 @@ const WORDS: Record<Language, { head: string[]; baseline: string; dash: string; 
     head: ['model', 'val MAE', 'val MAE degC', 'test MAE', 'test MAE degC', 'params', 's/epoch', 'recurrent steps', 'run', 'conclusion'],
     baseline: 'naive baseline (last temperature)',
     dash: '-',
-    models: { gru: 'GRU (6.39)', 'conv1d-6.47': 'Conv1D alone (6.47)', 'conv1d-gru-6.49': 'Conv1D + GRU (6.49)', 'bidirectional-gru': 'Bidirectional GRU', 'stacked-gru': 'Stacked GRUs' },
+    models: { gru: 'GRU', 'conv1d-6.47': 'Conv1D alone (6.47)', 'conv1d-gru-6.49': 'Conv1D + GRU (6.49)', 'bidirectional-gru': 'Bidirectional GRU', 'stacked-gru': 'Stacked GRUs' },
   },
   fa: {
     head: ['مدل', 'MAE اعتبارسنجی', 'MAE اعتبارسنجی (°C)', 'MAE آزمون', 'MAE آزمون (°C)', 'پارامترها', 'ثانیه/دوره', 'گام‌های لایهٔ بازگشتی', 'اجرا', 'نتیجه'],
     baseline: 'خط پایهٔ ساده (آخرین دما)',
     dash: '–',
-    models: { gru: 'GRU (۶٫۳۹)', 'conv1d-6.47': 'کانولوشن تنها (۶٫۴۷)', 'conv1d-gru-6.49': 'کانولوشن + GRU (۶٫۴۹)', 'bidirectional-gru': 'GRU دوسویه', 'stacked-gru': 'GRUهای روی هم' },
+    models: { gru: 'GRU', 'conv1d-6.47': 'کانولوشن تنها (۶٫۴۷)', 'conv1d-gru-6.49': 'کانولوشن + GRU (۶٫۴۹)', 'bidirectional-gru': 'GRU دوسویه', 'stacked-gru': 'GRUهای روی هم' },
   },
 };
 

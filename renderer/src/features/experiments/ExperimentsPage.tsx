@@ -1,6 +1,6 @@
 /**
- * The lesson experiments beyond forecasting (issue #6): image captioning, video
- * analysis and greedy layer-wise pretraining, one tab each. Each tab's panel lives in
+ * The lesson experiments (issue #6, #17.2): image captioning, video analysis, greedy
+ * layer-wise pretraining and the book's comparison on the Jena data, one tab each. Each tab's panel lives in
  * its own folder with its own store, locale namespace and engine channels.
  */
 import { useTranslation } from 'react-i18next';
@@ -8,9 +8,10 @@ import { create } from 'zustand';
 import { CaptioningPanel } from './captioning/CaptioningPanel';
 import { PretrainPanel } from './pretrain/PretrainPanel';
 import { VideoPanel } from './video/VideoPanel';
+import { ComparePanel } from './compare/ComparePanel';
 import './experiments.css';
 
-export const EXPERIMENT_TABS = ['captioning', 'video', 'pretrain'] as const;
+export const EXPERIMENT_TABS = ['captioning', 'video', 'pretrain', 'compare'] as const;
 export type ExperimentTab = (typeof EXPERIMENT_TABS)[number];
 const TABS = EXPERIMENT_TABS;
 
@@ -38,6 +39,7 @@ export function ExperimentsPage() {
         {tab === 'captioning' && <CaptioningPanel />}
         {tab === 'video' && <VideoPanel />}
         {tab === 'pretrain' && <PretrainPanel />}
+        {tab === 'compare' && <ComparePanel />}
       </div>
     </section>
   );

@@ -13,8 +13,11 @@ import { plainText } from '../lessons/markup';
 import { StarterPanel } from './StarterPanel';
 import './start.css';
 
-/** The lessons whose practical part is an experiment tab rather than a builder preset. */
-const LESSON_EXPERIMENT: Record<string, ExperimentTab> = { captioning: 'captioning', video: 'video', representation: 'pretrain', pretraining: 'pretrain' };
+/** The experiment tabs of a lesson (beside its presets): the forecasting lessons share the book's comparison. */
+const LESSON_EXPERIMENTS: Record<string, ExperimentTab[]> = {
+  gru: ['compare'], bidirectional: ['compare'], stacked: ['compare'], conv1d: ['compare'], 'cnn-rnn': ['compare'],
+  captioning: ['captioning'], video: ['video'], representation: ['pretrain'], pretraining: ['pretrain'],
+};
 
 export function StartPage(props: { onOpenPreset: (presetId: string) => void }) {
   const { t, i18n } = useTranslation();
@@ -53,7 +56,7 @@ export function StartPage(props: { onOpenPreset: (presetId: string) => void }) {
         <p className="muted">{t('home.courseIntro', { opened: formatPlain(LESSONS.filter((l) => opened.has(l.id)).length, lang), total: formatPlain(LESSONS.length, lang) })}</p>
         <ol className="course-map" data-testid="course-map">
           {LESSONS.map((l) => {
-            const tab = LESSON_EXPERIMENT[l.id];
+            const tabs = LESSON_EXPERIMENTS[l.id] ?? [];
             return (
               <li key={l.id} className={opened.has(l.id) ? 'course-lesson opened' : 'course-lesson'} data-lesson={l.id} data-opened={opened.has(l.id) ? 'true' : 'false'}>
                 <span className="course-number" aria-hidden="true">
@@ -73,11 +76,11 @@ export function StartPage(props: { onOpenPreset: (presetId: string) => void }) {
                         {t('home.openPreset', { name: plainText(p.label[lang]) })}
                       </button>
                     ))}
-                    {tab && (
-                      <button type="button" onClick={() => openExperiment(tab)} data-experiment={tab}>
+                    {tabs.map((tab) => (
+                      <button key={tab} type="button" onClick={() => openExperiment(tab)} data-experiment={tab}>
                         {t('home.openExperiment', { name: t(`experiments:${tab}`) })}
                       </button>
-                    )}
+                    ))}
                   </div>
                 </div>
               </li>
