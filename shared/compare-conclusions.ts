@@ -30,7 +30,7 @@ const num = (v: number, lang: Language): string => formatNum(v, lang, 3, 3);
 function compared(what: Bilingual, a: number, op: '<' | '>', other: Bilingual, b: number): Bilingual {
   return {
     en: `${what.en} ${num(a, 'en')} ${op} ${other.en} ${num(b, 'en')}`,
-    fa: `${what.fa} ${num(a, 'fa')}، ${op === '<' ? 'کمتر از' : 'بیشتر از'} ${other.fa} (${num(b, 'fa')})`,
+    fa: `${what.fa} ${num(a, 'fa')}، ${op === '<' ? 'کمتر از' : 'بیشتر از'} ${other.fa} با ${num(b, 'fa')}`,
   };
 }
 

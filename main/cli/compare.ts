@@ -38,7 +38,7 @@ export function compareCells(done: Pick<CompareDone, 'baseline' | 'rows'>, lang:
   const out: string[][] = [w.head];
   const b = done.baseline;
   if (b) out.push([w.baseline, v(b.valMae), v(b.valMaeC, 2), v(b.testMae), v(b.testMaeC, 2), formatNum(0, lang), w.dash, w.dash, w.dash, '']);
-  for (const r of done.rows) out.push(rowCells(r, lang, conclusions.filter((c) => c.model === r.model).map((c) => `${c.text[lang]} (${c.evidence[lang]})`)));
+  for (const r of done.rows) out.push(rowCells(r, lang, conclusions.filter((c) => c.model === r.model).map((c) => `${c.text[lang]} [${c.evidence[lang]}]`)));
   return out;
 
   function rowCells(r: CompareRow, l: Language, said: string[]): string[] {

@@ -149,7 +149,8 @@ function Table() {
                 {r && r.status !== 'completed' && <p className="muted">{t(`status.${r.status}`)}</p>}
                 {conclusions.filter((c) => c.model === m).map((c) => (
                   <p key={c.id} data-conclusion={c.id}>
-                    {c.text[lang]} <span className="muted small">({c.evidence[lang]})</span>
+                    {c.text[lang]}
+                    <span className="compare-evidence muted small">{c.evidence[lang]}</span>
                   </p>
                 ))}
               </td>
@@ -170,7 +171,7 @@ export function ComparePanel() {
     wireCompare();
   }, []);
   return (
-    <div className="card compare" data-testid="compare-panel">
+    <div className="card wide compare" data-testid="compare-panel">
       <h3>{t('title')}</h3>
       <p className="muted">{t('intro')}</p>
       <Settings />
