@@ -86,3 +86,17 @@ test('the comparison at its smallest size fills every row (Persian)', async ({ p
   mkdirSync('test-results', { recursive: true });
   await page.screenshot({ path: 'test-results/compare-fa.png' });
 });
+
+test('a forecasting lesson opens the comparison from its suggested experiment', async ({ page }) => {
+  await page.goto(app.url);
+  await expect(page.locator('.shell')).toHaveAttribute('data-ready', 'true');
+  if ((await page.locator('html').getAttribute('lang')) !== 'en') await page.getByTestId('language-switch').click();
+  await page.getByRole('button', { name: 'Lessons', exact: true }).click();
+  // Lesson 5 (CNN + RNN): its experiment offers the builder preset and the comparison.
+  await page.locator('.lessons-nav-list .lessons-nav-item').nth(4).click();
+  const section = page.locator('.lesson-experiment');
+  await expect(section.locator('button[data-preset="conv1d-gru-6.49"]')).toBeVisible();
+  await section.locator('button[data-experiment="compare"]').click();
+  await expect(page.getByTestId('experiments-tab-compare')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('compare-panel')).toBeVisible();
+});
