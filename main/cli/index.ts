@@ -3,6 +3,7 @@
  *   seqlab backends [--backend NAME]
  *   seqlab train <experiment.json> [--backend NAME] [--out run.json]
  *   seqlab starter > experiment.json
+ *   seqlab compare [--size smallest|lecture|book] [--lang fa|en] [--out table.csv|.md]
  */
 import { BACKEND_NAMES, type BackendName } from '../../shared/ipc/contract';
 import type { Experiment } from '../../shared/experiment';
@@ -22,6 +23,8 @@ const USAGE = `Usage:
   seqlab export <experiment.json> --out DIR [--tfjs] [--h5] [--python] [--plots svg,png] [--scale 1-4] [--report] [--lang fa|en]
                                           train, then export model/code/history (and charts, report)
   seqlab import <model.json|model.h5>   summary of a tfjs or Keras HDF5 model
+  seqlab compare [--size smallest|lecture|book] [--lang fa|en] [--out table.csv|table.md] [--backend NAME] [--data-dir DIR]
+                                          the book's Jena comparison (baseline, GRU, 6.47, 6.49, bidirectional, stacked)
 `;
 
 
@@ -118,6 +121,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   data: async (args) => (await import('./data')).data(args),
   export: async (args) => (await import('./export')).exportCommand(args),
   import: async (args) => (await import('./export')).importCommand(args),
+  compare: async (args) => (await import('./compare')).compareCommand(args),
   starter: async () => {
     console.log(JSON.stringify(STARTER_EXPERIMENT, null, 2));
     return 0;

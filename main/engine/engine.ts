@@ -18,6 +18,7 @@ import { trainHandlers } from './jobs/train';
 import { captioningHandlers } from './jobs/captioning';
 import { videoHandlers } from './jobs/video';
 import { pretrainHandlers } from './jobs/pretrain';
+import { compareHandlers } from './jobs/compare';
 import { dataHandlers } from './handlers/data';
 import { projectHandlers } from './handlers/project';
 import { runsHandlers, type TrustedExtras } from './handlers/runs';
@@ -100,6 +101,7 @@ export class Engine {
     ...captioningHandlers(this.experimentContext()),
     ...videoHandlers(this.experimentContext()),
     ...pretrainHandlers(this.experimentContext()),
+    ...compareHandlers(() => ({ dataDir: this.opts.dataDir, backend: this.opts.backend, jobs: this.jobs, models: this.models, runs: this.projects.runs })),
   };
 
   async handle(channel: Channel, payload: unknown, trusted?: TrustedExtras): Promise<unknown> {

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { BuilderPage } from './features/builder/BuilderPage';
 import { DataPage } from './features/data/DataPage';
 import { ExperimentsPage } from './features/experiments/ExperimentsPage';
+import { useExperimentTab } from './features/experiments/tabs';
 import { StartPage } from './features/home/StartPage';
 import { loadPreset, loadProject, useBuilder } from './features/builder/builder-store';
 import { LessonsPage } from './features/lessons/LessonsPage';
@@ -17,6 +18,11 @@ import { StatusBar } from './features/shell/StatusBar';
 import { boot, openLesson, setLanguage, setPage, useApp, type Page } from './store';
 
 const markLesson = (id: string): void => void openLesson(id);
+/** A forecasting lesson's "run the book's comparison": the Experiments page on that tab. */
+const openComparison = (): void => {
+  useExperimentTab.setState({ tab: 'compare' });
+  setPage('experiments');
+};
 
 const PAGES: Page[] = ['home', 'lessons', 'data', 'builder', 'runs', 'experiments'];
 
@@ -100,7 +106,7 @@ export function App() {
       <ProjectBar />
       <main className="content">
         {page === 'home' && <StartPage onOpenPreset={(id) => void openPreset(id)} />}
-        {page === 'lessons' && <LessonsPage onOpenPreset={(id) => void openPreset(id)} explorer={explorer} lessonId={lessonId} onOpenLesson={markLesson} />}
+        {page === 'lessons' && <LessonsPage onOpenPreset={(id) => void openPreset(id)} onOpenComparison={openComparison} explorer={explorer} lessonId={lessonId} onOpenLesson={markLesson} />}
         {page === 'builder' && (
           <BuilderPage
             trainAction={

@@ -55,7 +55,7 @@ export interface JobHandlers<K extends JobKind> {
   failed?(failure: FailureOf<K>, jobId: string): void;
 }
 
-const jobTable: { [K in JobKind]: Set<JobHandlers<K>> } = { train: new Set(), captioning: new Set(), video: new Set(), pretrain: new Set() };
+const jobTable: { [K in JobKind]: Set<JobHandlers<K>> } = { train: new Set(), captioning: new Set(), video: new Set(), pretrain: new Set(), compare: new Set() };
 
 function each<K extends JobKind>(kind: K, fn: (h: JobHandlers<K>) => void): void {
   for (const h of [...jobTable[kind]]) fn(h);

@@ -8,7 +8,7 @@ import type { Experiment } from '../../shared/experiment';
 import { api, ApiError } from './api';
 import { on, onJob } from './engine-events';
 import i18n, { applyDirection } from './i18n';
-import { lessonOfExperiment, lessonOfTab } from './features/home/course';
+import { lessonOfExperiment, lessonsOfTab } from './features/home/course';
 import { EXPERIMENT_TABS } from './features/experiments/tabs';
 
 export interface UiError {
@@ -79,13 +79,13 @@ export async function openLesson(id: string): Promise<void> {
   }
 }
 
-/** Marks a lesson as trained or exported (kept in settings); null (work of no lesson) marks nothing. */
-export async function markCourse(mark: CourseMark, lessonId: string | null): Promise<void> {
-  if (!lessonId) return;
+/** Marks lessons as trained or exported (kept in settings); null (work of no lesson) marks nothing. */
+export async function markCourse(mark: CourseMark, ...lessonIds: (string | null)[]): Promise<void> {
   const prev = get().course;
   const list = prev[mark] ?? [];
-  if (list.includes(lessonId)) return;
-  const course: Course = { ...prev, [mark]: [...list, lessonId].slice(-64) };
+  const add = lessonIds.filter((id): id is string => id !== null && !list.includes(id));
+  if (add.length === 0) return;
+  const course: Course = { ...prev, [mark]: [...list, ...add].slice(-64) };
   set({ course });
   try {
     await api.invoke('settings.set', { course });
@@ -206,7 +206,7 @@ export async function boot(): Promise<void> {
     },
   });
   for (const tab of EXPERIMENT_TABS) {
-    onJob(tab, { end: (d) => void (d.status === 'completed' && markCourse('trained', lessonOfTab(tab))) });
+    onJob(tab, { end: (d) => void (d.status === 'completed' && markCourse('trained', ...lessonsOfTab(tab))) });
   }
   on('engine.status', (s) => {
     if (s.state === 'crashed' || s.state === 'restarted') set({ engineNotice: s.state });

@@ -19,6 +19,7 @@ import { ForecastSchema, RunRecordSchema } from '../runs';
 import { captioningChannels } from './captioning';
 import { videoChannels } from './video';
 import { pretrainChannels } from './pretrain';
+import { compareChannels } from './compare';
 import { jobEvents } from './jobs';
 import { hardeningChannels } from './hardening';
 import { BACKEND_NAMES } from '../training';
@@ -197,6 +198,8 @@ export const channels = {
   ...captioningChannels,
   ...videoChannels,
   ...pretrainChannels,
+  // The book's comparison on the Jena data (issue #17.2): ./compare.ts.
+  ...compareChannels,
   // Projects (run history inside the project file), crash recovery, model import: ./project.ts.
   ...projectChannels,
   // Memory estimate before training, resuming interrupted runs: ./hardening.ts.

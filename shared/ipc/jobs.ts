@@ -12,7 +12,7 @@
  *   job.stopped  {jobId, kind, done}           stopped by the user (Stop: `train.stop` with the jobId)
  *   job.failed   {jobId, kind, error, done?}   failed; `done` is absent when the engine crashed
  *
- * (the video job has no job.epoch; train and captioning have no job.result.)
+ * (the video and compare jobs have no job.epoch; train and captioning have no job.result.)
  *
  * Payloads are discriminated by `kind`, so a listener narrows by kind alone; the jobId is the
  * runId inside each kind's own payloads.
@@ -22,8 +22,9 @@ import { TrainDoneSchema, TrainEpochSchema, TrainProgressSchema } from '../train
 import { CaptionDoneSchema, CaptionEpochSchema, CaptionProgressSchema } from './captioning';
 import { PretrainDoneSchema, PretrainEpochSchema, PretrainProgressSchema, PretrainStageSchema } from './pretrain';
 import { VideoDoneSchema, VideoModelDoneSchema, VideoProgressSchema } from './video';
+import { CompareDoneSchema, ComparePartSchema, CompareProgressSchema } from './compare';
 
-export const JOB_KINDS = ['train', 'captioning', 'video', 'pretrain'] as const;
+export const JOB_KINDS = ['train', 'captioning', 'video', 'pretrain', 'compare'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 const JobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
@@ -41,6 +42,7 @@ export const jobEvents = {
     z.object({ ...ref('captioning'), progress: CaptionProgressSchema }),
     z.object({ ...ref('video'), progress: VideoProgressSchema }),
     z.object({ ...ref('pretrain'), progress: PretrainProgressSchema }),
+    z.object({ ...ref('compare'), progress: CompareProgressSchema }),
   ]),
   // The video job reports per model (job.result) and in its progress, not per epoch.
   'job.epoch': z.discriminatedUnion('kind', [
@@ -51,24 +53,28 @@ export const jobEvents = {
   'job.result': z.discriminatedUnion('kind', [
     z.object({ ...ref('video'), result: VideoModelDoneSchema }),
     z.object({ ...ref('pretrain'), result: PretrainStageSchema }),
+    z.object({ ...ref('compare'), result: ComparePartSchema }),
   ]),
   'job.done': z.discriminatedUnion('kind', [
     z.object({ ...ref('train'), done: TrainDoneSchema }),
     z.object({ ...ref('captioning'), done: CaptionDoneSchema }),
     z.object({ ...ref('video'), done: VideoDoneSchema }),
     z.object({ ...ref('pretrain'), done: PretrainDoneSchema }),
+    z.object({ ...ref('compare'), done: CompareDoneSchema }),
   ]),
   'job.stopped': z.discriminatedUnion('kind', [
     z.object({ ...ref('train'), done: TrainDoneSchema }),
     z.object({ ...ref('captioning'), done: CaptionDoneSchema }),
     z.object({ ...ref('video'), done: VideoDoneSchema }),
     z.object({ ...ref('pretrain'), done: PretrainDoneSchema }),
+    z.object({ ...ref('compare'), done: CompareDoneSchema }),
   ]),
   'job.failed': z.discriminatedUnion('kind', [
     z.object({ ...ref('train'), error: ErrorData, done: TrainDoneSchema.optional() }),
     z.object({ ...ref('captioning'), error: ErrorData, done: CaptionDoneSchema.optional() }),
     z.object({ ...ref('video'), error: ErrorData, done: VideoDoneSchema.optional() }),
     z.object({ ...ref('pretrain'), error: ErrorData, done: PretrainDoneSchema.optional() }),
+    z.object({ ...ref('compare'), error: ErrorData, done: CompareDoneSchema.optional() }),
   ]),
 } as const;
 
@@ -87,6 +93,7 @@ export interface JobPayloads {
   captioning: { progress: z.infer<typeof CaptionProgressSchema>; epoch: z.infer<typeof CaptionEpochSchema>; result: never; done: z.infer<typeof CaptionDoneSchema> };
   video: { progress: z.infer<typeof VideoProgressSchema>; epoch: never; result: z.infer<typeof VideoModelDoneSchema>; done: z.infer<typeof VideoDoneSchema> };
   pretrain: { progress: z.infer<typeof PretrainProgressSchema>; epoch: z.infer<typeof PretrainEpochSchema>; result: z.infer<typeof PretrainStageSchema>; done: z.infer<typeof PretrainDoneSchema> };
+  compare: { progress: z.infer<typeof CompareProgressSchema>; epoch: never; result: z.infer<typeof ComparePartSchema>; done: z.infer<typeof CompareDoneSchema> };
 }
 export type ProgressOf<K extends JobKind> = JobPayloads[K]['progress'];
 export type EpochOf<K extends JobKind> = JobPayloads[K]['epoch'];

@@ -39,7 +39,7 @@ interface FinalReport {
 }
 
 /** The jobId's prefix per kind (runIds of forecasting runs have always been `run-...`). */
-const PREFIX: Record<JobKind, string> = { train: 'run', captioning: 'caption', video: 'video', pretrain: 'pretrain' };
+const PREFIX: Record<JobKind, string> = { train: 'run', captioning: 'caption', video: 'video', pretrain: 'pretrain', compare: 'compare' };
 
 export class JobService {
   private current: (JobRef & { stop: boolean }) | null = null;

@@ -1,12 +1,13 @@
 /**
- * The lesson experiments beyond forecasting (issue #6): image captioning, video
- * analysis and greedy layer-wise pretraining, one tab each. Each tab's panel lives in
+ * The lesson experiments (issue #6, #17.2): image captioning, video analysis, greedy
+ * layer-wise pretraining and the book's comparison on the Jena data, one tab each. Each tab's panel lives in
  * its own folder with its own store, locale namespace and engine channels.
  */
 import { useTranslation } from 'react-i18next';
 import { CaptioningPanel } from './captioning/CaptioningPanel';
 import { PretrainPanel } from './pretrain/PretrainPanel';
 import { VideoPanel } from './video/VideoPanel';
+import { ComparePanel } from './compare/ComparePanel';
 import './experiments.css';
 
 import { EXPERIMENT_TABS as TABS, useExperimentTab, type ExperimentTab } from './tabs';
@@ -33,6 +34,7 @@ export function ExperimentsPage() {
         {tab === 'captioning' && <CaptioningPanel />}
         {tab === 'video' && <VideoPanel />}
         {tab === 'pretrain' && <PretrainPanel />}
+        {tab === 'compare' && <ComparePanel />}
       </div>
     </section>
   );

@@ -9,7 +9,7 @@ import { langOf } from '../../../../shared/views/text';
 import { formatPlain } from '../../../../shared/views/format';
 import { goToLesson, setPage, useApp } from '../../store';
 import { useExperimentTab, type ExperimentTab } from '../experiments/tabs';
-import { LESSON_EXPERIMENT } from './course';
+import { LESSON_EXPERIMENTS } from './course';
 import { RecentProjects } from './RecentProjects';
 import { LESSONS } from '../lessons/content';
 import { plainText } from '../lessons/markup';
@@ -62,7 +62,7 @@ export function StartPage(props: { onOpenPreset: (presetId: string) => void }) {
         </p>
         <ol className="course-map" data-testid="course-map">
           {LESSONS.map((l) => {
-            const tab = LESSON_EXPERIMENT[l.id];
+            const tabs = LESSON_EXPERIMENTS[l.id] ?? [];
             return (
               <li
                 key={l.id}
@@ -91,11 +91,11 @@ export function StartPage(props: { onOpenPreset: (presetId: string) => void }) {
                         {t('home.openPreset', { name: plainText(p.label[lang]) })}
                       </button>
                     ))}
-                    {tab && (
-                      <button type="button" onClick={() => openExperiment(tab)} data-experiment={tab}>
+                    {tabs.map((tab) => (
+                      <button key={tab} type="button" onClick={() => openExperiment(tab)} data-experiment={tab}>
                         {t('home.openExperiment', { name: t(`experiments:${tab}`) })}
                       </button>
-                    )}
+                    ))}
                   </div>
                 </div>
               </li>

@@ -6,8 +6,18 @@
 import { LESSONS } from '../lessons/content';
 import type { ExperimentTab } from '../experiments/tabs';
 
-/** The lessons whose practical part is an experiment tab rather than a builder preset. */
-export const LESSON_EXPERIMENT: Readonly<Record<string, ExperimentTab>> = { captioning: 'captioning', video: 'video', representation: 'pretrain', pretraining: 'pretrain' };
+/** The experiment tabs of a lesson (beside its presets): the forecasting lessons share the book's comparison. */
+export const LESSON_EXPERIMENTS: Readonly<Record<string, readonly ExperimentTab[]>> = {
+  gru: ['compare'],
+  bidirectional: ['compare'],
+  stacked: ['compare'],
+  conv1d: ['compare'],
+  'cnn-rnn': ['compare'],
+  captioning: ['captioning'],
+  video: ['video'],
+  representation: ['pretrain'],
+  pretraining: ['pretrain'],
+};
 
 const STARTER_LESSON = 'gru';
 
@@ -17,7 +27,7 @@ export function lessonOfExperiment(name: string): string | null {
   return LESSONS.find((l) => l.presets.some((p) => p.id === name))?.id ?? null;
 }
 
-/** The lesson an experiment tab's job belongs to (the first that lists the tab). */
-export function lessonOfTab(tab: ExperimentTab): string | null {
-  return LESSONS.find((l) => LESSON_EXPERIMENT[l.id] === tab)?.id ?? null;
+/** The lessons an experiment tab's job belongs to: every lesson that lists the tab (the comparison trains the models of five). */
+export function lessonsOfTab(tab: ExperimentTab): string[] {
+  return LESSONS.filter((l) => LESSON_EXPERIMENTS[l.id]?.includes(tab)).map((l) => l.id);
 }

@@ -17,7 +17,7 @@ import type { Lesson, Section } from './types';
 
 const CALLOUT_KEY = { info: 'callout.info', warning: 'callout.warning', history: 'callout.history' } as const;
 
-function SectionView(props: { section: Section; lang: Language; onOpenPreset: (presetId: string) => void; explorer?: GateExplorerProps }) {
+function SectionView(props: { section: Section; lang: Language; onOpenPreset: (presetId: string) => void; onOpenComparison?: () => void; explorer?: GateExplorerProps }) {
   const { t } = useTranslation('lessons');
   const { section: s, lang } = props;
   switch (s.kind) {
@@ -61,6 +61,11 @@ function SectionView(props: { section: Section; lang: Language; onOpenPreset: (p
           <button type="button" className="lesson-open" data-preset={s.presetId} onClick={() => props.onOpenPreset(s.presetId)}>
             {t('experiment.open')}
           </button>
+          {s.comparison && props.onOpenComparison && (
+            <button type="button" className="lesson-open" data-experiment="compare" onClick={props.onOpenComparison}>
+              {t('experiment.openComparison')}
+            </button>
+          )}
         </section>
       );
     case 'gate-explorer':
@@ -73,7 +78,7 @@ function SectionView(props: { section: Section; lang: Language; onOpenPreset: (p
   }
 }
 
-function LessonView(props: { lesson: Lesson; lang: Language; onOpenPreset: (presetId: string) => void; onGo: (index: number) => void; index: number; explorer?: GateExplorerProps }) {
+function LessonView(props: { lesson: Lesson; lang: Language; onOpenPreset: (presetId: string) => void; onOpenComparison?: () => void; onGo: (index: number) => void; index: number; explorer?: GateExplorerProps }) {
   const { t } = useTranslation('lessons');
   const { lesson, lang, index } = props;
   const prev = LESSONS[index - 1];
@@ -100,7 +105,7 @@ function LessonView(props: { lesson: Lesson; lang: Language; onOpenPreset: (pres
         </div>
       </header>
       {lesson.sections.map((s, i) => (
-        <SectionView key={i} section={s} lang={lang} onOpenPreset={props.onOpenPreset} explorer={props.explorer} />
+        <SectionView key={i} section={s} lang={lang} onOpenPreset={props.onOpenPreset} onOpenComparison={props.onOpenComparison} explorer={props.explorer} />
       ))}
       <section className="lesson-terms">
         <h3 className="lesson-h3">{t('termsInLesson')}</h3>
@@ -119,7 +124,7 @@ function LessonView(props: { lesson: Lesson; lang: Language; onOpenPreset: (pres
  * `explorer` (optional) hands lesson 1's gate explorer a real GRU's weights (for example the
  * trained model's) and an input window; without it the explorer uses a seeded untrained GRU.
  */
-export function LessonsPage(props: { onOpenPreset: (presetId: string) => void; explorer?: GateExplorerProps; lessonId?: string | null; onOpenLesson?: (id: string) => void }) {
+export function LessonsPage(props: { onOpenPreset: (presetId: string) => void; onOpenComparison?: () => void; explorer?: GateExplorerProps; lessonId?: string | null; onOpenLesson?: (id: string) => void }) {
   const { t, i18n } = useTranslation('lessons');
   const lang = langOf(i18n.language);
   // The lesson shown comes from the app (the start page opens one, "continue" finds it); each one shown is reported back.
@@ -172,7 +177,7 @@ export function LessonsPage(props: { onOpenPreset: (presetId: string) => void; e
             <button type="button" onClick={() => setShowGlossary(false)}>{t('glossary.close')}</button>
           </>
         ) : (
-          <LessonView key={lesson.id} lesson={lesson} lang={lang} index={index} onGo={setIndex} onOpenPreset={props.onOpenPreset} explorer={props.explorer} />
+          <LessonView key={lesson.id} lesson={lesson} lang={lang} index={index} onGo={setIndex} onOpenPreset={props.onOpenPreset} onOpenComparison={props.onOpenComparison} explorer={props.explorer} />
         )}
       </div>
     </div>

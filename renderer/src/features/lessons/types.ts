@@ -48,7 +48,8 @@ export type Section =
   | { kind: 'list'; ordered?: boolean; items: Bi[] }
   | { kind: 'diagram'; id: DiagramId; caption: Bi }
   | { kind: 'callout'; tone: 'info' | 'warning' | 'history'; title?: Bi; text: Bi }
-  | { kind: 'experiment'; presetId: PresetId; title: Bi; steps: Bi[]; observe: Bi[] }
+  /** comparison: the book's comparison (Experiments) trains this lesson's model beside the others. */
+  | { kind: 'experiment'; presetId: PresetId; title: Bi; steps: Bi[]; observe: Bi[]; comparison?: boolean }
   | { kind: 'gate-explorer'; caption: Bi };
 
 export interface LessonPreset {

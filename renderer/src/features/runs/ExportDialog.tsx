@@ -54,8 +54,8 @@ export function ExportDialog({ run }: { run: RunRecord }) {
   const { t, i18n } = useTranslation('exports');
   const f = useFormat();
   const mode = useApp((s) => s.info?.mode ?? 'browser');
-  const lastDone = useApp((s) => s.training.done?.runId);
-  const hasModel = lastDone === run.id && run.done.status !== 'failed';
+  // Any run that trained has a model: kept in memory or rebuilt from its saved weights (run-models.ts).
+  const hasModel = run.done.status !== 'failed';
   const dialog = useRef<HTMLDialogElement>(null);
   const [open, setOpen] = useState(false);
   const [chosen, setChosen] = useState<Record<Choice, boolean>>({ tfjs: true, h5: true, python: true, pytorch: false, onnx: false, history: true, plotsSvg: true, plotsPng: false, report: true });

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getPreset, type BuilderGraph } from '../../../../shared/model';
 import type { Experiment } from '../../../../shared/experiment';
@@ -12,7 +12,7 @@ import { useData } from '../data/data-store';
 import { Chart } from './Chart';
 import { batchChart, epochChart, errorHistogram, forecastChart, overlayChart } from '../../../../shared/views/charts';
 import type { ChartText } from '../../../../shared/views/text';
-import { deleteRun, loadForecast, refreshRuns, startRun, toggleOverlay, useRuns, wireRuns } from './runs-store';
+import { deleteRun, focusRun, loadForecast, refreshRuns, startRun, toggleOverlay, useRuns, wireRuns } from './runs-store';
 import { BOOK_SETTINGS, setTrainSettings, useTrainSettings } from './train-settings';
 import { MemoryEstimate, ResumeRun } from './Hardening';
 import { ExportDialog } from './ExportDialog';
@@ -191,14 +191,14 @@ function Forecast({ run }: { run: RunRecord }) {
   const ct = useChartText();
   const forecast = useRuns((s) => s.forecast);
   const start = useRuns((s) => s.forecastStart);
-  const lastDone = useApp((s) => s.training.done?.runId);
-  const canPredict = lastDone === run.id && run.done.task !== 'classification' && run.done.status !== 'failed';
+  // Any forecasting run of the project: its model is kept or rebuilt from the record (run-models.ts).
+  const canPredict = run.done.task !== 'classification' && run.done.status !== 'failed';
   useEffect(() => {
     if (canPredict) void loadForecast(run.id, 0);
   }, [run.id, canPredict]);
   const line = useMemo(() => (forecast ? forecastChart(ct, forecast, 6) : null), [forecast, ct]);
   const hist = useMemo(() => (forecast ? errorHistogram(ct, forecast) : null), [forecast, ct]);
-  if (!canPredict) return <p className="muted">{t('forecast.onlyLast')}</p>;
+  if (!canPredict) return <p className="muted">{t('forecast.none')}</p>;
   if (!forecast || forecast.runId !== run.id) return null;
   const maxStart = Math.max(0, forecast.available - 168 * 6);
   return (
@@ -290,7 +290,7 @@ export function RunsPage() {
   const dataset = useData((s) => s.dataset);
   const runs = useRuns((s) => s.runs);
   const overlay = useRuns((s) => s.overlay);
-  const [focus, setFocus] = useState<string | null>(null);
+  const focus = useRuns((s) => s.focus);
 
   useEffect(() => {
     wireRuns();
@@ -304,8 +304,9 @@ export function RunsPage() {
   const busy = training.status !== 'idle';
   const canTrain = !busy && report.ok && graph.nodes.length > 0;
   const focused = runs.find((r) => r.id === (focus ?? training.done?.runId)) ?? null;
-  // The run in progress (or just finished); otherwise the chosen run's recorded history.
-  const shown = training.epochs.length > 0 || !focused ? { history: training.epochs, done: training.done } : { history: focused.done.history, done: focused.done };
+  // The run in progress (or just finished); a run chosen here or opened from another page shows its recorded history.
+  const live = training.status !== 'idle' || !focused || (focus === null && training.epochs.length > 0);
+  const shown = live ? { history: training.epochs, done: training.done } : { history: focused.done.history, done: focused.done };
   const epochOpt = useMemo(
     () => epochChart(ct, shown.history, shown.done?.baselineValLoss ?? null, shown.done?.bestEpoch ?? null),
     [ct, shown.history, shown.done],
@@ -375,7 +376,7 @@ export function RunsPage() {
                     <input type="checkbox" aria-label={t('history.overlayRun', { name: runLabel(r) })} checked={overlay.includes(r.id)} onChange={() => toggleOverlay(r.id)} />
                   </td>
                   <td>
-                    <button type="button" className="link-inline" onClick={() => setFocus(r.id)} dir="ltr">
+                    <button type="button" className="link-inline" onClick={() => focusRun(r.id)} dir="ltr">
                       {runLabel(r)}
                     </button>
                   </td>

@@ -33,9 +33,11 @@ interface RunsState {
   forecastStart: number;
   /** Whether the last run started from an imported model's weights ('dropped': the model had changed). */
   weights: 'used' | 'dropped' | null;
+  /** The run shown in full (result, exports, predictions); set here so other pages can open a run. */
+  focus: string | null;
 }
 
-export const useRuns = create<RunsState>(() => ({ runs: [], overlay: [], batchCurve: [], liveRunId: null, forecast: null, forecastStart: 0, weights: null }));
+export const useRuns = create<RunsState>(() => ({ runs: [], overlay: [], batchCurve: [], liveRunId: null, forecast: null, forecastStart: 0, weights: null, focus: null }));
 const set = useRuns.setState;
 const get = useRuns.getState;
 
@@ -47,6 +49,11 @@ export async function refreshRuns(): Promise<void> {
   } catch (e) {
     useApp.setState({ error: toUiError(e) });
   }
+}
+
+/** Shows this run in full on the Runs page. */
+export function focusRun(id: string | null): void {
+  set({ focus: id });
 }
 
 export function toggleOverlay(id: string): void {
@@ -75,7 +82,7 @@ export async function loadForecast(runId: string, start: number, count = 168, st
  * says that the imported ones were not used.
  */
 export async function startRun(experiment: Experiment): Promise<void> {
-  set({ batchCurve: [], liveRunId: null, forecast: null, weights: null });
+  set({ batchCurve: [], liveRunId: null, forecast: null, weights: null, focus: null });
   const imported = useBuilder.getState().importedModel;
   if (!imported) {
     await startTraining(experiment);

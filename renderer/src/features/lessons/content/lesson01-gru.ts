@@ -147,6 +147,7 @@ export const lesson01: Lesson = {
     {
       kind: 'experiment',
       presetId: 'gru',
+      comparison: true,
       title: { en: 'GRU against the common-sense baseline', fa: 'GRU در برابر خط پایهٔ عقل سلیم' },
       steps: [
         { en: 'Open the GRU preset: one `GRU(32)` layer and a `Dense(1)` on the Jena climate windows (10 days of hourly points, predicting the temperature 24 hours later).', fa: 'پیش‌تنظیم GRU را باز کنید: یک لایهٔ `GRU(32)` و یک `Dense(1)` روی پنجره‌های داده‌های اقلیمی ینا (۱۰ روز داده با یک نقطه در هر ساعت، برای پیش‌بینی دمای ۲۴ ساعت بعد).' },

@@ -69,6 +69,7 @@ export const lesson02: Lesson = {
     {
       kind: 'experiment',
       presetId: 'bidirectional-gru',
+      comparison: true,
       title: { en: 'Does the second direction pay for itself?', fa: 'آیا جهت دوم ارزش هزینه‌اش را دارد؟' },
       steps: [
         { en: 'Open the bidirectional GRU preset and look at the output shape of the `Bidirectional` block: it is twice the GRU\'s units.', fa: 'پیش‌تنظیم GRU دوسویه را باز کنید و به شکل خروجی بلوک `Bidirectional` نگاه کنید: دو برابر تعداد واحدهای GRU است.' },

@@ -61,6 +61,7 @@ export const lesson03: Lesson = {
     {
       kind: 'experiment',
       presetId: 'stacked-gru',
+      comparison: true,
       title: { en: 'One layer, two layers, three layers', fa: 'یک لایه، دو لایه، سه لایه' },
       steps: [
         { en: 'Open the stacked GRU preset. Turn off `return_sequences` on the first GRU and read the error the builder shows; turn it back on.', fa: 'پیش‌تنظیم GRU پشته‌ای را باز کنید. `return_sequences` را در GRU اول خاموش کنید و خطایی را که سازنده نشان می‌دهد بخوانید؛ سپس دوباره روشنش کنید.' },

@@ -64,6 +64,7 @@ export const lesson04: Lesson = {
     {
       kind: 'experiment',
       presetId: 'conv1d-6.47',
+      comparison: true,
       title: { en: 'A convnet alone on the climate data (listing 6.47)', fa: 'شبکهٔ کانولوشنی تنها روی داده‌های اقلیمی (فهرست ۶٫۴۷)' },
       steps: [
         { en: 'Open the listing 6.47 preset and follow the time axis under each block: 240 → 236 → 78 → 74 → 24 → 20 → (global pooling).', fa: 'پیش‌تنظیم فهرست ۶٫۴۷ را باز کنید و محور زمان را زیر هر بلوک دنبال کنید: ۲۴۰ ← ۲۳۶ ← ۷۸ ← ۷۴ ← ۲۴ ← ۲۰ ← (ادغام سراسری).' },

@@ -72,6 +72,7 @@ export const lesson05: Lesson = {
     {
       kind: 'experiment',
       presetId: 'conv1d-gru-6.49',
+      comparison: true,
       title: { en: 'Listing 6.47 against listing 6.49', fa: 'فهرست ۶٫۴۷ در برابر فهرست ۶٫۴۹' },
       steps: [
         { en: 'Open listing 6.47 and train it for the same number of epochs as your GRU run from lesson 1.', fa: 'فهرست ۶٫۴۷ را باز کنید و به همان تعداد دوره‌ای که GRU درس ۱ را آموزش دادید، آموزش دهید.' },
