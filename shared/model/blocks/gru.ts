@@ -1,5 +1,5 @@
 import { ONE, L, RECURRENT_INIT, activation, dropout, goBackwards, recurrentActivation, recurrentDropout, returnSequences, units } from './params';
-import { RNN_FIXED, cellPath, rnnRule, rnnTorch } from './recurrent-family';
+import { RNN_FIXED, cellObjects, cellPath, cellVars, rnnRule, rnnTorch } from './recurrent-family';
 import { refuse } from './torch-kit';
 import type { BlockDef } from './types';
 
@@ -44,6 +44,8 @@ export const gru: BlockDef = {
   initializers: RECURRENT_INIT,
   kernels: { rnn: 'GRU', kerasGruStep: true },
   h5Path: cellPath('gru_cell'),
+  keras3Vars: cellVars('gru_cell'),
+  keras3Objects: cellObjects('gru_cell'),
   // tf.profile, tfjs 4.22, T=120, batch 64, 14 features, 64 units: about 90 values per unit and step
   memory: { bpttFactor: 96 },
   torch: (layer) => (layer.config.reset_after === true ? refuse('GRU with reset_after=True') : torchGru(layer)),
