@@ -89,7 +89,7 @@ const EXTRA: { id: string; graph: BuilderGraph }[] = [
 ];
 
 const CASES = [...PRESETS.map((p) => ({ id: p.id, graph: p.graph })), ...EXTRA].map((c) => ({ ...c, graph: sigmoidGates(c.graph) }));
-const STEPS = 48;
+const STEPS = 120;
 
 async function modelOf(graph: BuilderGraph, seed: number): Promise<tf.LayersModel> {
   const model = await tf.models.modelFromJSON(toKerasSpec(graph) as unknown as Parameters<typeof tf.models.modelFromJSON>[0]);
