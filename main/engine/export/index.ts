@@ -42,7 +42,7 @@ import { pytorchExport } from './pytorch';
 import { embedFont, forecastForPlots, runPlots, svgToPng, type Plot } from './plots';
 import { reportHtml } from './report';
 import type { Language } from '../../../shared/ipc/contract';
-import { loadTfjsModel, MODEL_JSON, readTfjsArtifacts, saveTfjsModel } from '../model/formats/tfjs';
+import { loadTfjsModel, MODEL_JSON, saveTfjsModel } from '../model/formats/tfjs';
 import { checkImportBounds } from '../model/formats/import-checks';
 import { keras3Config, loadKeras3, modelFromKeras3Config, writeKeras3 } from '../model/formats/keras3';
 
