@@ -14,7 +14,7 @@ export const ERROR_CODES = [
   'E_INTERNAL',
   // Model files (main/engine/model/formats): a damaged or hostile file (`what`: zip_truncated,
   // zip_entry_name, zip_too_large, zip_corrupt, zip_missing, config_json, h5_truncated,
-  // weight_missing, weight_shape, weight_dtype, not_keras3_config), a model over the bounds
+  // weight_missing, weight_shape, weight_dtype), a model over the bounds
   // (`what`: params, param), a layer class SeqLab lacks, a form Keras 3 reads differently.
   'E_MODEL_FILE',
   'E_MODEL_TOO_LARGE',

@@ -295,7 +295,7 @@ export async function importModel(file: string): Promise<ImportedModel> {
     try {
       json = JSON.parse(await fs.readFile(target, 'utf8')) as typeof json;
     } catch {
-      throw new AppError('E_MODEL_FILE', { what: 'config_json', entry: path.basename(target) });
+      throw new AppError('E_MODEL_INVALID', { detail: `${path.basename(target)} is not JSON` });
     }
     if (json && typeof json === 'object' && !('modelTopology' in json)) {
       const { model, topology } = await modelFromKeras3Config(json);

@@ -206,7 +206,7 @@ export function topologyOfKeras3(config: unknown): { class_name: string; config:
 
 /** Builds a tfjs model from a Keras 3 config.json (weights initialised; for a config without weights). */
 export async function modelFromKeras3Config(config: unknown): Promise<{ model: tf.LayersModel; topology: { class_name: string; config: Record<string, unknown> } }> {
-  if (!isKeras3Config(config)) throw new AppError('E_MODEL_FILE', { what: 'not_keras3_config' });
+  if (!isKeras3Config(config)) throw new AppError('E_MODEL_INVALID', { detail: 'neither a TensorFlow.js model.json nor a Keras 3 config.json' });
   const topology = topologyOfKeras3(config);
   checkImportBounds(topology);
   return { model: await buildFromTopology(topology), topology };
