@@ -18,6 +18,7 @@ import { chainGraph, fromKerasSpec, inferShapes, PRESETS, resolveParams, toKeras
 import { mulberry32 } from '../../shared/random';
 import { initBackend } from '../../main/engine/platform/backend';
 import { importModel, keras3Entries, loadKeras3, writeKeras3 } from '../../main/engine/export';
+import { ModelImports } from '../../main/engine/export/model-imports';
 
 const run = promisify(execFile);
 const PY = '/usr/bin/python3';
@@ -360,6 +361,22 @@ describe('Keras 3 config.json import', () => {
     expect(back.model.inputs.map((t) => t.shape)).toEqual([[null, 4], [null, 6]]);
     m.model.dispose();
     back.model.dispose();
+  });
+
+  it('an imported config.json keeps its fresh weights: a reload in a new engine gives the same model', async () => {
+    const upload = path.join(dir, 'upload-cfg');
+    await fs.mkdir(upload);
+    const file = path.join(upload, 'config.json');
+    await fs.writeFile(file, JSON.stringify(keras3Sequential()));
+    const data = path.join(dir, 'data');
+    const info = await new ModelImports(data).add(upload, [{ name: 'config.json', path: file, size: (await fs.stat(file)).size }]);
+    expect(info).toMatchObject({ format: 'keras3-config', params: 3 * (3 * 8 + 8 * 8 + 8) + 9 });
+    const a = await new ModelImports(data).get(info.importId);
+    const b = await new ModelImports(data).get(info.importId);
+    const wa = a.getWeights().map((t) => Array.from(t.dataSync()));
+    expect(b.getWeights().map((t) => Array.from(t.dataSync()))).toEqual(wa);
+    a.dispose();
+    b.dispose();
   });
 
   it('GRU reset_after=True goes through the block and keeps its refusal', async () => {

@@ -12,6 +12,7 @@ import { ModelSpecSchema } from '../../../shared/experiment';
 import type { ImportedModelInfo } from '../../../shared/ipc/project';
 import type { tf } from '../platform/backend';
 import type { UploadedFile } from '../platform/uploads';
+import { MODEL_JSON, saveTfjsModel } from '../model/formats/tfjs';
 import { importModel, type ImportFormat } from './index';
 
 /** Imported models kept in memory at once (older ones are reloaded from disk when needed). */
@@ -72,6 +73,11 @@ export class ModelImports {
     const dest = this.dir(importId);
     await fs.mkdir(path.dirname(dest), { recursive: true });
     await fs.rename(uploadDir, dest);
+    if (imported.format === 'keras3-config') {
+      // a config.json has no weights: the fresh ones are kept, so a reload gives the same model
+      await saveTfjsModel(imported.model, dest);
+      meta.main = MODEL_JSON;
+    }
     await fs.writeFile(path.join(dest, 'import.json'), JSON.stringify(meta));
     this.remember(importId, Promise.resolve({ model: imported.model, meta }));
     return { importId, name: meta.name, format: meta.format, topology: topology.data, params: imported.model.countParams() };
