@@ -12,6 +12,14 @@ export const ERROR_CODES = [
   'E_TRAIN_DIVERGED',
   'E_BACKEND_KERNEL_MISSING',
   'E_INTERNAL',
+  // Model files (main/engine/model/formats): a damaged or hostile file (`what`: zip_truncated,
+  // zip_entry_name, zip_too_large, zip_corrupt, zip_missing, config_json, h5_truncated,
+  // weight_missing, weight_shape, weight_dtype), a model over the bounds
+  // (`what`: params, param), a layer class SeqLab lacks, a form Keras 3 reads differently.
+  'E_MODEL_FILE',
+  'E_MODEL_TOO_LARGE',
+  'E_MODEL_UNSUPPORTED',
+  'E_MODEL_KERAS3',
   // Data import (main/engine/data/csv.ts). Params name the 1-based `line` and, where one
   // is at fault, the `column` (name) and `columnNumber` (1-based).
   'E_CSV_EMPTY',

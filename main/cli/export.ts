@@ -1,15 +1,16 @@
 /**
- * `seqlab export <experiment.json> --out DIR [--tfjs] [--h5] [--python] [--pytorch] [--onnx] [--plots svg,png]
+ * `seqlab export <experiment.json> --out DIR [--tfjs] [--h5] [--keras] [--python] [--pytorch] [--onnx] [--plots svg,png]
  *   [--scale 1-4] [--report] [--lang fa|en] [--backend NAME]`:
  * trains the experiment (the engine's trainModel) and exports the trained model into a new
  * folder under DIR (see main/engine/export). Without a model format flag, tfjs, h5 and python
- * (--pytorch, pytorch/model.py and its weights, and --onnx, model.onnx, only when asked: not
- * every layer has a torch or ONNX form); the run's history (CSV and JSON) is always written. `--plots` writes the charts (plots/*.svg, *.png at
+ * (--pytorch, pytorch/model.py and its weights, --onnx, model.onnx, and --keras, the Keras 3
+ * model.keras, only when asked: not every layer has a torch or ONNX form, and Keras 3 reads
+ * hard_sigmoid differently); the run's history (CSV and JSON) is always written. `--plots` writes the charts (plots/*.svg, *.png at
  * --scale times 800x450, default 2), `--report` the one-page report.html, both in --lang
  * (default fa).
  *
- * `seqlab import <model.json|folder|model.h5>`: opens a tfjs or Keras HDF5 model and prints
- * its Keras-style summary.
+ * `seqlab import <model.json|folder|model.h5|model.keras|config.json>`: opens a tfjs, Keras 2
+ * HDF5 or Keras 3 model (a config.json alone: fresh weights) and prints its Keras-style summary.
  */
 import { AppError } from '../../shared/errors';
 import { BACKEND_NAMES, type BackendName } from '../../shared/training';
@@ -19,8 +20,8 @@ import { readExperimentFile } from './common';
 import { exportRun, importModel } from '../engine/export';
 import { trainModel } from '../engine/training/train';
 
-const EXPORT_USAGE = 'Usage: seqlab export <experiment.json> --out DIR [--tfjs] [--h5] [--python] [--pytorch] [--onnx] [--plots svg,png] [--scale 1-4] [--report] [--lang fa|en] [--backend NAME]';
-const IMPORT_USAGE = 'Usage: seqlab import <model.json|model.h5>';
+const EXPORT_USAGE = 'Usage: seqlab export <experiment.json> --out DIR [--tfjs] [--h5] [--keras] [--python] [--pytorch] [--onnx] [--plots svg,png] [--scale 1-4] [--report] [--lang fa|en] [--backend NAME]';
+const IMPORT_USAGE = 'Usage: seqlab import <model.json|model.h5|model.keras|config.json>';
 
 
 const VALUE_OPTIONS = new Set(['--out', '--backend', '--plots', '--scale', '--lang']);
@@ -51,8 +52,8 @@ export async function exportCommand(args: string[]): Promise<number> {
     console.error(`unknown backend "${backend}"; choose one of ${BACKEND_NAMES.join(', ')}`);
     return 2;
   }
-  const flags = { tfjs: args.includes('--tfjs'), h5: args.includes('--h5'), python: args.includes('--python'), pytorch: args.includes('--pytorch'), onnx: args.includes('--onnx') };
-  const any = flags.tfjs || flags.h5 || flags.python || flags.pytorch || flags.onnx;
+  const flags = { tfjs: args.includes('--tfjs'), h5: args.includes('--h5'), keras: args.includes('--keras'), python: args.includes('--python'), pytorch: args.includes('--pytorch'), onnx: args.includes('--onnx') };
+  const any = flags.tfjs || flags.h5 || flags.keras || flags.python || flags.pytorch || flags.onnx;
   const plots = (option(args, '--plots') ?? '').split(',').map((p) => p.trim()).filter(Boolean);
   const scale = Number(option(args, '--scale') ?? 2);
   const lang = option(args, '--lang') ?? 'fa';
@@ -127,7 +128,8 @@ export async function importCommand(args: string[]): Promise<number> {
     return e instanceof AppError && e.code === 'E_NOT_FOUND' ? 2 : 1;
   }
   try {
-    console.log(`${imported.format === 'keras-h5' ? 'Keras HDF5' : 'TensorFlow.js layers'} model, ${imported.model.countParams()} parameters`);
+    const kind = { 'keras-h5': 'Keras HDF5', keras3: 'Keras 3 (.keras)', 'keras3-config': 'Keras 3 config.json (no weights: fresh ones)', tfjs: 'TensorFlow.js layers' }[imported.format];
+    console.log(`${kind} model, ${imported.model.countParams()} parameters`);
     try {
       const s = buildSummary(fromKerasSpec(imported.topology));
       console.log(renderSummary(s));

@@ -94,6 +94,8 @@ export const ExportWhatSchema = z
   .object({
     tfjs: z.boolean().optional(),
     h5: z.boolean().optional(),
+    /** model.keras (Keras 3). */
+    keras: z.boolean().optional(),
     python: z.boolean().optional(),
     pytorch: z.boolean().optional(),
     onnx: z.boolean().optional(),

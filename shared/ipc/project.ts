@@ -58,7 +58,7 @@ export const ImportedModelSchema = z.object({
   importId: ImportIdSchema,
   /** The file the model came from (model.json or the .h5 name). */
   name: z.string(),
-  format: z.enum(['tfjs', 'keras-h5']),
+  format: z.enum(['tfjs', 'keras-h5', 'keras3', 'keras3-config']),
   /** The Keras topology, for the builder (fromKerasSpec). */
   topology: ModelSpecSchema,
   params: z.number().int().nonnegative(),

@@ -2,6 +2,7 @@
  * The builder's graph and its Keras topology JSON (both directions).
  * See index.ts for the documented public API.
  */
+import { fromKeras3, isKeras3Config } from './keras3';
 import { exportValue, getBlock, resolveParams, BLOCKS, type BlockDef, type ParamValue, type Params } from './catalog';
 
 /** Our layer block of each Keras class (input blocks are InputLayer: chosen by shape, see inputBlockFor). */
@@ -64,7 +65,7 @@ export interface KerasModelJSON {
 }
 
 /** Codes ModelGraphError may carry (translated like the shape issues). */
-export const GRAPH_ERROR_CODES = ['no_input', 'cycle', 'unconnected', 'unknown_block', 'wrapper_needs_layer', 'unsupported_layer', 'unsupported_model', 'shared_layer', 'unsupported_input_shape'] as const;
+export const GRAPH_ERROR_CODES = ['no_input', 'cycle', 'unconnected', 'unknown_block', 'wrapper_needs_layer', 'unsupported_layer', 'unsupported_model', 'shared_layer', 'unsupported_input_shape', 'keras3_hard_sigmoid'] as const;
 
 /** Thrown by toKerasSpec / fromKerasSpec: a code (translated as `errors.<code>`) and plain params. */
 export class ModelGraphError extends Error {
@@ -357,13 +358,15 @@ function layerNode(layer: KerasLayerJSON, id: string): BuilderNode {
 /**
  * The graph of a Keras topology JSON: what tfjs `model.toJSON()` and Keras 2 / TF2
  * `to_json()` write (Sequential with or without a leading InputLayer, Functional / Model
- * with inbound_nodes). Also accepts the `{ model_config: ... }` wrapper of converted files.
+ * with inbound_nodes) and Keras 3's config.json (keras3.ts). Also accepts the `{ model_config: ... }` wrapper of converted files.
  * Node ids are the layer names. Throws ModelGraphError (`unsupported_layer`,
  * `unsupported_model`, `shared_layer`, ...) for what the builder cannot represent.
  */
 export function fromKerasSpec(spec: unknown): BuilderGraph {
   let s = spec;
   if (isRecord(s) && isRecord(s.model_config)) s = s.model_config;
+  // a Keras 3 config.json: read as the Keras 2 topology it describes
+  if (isKeras3Config(s)) s = fromKeras3(s);
   if (!isRecord(s) || !isRecord(s.config) || !Array.isArray(s.config.layers)) throw new ModelGraphError('unsupported_model', { className: isRecord(s) ? String(s.class_name) : typeof s });
   const layers = s.config.layers as KerasLayerJSON[];
   const modelName = typeof s.config.name === 'string' ? s.config.name : undefined;

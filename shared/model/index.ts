@@ -53,6 +53,10 @@
  *   ISSUE_CODES, WARNING_CODES           translations: renderer i18n namespace `builder`,
  *                                        keys errors.<code>.why / errors.<code>.fix ({{param}})
  *
+ * KERAS 3 (keras3.ts): config.json both ways (Keras 3.16 serialization), for .keras files
+ *   isKeras3Config(spec), fromKeras3(spec) -> Keras 2 topology, toKeras3(topology, opts?) -> config.json,
+ *   kerasSnakeCase(className) (layer container names in model.weights.h5), KERAS3_VERSION
+ *
  * SUMMARY (summary.ts)
  *   buildSummary(graph, opts?): ModelSummary { modelName, kind, rows: SummaryRow[], totals, report }
  *   renderSummary(summary): string       Keras 2 print_summary layout
@@ -71,3 +75,4 @@ export * from './shapes';
 export * from './summary';
 export * from './presets';
 export * from './codegen';
+export * from './keras3';

@@ -303,7 +303,7 @@ describe('Keras HDF5 export and import', () => {
     await run(PY, ['-c', "import h5py,json,sys\nf=h5py.File(sys.argv[1],'r+')\nc=json.loads(f.attrs['model_config'])\nfor l in c['config']['layers']:\n  if l['class_name']=='GRU': l['config']['reset_after']=True\nf.attrs['model_config']=json.dumps(c)\nf.close()", bad]);
     const err = await loadKerasH5(bad).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
-    expect((err as AppError).code).toBe('E_MODEL_INVALID');
-    expect((err as AppError).params).toMatchObject({ issue: 'h5_weight_shape', expected: '[2,96]', found: '[96]' });
+    expect((err as AppError).code).toBe('E_MODEL_FILE');
+    expect((err as AppError).params).toMatchObject({ what: 'weight_shape', expected: '[2,96]', found: '[96]' });
   });
 });

@@ -5,6 +5,8 @@
  *       Writes a NEW folder `<dir>/<experiment>-<runId>[-k]` holding what was asked for:
  *         tfjs     tfjs/model.json + tfjs/group1-shard*.bin   (TensorFlow.js layers format)
  *         h5       model.h5                                    (Keras 2 HDF5, GRU reset_after as built)
+ *         keras    model.keras                                 (Keras 3 zip, see model/formats/keras3.ts);
+ *                  a form Keras 3 reads differently (hard_sigmoid) fails before anything is written
  *         python   train.py (+ data.csv: the run's numeric table, which train.py reads)
  *         pytorch  pytorch/model.py + pytorch/weights.json + pytorch/weights.bin (see pytorch.ts);
  *                  a layer torch cannot take fails with E_MODEL_INVALID before anything is written
@@ -23,9 +25,11 @@
  *       system failures (read-only folder, disk full, a path under a file), the original
  *       AppError otherwise (E_NOT_FOUND when the run has no model).
  *   importModel(path) -> { model, topology, format }
- *       model.json (or a folder holding one) -> tfjs layers format; *.h5 / *.hdf5 / *.keras
- *       (HDF5 signature) -> Keras HDF5. `topology` is the Keras topology JSON, for the
- *       builder's fromKerasSpec.
+ *       model.json (or a folder holding one) -> tfjs layers format; HDF5 signature -> Keras 2
+ *       HDF5; zip signature -> Keras 3 .keras; a JSON with a Keras 3 config (config.json) ->
+ *       its model with fresh weights. Every topology passes checkImportBounds (supported
+ *       layers, parameter ranges and count) before tfjs builds it. `topology` is the Keras 2
+ *       topology JSON, for the builder's fromKerasSpec.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -41,7 +45,9 @@ import { pytorchExport } from './pytorch';
 import { embedFont, forecastForPlots, runPlots, svgToPng, type Plot } from './plots';
 import { reportHtml } from './report';
 import type { Language } from '../../../shared/ipc/contract';
-import { loadTfjsModel, MODEL_JSON, readTfjsArtifacts, saveTfjsModel } from '../model/formats/tfjs';
+import { loadTfjsModel, MODEL_JSON, saveTfjsModel } from '../model/formats/tfjs';
+import { checkImportBounds } from '../model/formats/import-checks';
+import { keras3Config, loadKeras3, modelFromKeras3Config, writeKeras3 } from '../model/formats/keras3';
 
 export { historyCsv, historyJson } from './history';
 export { kerasTopology, kerasWeightEntries, loadKerasH5, readKerasH5, writeKerasH5, KERAS_VERSION } from '../model/formats/keras-h5';
@@ -49,12 +55,16 @@ export { pythonPipeline, tableCsv } from './pipeline';
 export { pytorchExport, PYTORCH_FILES, type PytorchExport } from './pytorch';
 export { onnxExport, onnxModel, ONNX_FILES, ONNX_OPSET, type OnnxLayerSpec, type OnnxModelSpec } from './onnx';
 export { loadTfjsModel, readTfjsArtifacts, saveTfjsModel, tfjsDirHandler } from '../model/formats/tfjs';
+export { keras3Config, keras3Entries, loadKeras3, writeKeras3, KERAS3_CONFIG, KERAS3_METADATA, KERAS3_WEIGHTS } from '../model/formats/keras3';
+export { checkImportBounds, MAX_IMPORT_PARAMS, SUPPORTED_CLASSES } from '../model/formats/import-checks';
 export { embedFont, forecastForPlots, plotOptions, runPlots, svgToPng, type ForecastData, type Plot } from './plots';
 export { reportHtml, REPORT_CSP } from './report';
 
 export interface ExportWhat {
   tfjs?: boolean;
   h5?: boolean;
+  /** model.keras (Keras 3). */
+  keras?: boolean;
   python?: boolean;
   /** pytorch/model.py + weights (raw float32 with a JSON index). */
   pytorch?: boolean;
@@ -130,10 +140,11 @@ async function writeFile(file: string, data: string | Uint8Array): Promise<void>
  */
 export async function exportRun(run: TrainedRun, record: RunRecord, dir: string, what: ExportWhat, extras: ExportExtras = {}): Promise<ExportResult> {
   const model = run.model;
-  if ((what.tfjs || what.h5 || what.pytorch || what.onnx) && !model) throw new AppError('E_NOT_FOUND', { what: 'model', id: record.id });
-  // Converted first: a model torch or ONNX cannot take fails before any folder exists.
+  if ((what.tfjs || what.h5 || what.keras || what.pytorch || what.onnx) && !model) throw new AppError('E_NOT_FOUND', { what: 'model', id: record.id });
+  // Converted first: a model torch, ONNX or Keras 3 cannot take fails before any folder exists.
   const torch = what.pytorch && model ? pytorchExport(model, { runId: record.id }) : null;
   const onnx = what.onnx && model ? onnxExport(model, { runId: record.id }) : null;
+  if (what.keras && model) keras3Config(model);
   try {
     await fs.mkdir(dir, { recursive: true });
   } catch (e) {
@@ -163,6 +174,14 @@ export async function exportRun(run: TrainedRun, record: RunRecord, dir: string,
         throw e instanceof AppError ? e : diskError(e);
       }
       files.push('model.h5');
+    }
+    if (what.keras && model) {
+      try {
+        await writeKeras3(model, path.join(partial, 'model.keras'));
+      } catch (e) {
+        throw e instanceof AppError ? e : diskError(e);
+      }
+      files.push('model.keras');
     }
     if (torch) {
       await fs.mkdir(path.join(partial, 'pytorch'));
@@ -232,17 +251,26 @@ export interface ImportedModel {
   model: tf.LayersModel;
   /** The Keras topology JSON ({ class_name, config }), for fromKerasSpec. */
   topology: { class_name: string; config: Record<string, unknown> };
-  format: 'tfjs' | 'keras-h5';
+  format: ImportFormat;
 }
 
-const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+/** tfjs model.json + shards, Keras 2 HDF5, Keras 3 .keras, or a Keras 3 config.json alone (fresh weights). */
+export type ImportFormat = 'tfjs' | 'keras-h5' | 'keras3' | 'keras3-config';
 
-async function isHdf5(file: string): Promise<boolean> {
+const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+const ZIP_SIGNATURE = [0x50, 0x4b, 0x03, 0x04];
+/** A JSON file larger than this is neither a model.json nor a config.json SeqLab reads. */
+const MAX_JSON_BYTES = 64 * 1024 * 1024;
+
+/** The file's kind by its first bytes, whatever its name. */
+async function signature(file: string): Promise<'hdf5' | 'zip' | 'other'> {
   const h = await fs.open(file, 'r');
   try {
     const buf = new Uint8Array(8);
     const { bytesRead } = await h.read(buf, 0, 8, 0);
-    return bytesRead === 8 && HDF5_SIGNATURE.every((b, i) => buf[i] === b);
+    if (bytesRead === 8 && HDF5_SIGNATURE.every((b, i) => buf[i] === b)) return 'hdf5';
+    if (bytesRead >= 4 && ZIP_SIGNATURE.every((b, i) => buf[i] === b)) return 'zip';
+    return 'other';
   } finally {
     await h.close();
   }
@@ -264,15 +292,32 @@ export async function importModel(file: string): Promise<ImportedModel> {
     throw new AppError('E_DISK', { op: 'read', code: errnoOf(e) ?? 'EIO', detail: errnoOf(e) ?? 'EIO' });
   }
   try {
-    if (await isHdf5(target)) {
+    const kind = await signature(target);
+    if (kind === 'hdf5') {
       const { model, topology } = await loadKerasH5(target);
       return { model, topology, format: 'keras-h5' };
     }
-    const artifacts = await readTfjsArtifacts(target);
-    const model = await loadTfjsModel(target);
-    const raw = artifacts.modelTopology as { model_config?: unknown; class_name?: string; config?: Record<string, unknown> };
+    if (kind === 'zip') {
+      const { model, topology } = await loadKeras3(target);
+      return { model, topology, format: 'keras3' };
+    }
+    if ((await fs.stat(target)).size > MAX_JSON_BYTES) throw new AppError('E_MODEL_FILE', { what: 'zip_too_large', bytes: (await fs.stat(target)).size, max: MAX_JSON_BYTES });
+    let json: { modelTopology?: unknown; weightsManifest?: unknown };
+    try {
+      json = JSON.parse(await fs.readFile(target, 'utf8')) as typeof json;
+    } catch {
+      throw new AppError('E_MODEL_INVALID', { detail: `${path.basename(target)} is not JSON` });
+    }
+    if (json && typeof json === 'object' && !('modelTopology' in json)) {
+      const { model, topology } = await modelFromKeras3Config(json);
+      return { model, topology, format: 'keras3-config' };
+    }
+    const raw = (json.modelTopology ?? {}) as { model_config?: unknown; class_name?: string; config?: Record<string, unknown> };
     // tfjs files may wrap the topology as { model_config, ... } (converted Keras files).
     const topo = (raw.model_config ?? raw) as { class_name: string; config: Record<string, unknown> };
+    // checked from the config before a byte of the weights is read
+    checkImportBounds(topo);
+    const model = await loadTfjsModel(target);
     return { model, topology: topo.class_name ? { class_name: topo.class_name, config: topo.config } : kerasTopology(model), format: 'tfjs' };
   } catch (e) {
     if (e instanceof AppError) throw e;

@@ -1,5 +1,6 @@
 /**
- * Trained models the user imported (model.json + shards, or a Keras .h5), by engine-made id:
+ * Trained models the user imported (model.json + shards, a Keras .h5 or .keras, or a Keras 3
+ * config.json), by engine-made id:
  * opened with importModel, kept under `<dataDir>/models/<importId>/` and the newest few in
  * memory, so a run can start from their weights (jobs/train.ts).
  */
@@ -11,7 +12,8 @@ import { ModelSpecSchema } from '../../../shared/experiment';
 import type { ImportedModelInfo } from '../../../shared/ipc/project';
 import type { tf } from '../platform/backend';
 import type { UploadedFile } from '../platform/uploads';
-import { importModel } from './index';
+import { MODEL_JSON, saveTfjsModel } from '../model/formats/tfjs';
+import { importModel, type ImportFormat } from './index';
 
 /** Imported models kept in memory at once (older ones are reloaded from disk when needed). */
 const KEEP_IN_MEMORY = 3;
@@ -19,7 +21,7 @@ const KEEP_IN_MEMORY = 3;
 interface ImportMeta {
   importId: string;
   name: string;
-  format: 'tfjs' | 'keras-h5';
+  format: ImportFormat;
   /** The file importModel opens, inside the import's folder. */
   main: string;
 }
@@ -55,6 +57,8 @@ export class ModelImports {
       await h.read(sig, 0, 8, 0);
       await h.close();
       if (sig.equals(Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]))) main = f;
+      // a Keras 3 .keras archive (zip)
+      if (sig.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) main = f;
     }
     main ??= files.find((f) => f.name.toLowerCase().endsWith('.json'));
     if (!main) throw new AppError('E_MODEL_INVALID', { detail: 'model.json or .h5' });
@@ -69,6 +73,11 @@ export class ModelImports {
     const dest = this.dir(importId);
     await fs.mkdir(path.dirname(dest), { recursive: true });
     await fs.rename(uploadDir, dest);
+    if (imported.format === 'keras3-config') {
+      // a config.json has no weights: the fresh ones are kept, so a reload gives the same model
+      await saveTfjsModel(imported.model, dest);
+      meta.main = MODEL_JSON;
+    }
     await fs.writeFile(path.join(dest, 'import.json'), JSON.stringify(meta));
     this.remember(importId, Promise.resolve({ model: imported.model, meta }));
     return { importId, name: meta.name, format: meta.format, topology: topology.data, params: imported.model.countParams() };

@@ -76,6 +76,38 @@ export const bidirectional: BlockDef = {
     if (mode === 'mul') return out(g.op('Mul', [fwd.output, back]));
     const sum = g.op('Add', [fwd.output, back]);
     return out(mode === 'sum' ? sum : g.op('Mul', [sum, g.floats('half', [], Float32Array.of(0.5))], {}, 'ave'));
+    },
+  keras: {
+    // Keras 3 writes the backward copy beside the forward one (names forward_<inner>, backward_<inner>)
+    toKeras3: (cfg) => {
+      const layer = cfg.layer as { config?: Record<string, unknown> } | undefined;
+      const inner = String(layer?.config?.name ?? 'rnn').replace(/^(forward|backward)_/, '');
+      const forward = { ...layer, config: { ...layer?.config, name: `forward_${inner}` } };
+      const backward = { ...layer, config: { ...layer?.config, name: `backward_${inner}`, go_backwards: layer?.config?.go_backwards !== true } };
+      return { ...cfg, layer: forward, backward_layer: backward };
+    },
+    // tfjs builds the backward copy itself from `layer`; a backward layer that is not that copy cannot be read
+    fromKeras3: (cfg) => {
+      const { backward_layer: backward, ...rest } = cfg;
+      const b = (backward as { class_name?: unknown; config?: Record<string, unknown> } | undefined);
+      const f = cfg.layer as { class_name?: unknown; config?: Record<string, unknown> } | undefined;
+      if (b && (b.class_name !== f?.class_name || (b.config?.go_backwards === true) === (f?.config?.go_backwards === true))) {
+        return { ...rest, backward_layer_differs: true };
+      }
+      return rest;
+    },
+    refuse: (cfg) => (cfg.backward_layer_differs === true ? { issue: 'bidirectional_backward_layer', detail: 'a Bidirectional whose backward_layer is not the forward layer read backwards' } : null),
+  },
+  keras3Vars: (index, count, inner) => {
+    const half = count / 2;
+    const forward = index < half;
+    const own = inner?.block?.keras3Vars?.(forward ? index : index - half, half) ?? { path: [], index: forward ? index : index - half };
+    return { path: [{ attr: forward ? 'forward_layer' : 'backward_layer', name: `${forward ? 'forward' : 'backward'}_${(inner?.name ?? 'rnn').replace(/^(forward|backward)_/, '')}` }, ...own.path], index: own.index };
+  },
+  keras3Objects: (inner) => {
+    const base = (inner?.name ?? 'rnn').replace(/^(forward|backward)_/, '');
+    const own = inner?.block?.keras3Objects?.() ?? [[]];
+    return (['forward', 'backward'] as const).flatMap((side) => own.map((chain) => [{ attr: `${side}_layer`, name: `${side}_${base}` }, ...chain]));
   },
   h5Path: (index, count, inner) => `${index < count / 2 ? 'forward' : 'backward'}_${inner?.name ?? 'rnn'}/${inner?.block?.h5Path?.(index, count) ?? ''}`,
 };

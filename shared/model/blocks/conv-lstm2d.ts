@@ -1,6 +1,6 @@
 import { convNdParams } from './conv-family';
 import { ONE, L, RECURRENT_INIT, activation, dropout, filters, padding, recurrentActivation, recurrentDropout, returnSequences } from './params';
-import { RNN_FIXED, cellPath, recurrentOut } from './recurrent-family';
+import { RNN_FIXED, cellObjects, cellPath, cellVars, recurrentOut } from './recurrent-family';
 import { arr, needFeatures, needRank, num, spatial } from './shape-kit';
 import { cannot } from './onnx-kit';
 import type { BlockDef } from './types';
@@ -26,6 +26,8 @@ export const convLstm2d: BlockDef = {
   initializers: RECURRENT_INIT,
   h5Path: cellPath('conv_lstm_cell'),
   onnx: () => cannot('ConvLSTM2D: ONNX has no convolutional recurrent operator'),
+  keras3Vars: cellVars('conv_lstm_cell'),
+  keras3Objects: cellObjects('conv_lstm_cell'),
   // an LSTM per map position: its state is the whole (H', W', filters) map
   memory: { bpttFactor: 112, stateSize: (out, T) => (out.length > 4 ? out.slice(2) : out.slice(1)).reduce<number>((n, d) => n * (d ?? T), 1) },
 };

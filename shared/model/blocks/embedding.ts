@@ -26,6 +26,8 @@ export const embedding: BlockDef = {
     return ok([null, s[1] ?? null, num(p, 'output_dim')], 1, num(p, 'input_dim') * num(p, 'output_dim'));
   },
   readsTokens: true,
+  // Keras 3 dropped input_length (its Embedding refuses the argument); tfjs writes it
+  keras: { toKeras3: ({ input_length: _length, ...cfg }) => cfg },
   initializers: { embeddings_initializer: 'RandomUniform' },
   torch: (layer) => {
     const table = kerasWeight(layer, 'embeddings');

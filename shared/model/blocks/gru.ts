@@ -1,5 +1,5 @@
 import { ONE, L, RECURRENT_INIT, activation, dropout, goBackwards, recurrentActivation, recurrentDropout, returnSequences, units } from './params';
-import { RNN_FIXED, cellPath, rnnOnnx, rnnRule, rnnTorch } from './recurrent-family';
+import { RNN_FIXED, cellObjects, cellPath, cellVars, rnnOnnx, rnnRule, rnnTorch } from './recurrent-family';
 import { kerasWeight, prefixed, pyLit, weightOr } from './torch-kit';
 import type { BlockDef, TorchArray, TorchResult, TorchSource } from './types';
 
@@ -121,6 +121,8 @@ export const gru: BlockDef = {
   // reset_after=True: tfjs 4.x cannot build it, the engine's own layer does (fused: the kernels' reset_after form)
   kernels: { rnn: 'GRU', kerasGruStep: true, gruResetAfter: true },
   h5Path: cellPath('gru_cell'),
+  keras3Vars: cellVars('gru_cell'),
+  keras3Objects: cellObjects('gru_cell'),
   // tf.profile, tfjs 4.22, T=120, batch 64, 14 features, 64 units: about 90 values per unit and step
   memory: { bpttFactor: 96 },
   torch: (layer) => (layer.config.reset_after === true ? torchGruResetAfter(layer) : torchGru(layer)),

@@ -1,5 +1,5 @@
 import { ONE, L, RECURRENT_INIT, activation, dropout, goBackwards, recurrentActivation, recurrentDropout, returnSequences, units } from './params';
-import { RNN_FIXED, cellPath, rnnOnnx, rnnRule, rnnTorch } from './recurrent-family';
+import { RNN_FIXED, cellObjects, cellPath, cellVars, rnnOnnx, rnnRule, rnnTorch } from './recurrent-family';
 import type { BlockDef } from './types';
 
 export const lstm: BlockDef = {
@@ -13,6 +13,8 @@ export const lstm: BlockDef = {
   initializers: RECURRENT_INIT,
   kernels: { rnn: 'LSTM' },
   h5Path: cellPath('lstm_cell'),
+  keras3Vars: cellVars('lstm_cell'),
+  keras3Objects: cellObjects('lstm_cell'),
   // tf.profile, tfjs 4.22, T=120, batch 64, 14 features, 64 units: about 107 values per unit and step
   memory: { bpttFactor: 112 },
   torch: rnnTorch({

@@ -2,7 +2,7 @@
 import { needFeatures, needRank, ok } from './shape-kit';
 import { cannot, int, onnxWeight, out, reverseTime, rnnActivations, swapBatchTime } from './onnx-kit';
 import { ACTIVATION_CODE, kerasWeight, permute, pyLit, refuse, torchActivation, weightOr } from './torch-kit';
-import type { LayerRule, OnnxAttr, OnnxResult, OnnxSource, Params, RuleIssue, Shape, TorchCode, TorchResult, TorchSource } from './types';
+import type { Keras3VarPath, LayerRule, OnnxAttr, OnnxResult, OnnxSource, Params, RuleIssue, Shape, TorchCode, TorchResult, TorchSource } from './types';
 
 /** What Keras 2 / tfjs write for every recurrent layer beyond its params. */
 export const RNN_FIXED = { use_bias: true, return_state: false, stateful: false, unroll: false } as const;
@@ -28,6 +28,11 @@ export function rnnRule(gates: number, biases: (p: Params) => number = () => 1, 
 
 /** HDF5 weight names inside the layer's cell: `gru/gru_cell/kernel:0`. */
 export const cellPath = (cell: string) => (): string => `${cell}/`;
+
+/** Keras 3 weights file: the variables are the cell's (`layers/gru/cell/vars/0`, the cell named `gru_cell`). */
+export const cellVars = (cell: string) => (index: number): Keras3VarPath => ({ path: [{ attr: 'cell', name: cell }], index });
+/** The cell Keras 3 walks inside a recurrent layer. */
+export const cellObjects = (cell: string) => (): Keras3VarPath['path'][] => [[{ attr: 'cell', name: cell }]];
 
 /** The Keras recurrent loop the PyTorch forms of SimpleRNN, GRU and LSTM share (their cells add `step`). */
 export const RNN_TORCH_CODE: TorchCode = {

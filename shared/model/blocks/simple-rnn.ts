@@ -1,5 +1,5 @@
 import { ONE, L, RECURRENT_INIT, activation, dropout, goBackwards, recurrentDropout, returnSequences, units } from './params';
-import { RNN_FIXED, cellPath, rnnOnnx, rnnRule, rnnTorch } from './recurrent-family';
+import { RNN_FIXED, cellObjects, cellPath, cellVars, rnnOnnx, rnnRule, rnnTorch } from './recurrent-family';
 import type { BlockDef } from './types';
 
 export const simpleRnn: BlockDef = {
@@ -12,6 +12,8 @@ export const simpleRnn: BlockDef = {
   initializers: RECURRENT_INIT,
   kernels: { rnn: 'SimpleRNN' },
   h5Path: cellPath('simple_rnn_cell'),
+  keras3Vars: cellVars('simple_rnn_cell'),
+  keras3Objects: cellObjects('simple_rnn_cell'),
   // tf.profile, tfjs 4.22, T=120, batch 64, 14 features, 64 units: about 22 values per unit and step
   memory: { bpttFactor: 24 },
   torch: rnnTorch({

@@ -33,6 +33,12 @@ export const timeDistributed: BlockDef = {
     if (!r.shape) return r;
     return { ...r, shape: [null, s[1] ?? null, ...r.shape.slice(1)], timeAxis: 1 };
   },
+  // Keras 3 weights file: the wrapped layer is the wrapper's `layer` (layers/time_distributed/layer/vars/0)
+  keras3Vars: (index, count, inner) => {
+    const own = inner?.block?.keras3Vars?.(index, count) ?? { path: [], index };
+    return { path: [{ attr: 'layer', name: inner?.name ?? 'layer' }, ...own.path], index: own.index };
+  },
+  keras3Objects: (inner) => (inner?.block?.keras3Objects?.() ?? [[]]).map((chain) => [{ attr: 'layer', name: inner?.name ?? 'layer' }, ...chain]),
   torch: (layer) => {
     const step = layer.inputShapes.map((s) => [s[0] ?? null, ...s.slice(2)]);
     const inner = layer.wrapped!((layer.config.layer as { config?: Record<string, unknown> } | undefined)?.config ?? {}, layer.weights, step);

@@ -83,6 +83,12 @@ export interface WrappedWeights {
   name: string;
 }
 
+/** A variable's place in a Keras 3 weights file below its layer: sub-objects (attribute and name) and the index in the last one's `vars`. */
+export interface Keras3VarPath {
+  path: { attr: string; name: string }[];
+  index: number;
+}
+
 /** A weight as the PyTorch export handles it: a name, a shape and row-major float32 values. */
 export interface TorchArray {
   /** In a TorchSource: the Keras variable's own name (`kernel`, `moving_mean`); in a TorchModule: the state-dict key. */
@@ -224,6 +230,10 @@ export interface BlockDef {
     engineOnly?: (config: Record<string, unknown>) => boolean;
     /** A config tfjs-layers 4.22 cannot build: the import issue code and a detail, else null. */
     refuse?: (config: Record<string, unknown>) => { issue: string; detail: string } | null;
+    /** Keras 3 config.json: fixes a Keras 2 config (nested objects already in Keras 3 form) where Keras 3 writes the layer differently. */
+    toKeras3?: (config: Record<string, unknown>) => Record<string, unknown>;
+    /** Keras 3 config.json: the Keras 2 / tfjs config of a Keras 3 one (dtype policies and nested objects already plain). */
+    fromKeras3?: (config: Record<string, unknown>) => Record<string, unknown>;
   };
   /** Random initializers this layer uses when its config leaves them to the default: config key -> class. */
   initializers?: Readonly<Record<string, string>>;
@@ -236,6 +246,14 @@ export interface BlockDef {
    * (`gru_cell/` in `gru/gru_cell/kernel:0`), for the `index`-th of `count` variables.
    */
   h5Path?: (index: number, count: number, inner?: WrappedWeights) => string;
+  /**
+   * Keras 3 `model.weights.h5`: where the `index`-th of `count` variables lies below the layer's
+   * own group, as the objects Keras walks (`cell` of a recurrent layer, named `gru_cell`) and its
+   * index in that object's `vars`. Absent: `<layer>/vars/<index>`.
+   */
+  keras3Vars?: (index: number, count: number, inner?: WrappedWeights) => Keras3VarPath;
+  /** The objects Keras 3 walks inside the layer (each gets a named `vars` group, weights or not): chains of attributes. */
+  keras3Objects?: (inner?: WrappedWeights) => Keras3VarPath['path'][];
   /**
    * PyTorch export (main/engine/export/pytorch.ts): the layer as a torch module that takes and
    * returns Keras's channels-last layout. Absent: the export refuses models with this layer.

@@ -34,9 +34,11 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { AppError } from '../../../../shared/errors';
 import { BLOCKS } from '../../../../shared/model';
+import { eachLayerConfig } from './import-checks';
 import { tf } from '../../platform/backend';
 // registers the GRU layer that also builds reset_after=True (tfjs's own cannot)
 import '../../kernels/rnn/gru-reset-after';
+import { checkImportBounds, MAX_IMPORT_PARAMS } from './import-checks';
 
 export const KERAS_VERSION = '2.15.0';
 
@@ -102,20 +104,6 @@ export function kerasWeightEntries(model: tf.LayersModel): KerasWeightEntry[] {
   });
 }
 
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
-/** Visits every layer entry of a topology, wrapped layers included. */
-function eachLayerConfig(node: unknown, visit: (className: string, config: Record<string, unknown>) => void): void {
-  if (Array.isArray(node)) {
-    node.forEach((n) => eachLayerConfig(n, visit));
-    return;
-  }
-  if (!isRecord(node)) return;
-  if (typeof node.class_name === 'string' && isRecord(node.config)) visit(node.class_name, node.config);
-  for (const v of Object.values(node)) eachLayerConfig(v, visit);
-}
 
 /**
  * The Keras 2 `model_config` of a tfjs model: `{ class_name, config }` as `model.to_json()`
@@ -260,29 +248,66 @@ function attrString(g: H5Group, name: string): string | null {
   return String(v);
 }
 
+export interface ReadH5Options {
+  /** Called with the topology before any array is read; throws to refuse the file. */
+  check?: (topology: H5Contents['topology']) => void;
+  /** Most array values the file may hold (E_MODEL_TOO_LARGE above). */
+  maxValues?: number;
+}
+
 /** Reads a Keras HDF5 model file (this writer's, or Keras 2's `model.save('x.h5')`). */
-export async function readKerasH5(file: string): Promise<H5Contents> {
+export async function readKerasH5(file: string, opts: ReadH5Options = {}): Promise<H5Contents> {
   const lib = await loadH5wasm();
   await fs.access(file); // a missing file fails with its errno, not an HDF5 message
-  const f = new lib.File(file, 'r');
+  let f: InstanceType<H5Module['File']>;
+  try {
+    f = new lib.File(file, 'r');
+    f.keys();
+  } catch {
+    throw new AppError('E_MODEL_FILE', { what: 'h5_truncated', entry: path.basename(file) });
+  }
   try {
     const config = attrString(f, 'model_config');
     if (!config) throw new AppError('E_MODEL_INVALID', { issue: 'h5_no_model_config', detail: 'the file holds weights only (save_weights); a full model file is needed' });
-    const topology = JSON.parse(config) as H5Contents['topology'];
+    let topology: H5Contents['topology'];
+    try {
+      topology = JSON.parse(config) as H5Contents['topology'];
+    } catch {
+      throw new AppError('E_MODEL_FILE', { what: 'config_json', entry: 'model_config' });
+    }
+    opts.check?.(topology);
     const tc = attrString(f, 'training_config');
     const mwEntity = f.get('model_weights');
     const mw = mwEntity && (mwEntity as { type?: string }).type === 'Group' ? (mwEntity as H5Group) : f;
-    const layers: H5Contents['layers'] = new Map();
+    // every dataset is found and sized first; values are read only when they fit the bound
+    const found: { layer: string; names: string[]; sets: H5Dataset[] }[] = [];
+    let values = 0;
     for (const layer of readNames(mw, 'layer_names')) {
       const g = mw.get(layer) as H5Group | null;
       if (!g) throw new AppError('E_MODEL_INVALID', { issue: 'h5_missing_layer', layer });
       const names = readNames(g, 'weight_names');
-      const arrays = names.map((n) => {
+      const sets = names.map((n) => {
         const d = g.get(n) as H5Dataset | null;
-        if (!d || (d as { type?: string }).type !== 'Dataset') throw new AppError('E_MODEL_INVALID', { issue: 'h5_missing_weight', layer, weight: n });
-        const v = d.value;
+        if (!d || (d as { type?: string }).type !== 'Dataset') throw new AppError('E_MODEL_FILE', { what: 'weight_missing', layer, weight: n });
+        values += (d.shape ?? []).reduce((a, b) => a * b, 1);
+        return d;
+      });
+      found.push({ layer, names, sets });
+    }
+    if (opts.maxValues !== undefined && values > opts.maxValues) throw new AppError('E_MODEL_TOO_LARGE', { what: 'params', params: values, max: opts.maxValues });
+    const layers: H5Contents['layers'] = new Map();
+    for (const { layer, names, sets } of found) {
+      const arrays = sets.map((d) => {
+        let v: unknown;
+        try {
+          v = d.value;
+        } catch {
+          throw new AppError('E_MODEL_FILE', { what: 'h5_truncated', entry: path.basename(file) });
+        }
+        const shape = (d.shape ?? []).slice();
         const data = v instanceof Float32Array ? v : Float32Array.from(v as ArrayLike<number>);
-        return { data, shape: (d.shape ?? []).slice() };
+        if (data.length !== shape.reduce((a, b) => a * b, 1)) throw new AppError('E_MODEL_FILE', { what: 'h5_truncated', entry: path.basename(file) });
+        return { data, shape };
       });
       layers.set(layer, { names, arrays });
     }
@@ -298,19 +323,10 @@ export async function readKerasH5(file: string): Promise<H5Contents> {
   }
 }
 
-/** Refuses what tfjs-layers 4.22 cannot build (each block's `keras.refuse`), with a code the window can translate. */
-export function checkImportable(topology: unknown): void {
-  eachLayerConfig(topology, (cls, cfg) => {
-    const block = LAYER_BLOCKS.get(cls);
-    const why = block?.keras?.refuse?.(cfg);
-    if (why) throw new AppError('E_MODEL_INVALID', { issue: why.issue, layer: String(cfg.name ?? block!.id), detail: why.detail });
-  });
-}
-
 /** Builds a tfjs model from the file's topology and sets the file's weights layer by layer. */
 export async function loadKerasH5(file: string): Promise<{ model: tf.LayersModel; topology: H5Contents['topology']; contents: H5Contents }> {
-  const contents = await readKerasH5(file);
-  checkImportable(contents.topology);
+  // the config is checked (layers, parameter count) before any array is read
+  const contents = await readKerasH5(file, { check: (topology) => void checkImportBounds(topology), maxValues: MAX_IMPORT_PARAMS });
   let model: tf.LayersModel;
   try {
     model = await tf.models.modelFromJSON(contents.topology as unknown as Parameters<typeof tf.models.modelFromJSON>[0]);
@@ -328,7 +344,7 @@ export async function loadKerasH5(file: string): Promise<{ model: tf.LayersModel
       const tensors = got.arrays.map((a, i) => {
         const shape = want[i]!.shape as number[];
         if (a.shape.length !== shape.length || a.shape.some((d, k) => d !== shape[k])) {
-          throw new AppError('E_MODEL_INVALID', { issue: 'h5_weight_shape', layer: layer.name, weight: got.names[i] ?? String(i), expected: JSON.stringify(shape), found: JSON.stringify(a.shape) });
+          throw new AppError('E_MODEL_FILE', { what: 'weight_shape', layer: layer.name, weight: got.names[i] ?? String(i), expected: JSON.stringify(shape), found: JSON.stringify(a.shape) });
         }
         return tf.tensor(a.data, shape, 'float32');
       });

@@ -13,6 +13,7 @@ import { Palette } from './Palette';
 import { SummaryPanel } from './SummaryPanel';
 import { useBlockText } from './use-block-text';
 import { ImportModelButton } from '../project/ImportModelButton';
+import { importModelFiles } from '../project/project-store';
 import './builder.css';
 
 type Tab = 'summary' | 'code';
@@ -31,6 +32,30 @@ export function BuilderPage({ trainAction }: { trainAction?: React.ReactNode }) 
 
   useEffect(() => {
     void loadProject();
+  }, []);
+
+  // Model files dropped anywhere on the window open like "Open trained model…" (.keras, .h5,
+  // model.json + shards, a Keras 3 config.json); block drags onto the canvas carry no files.
+  useEffect(() => {
+    const hasFiles = (e: globalThis.DragEvent): boolean => Array.from(e.dataTransfer?.types ?? []).includes('Files');
+    const over = (e: globalThis.DragEvent) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
+    };
+    const drop = (e: globalThis.DragEvent) => {
+      if (!hasFiles(e)) return;
+      // never let the window navigate to a dropped file
+      e.preventDefault();
+      const files = Array.from(e.dataTransfer?.files ?? []);
+      if (files.length) void importModelFiles(files);
+    };
+    window.addEventListener('dragover', over);
+    window.addEventListener('drop', drop);
+    return () => {
+      window.removeEventListener('dragover', over);
+      window.removeEventListener('drop', drop);
+    };
   }, []);
 
   const onKeyDown = (e: KeyboardEvent) => {

@@ -1,5 +1,5 @@
 /**
- * "Export…": a dialog to choose what to write for a run (model, Keras .h5, Python code, PyTorch, ONNX, history,
+ * "Export…": a dialog to choose what to write for a run (model, Keras .h5, Keras 3 .keras, Python code, PyTorch, ONNX, history,
  * charts as SVG/PNG, the one-page report) and where. In the desktop app the folder comes from the
  * native picker (the window only ever holds an opaque grant, never a path); in browser mode the
  * files go to SeqLab's exports folder and are offered here for download.
@@ -15,9 +15,9 @@ import { lessonOfExperiment } from '../home/course';
 import { useFormat } from '../../use-format';
 import './exports.css';
 
-type Choice = 'tfjs' | 'h5' | 'python' | 'pytorch' | 'onnx' | 'history' | 'plotsSvg' | 'plotsPng' | 'report';
-const MODEL_CHOICES: Choice[] = ['tfjs', 'h5', 'python', 'pytorch', 'onnx'];
-const CHOICES: Choice[] = ['tfjs', 'h5', 'python', 'pytorch', 'onnx', 'history', 'plotsSvg', 'plotsPng', 'report'];
+type Choice = 'tfjs' | 'h5' | 'keras' | 'python' | 'pytorch' | 'onnx' | 'history' | 'plotsSvg' | 'plotsPng' | 'report';
+const MODEL_CHOICES: Choice[] = ['tfjs', 'h5', 'keras', 'python', 'pytorch', 'onnx'];
+const CHOICES: Choice[] = ['tfjs', 'h5', 'keras', 'python', 'pytorch', 'onnx', 'history', 'plotsSvg', 'plotsPng', 'report'];
 const SCALES = [1, 2, 3] as const;
 
 interface Failure {
@@ -58,7 +58,7 @@ export function ExportDialog({ run }: { run: RunRecord }) {
   const hasModel = run.done.status !== 'failed';
   const dialog = useRef<HTMLDialogElement>(null);
   const [open, setOpen] = useState(false);
-  const [chosen, setChosen] = useState<Record<Choice, boolean>>({ tfjs: true, h5: true, python: true, pytorch: false, onnx: false, history: true, plotsSvg: true, plotsPng: false, report: true });
+  const [chosen, setChosen] = useState<Record<Choice, boolean>>({ tfjs: true, h5: true, keras: false, python: true, pytorch: false, onnx: false, history: true, plotsSvg: true, plotsPng: false, report: true });
   const [scale, setScale] = useState<(typeof SCALES)[number]>(2);
   const [grant, setGrant] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
