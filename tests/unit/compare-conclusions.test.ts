@@ -32,8 +32,11 @@ describe('comparison conclusions', () => {
     expect(byId.get('convgru-beats-conv')?.model).toBe('conv1d-gru-6.49');
     expect(byId.get('convgru-faster')?.model).toBe('conv1d-gru-6.49');
     expect(byId.get('convgru-less-accurate')?.model).toBe('conv1d-gru-6.49');
-    expect(byId.get('bidi-worse')?.model).toBe('bidirectional-gru');
-    expect(byId.get('stacked-better')?.model).toBe('stacked-gru');
+    // 0.27 against 0.265: about as good as the forward GRU, as the book found
+    expect(byId.get('bidi-level')?.model).toBe('bidirectional-gru');
+    // 0.262 against 0.265 is within the margin: about as good, as the book found
+    expect(byId.get('stacked-level')?.model).toBe('stacked-gru');
+    expect(ids(bookLike)).not.toContain('stacked-better');
     expect(ids(bookLike)).not.toContain('gru-not-past-baseline');
     expect(ids(bookLike)).not.toContain('bidi-better');
     expect(ids(bookLike)).not.toContain('stacked-no-gain');
@@ -84,6 +87,23 @@ describe('comparison conclusions', () => {
     expect(ids(t)).not.toContain('convgru-faster');
     expect(ids(t)).not.toContain('convgru-less-accurate');
     expect(ids(t)).toContain('convgru-beats-conv');
+  });
+
+  it('a gap inside the margin is no lesson: a GRU level with the baseline has not beaten it, and the models are not ranked', () => {
+    const level: CompareTable = { ...bookLike, rows: [row('gru', 0.288, 30), ...bookLike.rows.slice(1)] };
+    const got = compareConclusions(level);
+    const gru = got.find((c) => c.id === 'gru-not-past-baseline');
+    expect(gru?.evidence.en).toBe('validation MAE 0.288 ≈ baseline 0.290');
+    expect(gru?.evidence.fa).toContain('تقریباً برابر با');
+    expect(ids(level)).not.toContain('gru-beats-baseline');
+    for (const id of ['bidi-worse', 'bidi-better', 'bidi-level', 'stacked-better', 'stacked-level', 'stacked-no-gain', 'convgru-less-accurate']) expect(ids(level)).not.toContain(id);
+    // just past the margin, it has
+    expect(ids({ ...bookLike, rows: [row('gru', 0.283, 30)] })).toContain('gru-beats-baseline');
+    // the convnet alone 1 % above the baseline is not "worse than the baseline"
+    expect(ids({ ...bookLike, rows: [row('conv1d-6.47', 0.293)] })).not.toContain('conv-worse-than-baseline');
+    const bi = compareConclusions({ ...bookLike, rows: [row('gru', 0.265), row('bidirectional-gru', 0.268)] });
+    expect(bi.map((c) => c.id)).toContain('bidi-level');
+    expect(ids({ ...bookLike, rows: [row('gru', 0.265), row('bidirectional-gru', 0.29)] })).toContain('bidi-worse');
   });
 
   it('rows that did not complete, and a missing baseline, support nothing', () => {
