@@ -15,11 +15,12 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { chainGraph, fromKerasSpec, inferShapes, PRESETS, resolveParams, toKerasSpec, type BuilderGraph, type Params } from '../../shared/model';
+import { chainGraph, fromKerasSpec, inferShapes, PRESETS, toKerasSpec, type BuilderGraph, type Params } from '../../shared/model';
 import { mulberry32 } from '../../shared/random';
 import { initBackend } from '../../main/engine/platform/backend';
 import { importModel, keras3Entries, loadKeras3, writeKeras3 } from '../../main/engine/export';
 import { ModelImports } from '../../main/engine/export/model-imports';
+import { graphOf } from './export-cases';
 
 const run = promisify(execFile);
 const PY = '/usr/bin/python3';
@@ -33,20 +34,6 @@ const h5pyMissing = ((): string | null => {
 })();
 const needH5py = (): void => expect(h5pyMissing, 'the h5py checks cannot run').toBeNull();
 
-function graphOf(name: string, nodes: [string, string, Params?, [string, Params?]?][], edges: [string, string][]): BuilderGraph {
-  const into = new Map<string, number>();
-  return {
-    name,
-    nodes: nodes.map(([id, block, params, wrapped]) => ({
-      id, block, params: resolveParams(block, params ?? {}), ...(wrapped ? { wrapped: { block: wrapped[0], params: resolveParams(wrapped[0], wrapped[1] ?? {}) } } : {}),
-    })),
-    edges: edges.map(([source, target], i) => {
-      const k = into.get(target) ?? 0;
-      into.set(target, k + 1);
-      return { id: `e${i}`, source, target, targetIndex: k };
-    }),
-  };
-}
 
 /** Keras 3 reads hard_sigmoid differently (x/6 + 0.5): the export refuses it, so the cases use sigmoid. */
 function sigmoidGates(g: BuilderGraph): BuilderGraph {

@@ -21,13 +21,13 @@ import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../shared/errors';
 import type { Experiment } from '../../shared/experiment';
 import { STARTER_EXPERIMENT } from '../../shared/experiments';
-import { chainGraph, getPreset, PRESETS, resolveParams, toKerasSpec, type BuilderGraph, type Params } from '../../shared/model';
+import { chainGraph, getPreset, PRESETS, toKerasSpec } from '../../shared/model';
 import { mulberry32 } from '../../shared/random';
 import type { RunRecord } from '../../shared/runs';
 import { initBackend } from '../../main/engine/platform/backend';
 import { exportRun, onnxExport, onnxModel, ONNX_FILES, type OnnxModelSpec } from '../../main/engine/export';
-import { buildModel } from '../../main/engine/model/build';
 import { trainModel, type TrainedRun } from '../../main/engine/training/train';
+import { graphOf, modelOf, SHARED_CASES, type Case } from './export-cases';
 
 const run = promisify(execFile);
 const PY = '/usr/bin/python3';
@@ -56,81 +56,10 @@ for f in sys.argv[1:]:
         print("error", " ".join(str(e).split()))
 `;
 
-/** A functional graph: nodes [id, block, params, wrapped?], edges [source, target] in each target's input order. */
-function graphOf(name: string, nodes: [string, string, Params?, [string, Params?]?][], edges: [string, string][]): BuilderGraph {
-  const into = new Map<string, number>();
-  return {
-    name,
-    nodes: nodes.map(([id, block, params, wrapped]) => ({
-      id, block, params: resolveParams(block, params ?? {}), ...(wrapped ? { wrapped: { block: wrapped[0], params: resolveParams(wrapped[0], wrapped[1] ?? {}) } } : {}),
-    })),
-    edges: edges.map(([source, target], i) => {
-      const k = into.get(target) ?? 0;
-      into.set(target, k + 1);
-      return { id: `e${i}`, source, target, targetIndex: k };
-    }),
-  };
-}
 
-interface Case {
-  id: string;
-  graph: BuilderGraph;
-  /** Length of the axes the graph leaves open (None). */
-  steps?: number;
-}
 
 const EXTRA: Case[] = [
-  {
-    id: 'lstm-stack',
-    graph: chainGraph('lstm_stack', ['input_sequence', { timesteps: 30, features: 5 }], [
-      ['lstm', { units: 16, return_sequences: true, go_backwards: true }],
-      ['bidirectional', { merge_mode: 'sum' }, ['lstm', { units: 8, return_sequences: true, recurrent_activation: 'sigmoid' }]],
-      ['time_distributed', {}, ['dense', { units: 3, activation: 'tanh' }]],
-      ['flatten'],
-      ['dense', { units: 2, activation: 'softsign' }],
-    ]),
-  },
-  {
-    id: 'conv-mix',
-    graph: chainGraph('conv_mix', ['input_sequence', { timesteps: 41, features: 6 }], [
-      ['conv1d', { filters: 8, kernel_size: 3, strides: 2, padding: 'same', activation: 'elu' }],
-      ['batch_normalization', { epsilon: 0.01 }],
-      ['average_pooling1d', { pool_size: 3, strides: 2, padding: 'same' }],
-      ['conv1d', { filters: 8, kernel_size: 3, dilation_rate: 2, padding: 'same', activation: 'selu' }],
-      ['max_pooling1d', { pool_size: 2, padding: 'same' }],
-      ['layer_normalization'],
-      ['simple_rnn', { units: 8, return_sequences: true, activation: 'relu' }],
-      ['bidirectional', { merge_mode: 'ave' }, ['simple_rnn', { units: 4, go_backwards: true }]],
-      ['dropout', { rate: 0.3 }],
-      ['dense', { units: 3, activation: 'softmax' }],
-    ]),
-  },
-  {
-    id: 'merge-mix',
-    graph: graphOf('merge_mix', [
-      ['x', 'input_sequence', { timesteps: 20, features: 4 }],
-      ['g', 'gru', { units: 6, recurrent_activation: 'sigmoid', go_backwards: true }],
-      ['avg', 'global_average_pooling1d'],
-      ['d', 'dense', { units: 6, activation: 'softplus' }],
-      ['sum', 'add'],
-      ['rep', 'repeat_vector', { n: 3 }],
-      ['bi', 'bidirectional', { merge_mode: 'mul' }, ['gru', { units: 6, return_sequences: true }]],
-      ['cat', 'concatenate', { axis: 1 }],
-      ['re', 'reshape', { target_shape: [4, 9] }],
-      ['ln', 'layer_normalization', { center: false }],
-      ['flat', 'flatten'],
-      ['out', 'dense', { units: 2, activation: 'hard_sigmoid' }],
-    ], [['x', 'g'], ['x', 'avg'], ['avg', 'd'], ['g', 'sum'], ['d', 'sum'], ['sum', 'rep'], ['rep', 'bi'], ['bi', 'cat'], ['rep', 'cat'], ['cat', 're'], ['re', 'ln'], ['ln', 'flat'], ['flat', 'out']]),
-  },
-  {
-    id: 'conv2d-same',
-    graph: chainGraph('conv2d_same', ['input_image', { height: 9, width: 9, channels: 2 }], [
-      ['conv2d', { filters: 4, kernel_size: [3, 3], strides: [2, 2], padding: 'same', activation: 'tanh' }],
-      ['max_pooling2d', { pool_size: [2, 2], padding: 'same' }],
-      ['flatten'],
-      ['dense', { units: 2, activation: 'sigmoid' }],
-    ]),
-  },
+  ...SHARED_CASES,
   {
     // recurrent activations ONNX spells its own way (linear: Affine, hard_sigmoid after another's
     // alpha), a GRU over its whole sequence reading backwards, an open time axis with strides
@@ -175,24 +104,6 @@ const UNSUPPORTED = 'video-convlstm';
 // Every preset but the ConvLSTM one (ONNX has no ConvLSTM operator); None axes get `steps`.
 const CASES: Case[] = [...PRESETS.filter((p) => p.id !== UNSUPPORTED).map((p) => ({ id: p.id, graph: p.graph, steps: 120 })), ...EXTRA];
 
-/**
- * The engine's model of the graph (buildModel: seeded, fused kernels) with seeded random weights
- * of a trained network's size: kernels uniform in +-1.5/sqrt(fan-in), so activations stay near 1
- * and 1e-5 measures the semantics, not float32 rounding of huge sums.
- */
-async function modelOf(graph: BuilderGraph, seed: number): Promise<tf.LayersModel> {
-  const model = await buildModel({ ...STARTER_EXPERIMENT, model: toKerasSpec(graph) } as Experiment);
-  const rand = mulberry32(seed);
-  model.setWeights(model.weights.map((w) => {
-    const positive = /moving_variance|gamma/.test(w.originalName);
-    const shape = w.shape as number[];
-    const n = shape.reduce((p, d) => p * d, 1);
-    const fanIn = shape.length > 1 ? n / shape[shape.length - 1]! : 4;
-    const scale = /embeddings/.test(w.originalName) ? 0.6 : 1.5 / Math.sqrt(fanIn);
-    return tf.tensor(Float32Array.from({ length: n }, () => (positive ? 0.5 + rand() : (rand() * 2 - 1) * scale)), shape);
-  }));
-  return model;
-}
 
 interface Input {
   name: string;
