@@ -43,7 +43,7 @@ import { checkImportBounds, MAX_IMPORT_PARAMS } from './import-checks';
 export const KERAS_VERSION = '2.15.0';
 
 type H5Module = typeof import('h5wasm');
-type H5Group = InstanceType<H5Module['Group']>;
+export type H5Group = InstanceType<H5Module['Group']>;
 type H5Dataset = InstanceType<H5Module['Dataset']>;
 
 let h5: Promise<H5Module> | null = null;
@@ -163,7 +163,8 @@ function readNames(g: H5Group, attr: string): string[] {
   return out;
 }
 
-function ensureGroup(root: H5Group, parts: string[]): H5Group {
+/** The group at `parts` under `root`, made where missing (both Keras writers nest groups by path). */
+export function ensureGroup(root: H5Group, parts: string[]): H5Group {
   let g = root;
   for (const p of parts) {
     const existing = g.get(p);

@@ -28,7 +28,7 @@ import type { WrappedWeights } from '../../../../shared/model/blocks/types';
 import { tf } from '../../platform/backend';
 import { writeFileAtomic } from '../../platform/files';
 import { checkImportBounds } from './import-checks';
-import { kerasTopology, loadH5wasm } from './keras-h5';
+import { ensureGroup, kerasTopology, loadH5wasm, type H5Group } from './keras-h5';
 import { readZip, writeZip } from './zip';
 
 export const KERAS3_CONFIG = 'config.json';
@@ -42,7 +42,6 @@ const MAX_CONFIG_BYTES = 64 * 1024 * 1024;
 const LAYER_BLOCKS = new Map(BLOCKS.filter((b) => b.kind !== 'input').map((b) => [b.className, b]));
 
 type H5Module = Awaited<ReturnType<typeof loadH5wasm>>;
-type H5Group = InstanceType<H5Module['Group']>;
 type H5Dataset = InstanceType<H5Module['Dataset']>;
 
 export interface Keras3Var {
@@ -133,15 +132,6 @@ export function keras3Config(model: tf.LayersModel): Record<string, unknown> {
     if (e instanceof ModelGraphError) throw new AppError('E_MODEL_KERAS3', { what: e.code, ...e.params });
     throw e;
   }
-}
-
-function ensureGroup(root: H5Group, parts: string[]): H5Group {
-  let g = root;
-  for (const p of parts) {
-    const existing = g.get(p);
-    g = existing && (existing as { type?: string }).type === 'Group' ? (existing as H5Group) : g.create_group(p);
-  }
-  return g;
 }
 
 /** Writes model.weights.h5 as Keras 3's H5IOStore does (see the file comment). */

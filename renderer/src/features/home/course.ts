@@ -3,6 +3,7 @@
  * preset (runs are named after the preset they were built from), the starter (a GRU, so the
  * first lesson), or a lesson's experiment tab. The first lesson that lists a preset owns it.
  */
+import { STARTER_EXPERIMENT } from '../../../../shared/experiments';
 import { LESSONS } from '../lessons/content';
 import type { ExperimentTab } from '../experiments/tabs';
 
@@ -23,7 +24,7 @@ const STARTER_LESSON = 'gru';
 
 /** The lesson a forecasting run belongs to, from its experiment's name; null when none does. */
 export function lessonOfExperiment(name: string): string | null {
-  if (name === 'starter-gru') return STARTER_LESSON;
+  if (name === STARTER_EXPERIMENT.name) return STARTER_LESSON;
   return LESSONS.find((l) => l.presets.some((p) => p.id === name))?.id ?? null;
 }
 
