@@ -4,8 +4,8 @@
  * trains the experiment (the engine's trainModel) and exports the trained model into a new
  * folder under DIR (see main/engine/export). Without a model format flag, tfjs, h5 and python
  * (--pytorch, pytorch/model.py and its weights, --onnx, model.onnx, and --keras, the Keras 3
- * model.keras, only when asked: not every layer has a torch or ONNX form, and Keras 3 reads
- * hard_sigmoid differently); the run's history (CSV and JSON) is always written. `--plots` writes the charts (plots/*.svg, *.png at
+ * model.keras, only when asked: not every layer has a torch or ONNX form, and Keras 3 cannot
+ * compute an LSTM whose activation is hard_sigmoid as tfjs does); the run's history (CSV and JSON) is always written. `--plots` writes the charts (plots/*.svg, *.png at
  * --scale times 800x450, default 2), `--report` the one-page report.html, both in --lang
  * (default fa).
  *

@@ -13,9 +13,13 @@
  *
  * Per-layer differences live in the block files (`keras.toKeras3`, `keras.fromKeras3`: the
  * Bidirectional's backward_layer, the Embedding's dropped input_length) and in `keras.refuse`.
- * One activation changed meaning: Keras 3's `hard_sigmoid` is x/6 + 0.5 (clipped), Keras 2's
- * and tfjs's 0.2x + 0.5, so a config naming it is refused both ways instead of computing
- * something else silently.
+ * One activation changed meaning: Keras 3's `hard_sigmoid` is clip(x/6 + 0.5, 0, 1)
+ * (keras/src/activations/activations.py:518, keras/src/backend/numpy/nn.py:116-124), Keras 2's and
+ * tfjs's clip(0.2x + 0.5, 0, 1). Since k3(1.2 x) = k2(x), the export keeps the name and multiplies
+ * the weight columns feeding each hard_sigmoid by 1.2, the import divides them by 1.2: the
+ * blocks say which columns (`keras3HardSigmoid`), `hardSigmoidGates` and `scaleGateColumns` do it.
+ * Where no column carries it (LSTM's `activation`, also applied to the cell state) the layer is
+ * refused (`keras3_hard_sigmoid`).
  */
 import { BLOCKS } from './catalog';
 import { ModelGraphError } from './graph';
@@ -42,13 +46,53 @@ export function isKeras3Config(spec: unknown): boolean {
   return layers.some((l) => isKeras3Object(l) || (isObj(l) && Array.isArray(l.inbound_nodes) && l.inbound_nodes.some((n) => isObj(n) && 'args' in n)));
 }
 
-/** Thrown when a config uses hard_sigmoid across the Keras 2 / Keras 3 boundary. */
-function checkActivations(className: string, cfg: Obj, direction: 'import' | 'export'): void {
-  for (const key of ['activation', 'recurrent_activation']) {
-    if (cfg[key] === 'hard_sigmoid') {
-      throw new ModelGraphError('keras3_hard_sigmoid', { layer: String(cfg.name ?? className), key, direction });
+/** k3(1.2 x) = k2(x): the factor on a hard_sigmoid's pre-activation from Keras 2 / tfjs to Keras 3. */
+export const KERAS3_HARD_SIGMOID_SCALE = 1.2;
+
+/**
+ * Which blocks of a layer's weight columns feed a hard_sigmoid (its block's `keras3HardSigmoid`
+ * on the Keras 2 config), null when none. Throws ModelGraphError `keras3_hard_sigmoid` where the
+ * block refuses, or has no such rule and the config names hard_sigmoid.
+ */
+export function hardSigmoidGates(className: string, cfg: Obj, direction: 'import' | 'export'): boolean[] | null {
+  const block = LAYER_BLOCKS.get(className);
+  const layer = String(cfg.name ?? className);
+  if (!block?.keras3HardSigmoid) {
+    for (const key of ['activation', 'recurrent_activation']) {
+      if (cfg[key] === 'hard_sigmoid') throw new ModelGraphError('keras3_hard_sigmoid', { layer, key, direction });
     }
+    return null;
   }
+  const inner = block.wrapper && isObj(cfg.layer) ? LAYER_BLOCKS.get(String(cfg.layer.class_name)) : undefined;
+  const r = block.keras3HardSigmoid(cfg, inner);
+  if (r && 'refuse' in r) throw new ModelGraphError('keras3_hard_sigmoid', { layer, key: r.refuse, direction });
+  return r?.gates ?? null;
+}
+
+/** Per layer name of a Keras 2 topology: the hard_sigmoid gates of its weights (layers without any left out). */
+export function hardSigmoidLayers(topology: { config: Obj }, direction: 'import' | 'export'): Map<string, boolean[]> {
+  const out = new Map<string, boolean[]>();
+  for (const l of Array.isArray(topology.config.layers) ? (topology.config.layers as unknown[]) : []) {
+    if (!isObj(l) || !isObj(l.config) || l.class_name === 'InputLayer') continue;
+    const gates = hardSigmoidGates(String(l.class_name), l.config, direction);
+    if (gates) out.set(String(l.name ?? l.config.name), gates);
+  }
+  return out;
+}
+
+/**
+ * A weight array (row-major, `shape`) with the columns of its last axis that feed a hard_sigmoid
+ * multiplied by `factor`: the last axis is `gates.length` equal blocks (Keras's gate order).
+ */
+export function scaleGateColumns(data: Float32Array, shape: readonly number[], gates: readonly boolean[], factor: number): Float32Array {
+  const last = shape.length ? shape[shape.length - 1]! : 1;
+  const width = last / gates.length;
+  if (!Number.isInteger(width)) throw new Error(`a last axis of ${last} is not ${gates.length} gate blocks`);
+  const out = Float32Array.from(data);
+  for (let i = 0; i < out.length; i++) {
+    if (gates[Math.floor((i % last) / width)]) out[i] = out[i]! * factor;
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- Keras 3 -> Keras 2
@@ -98,7 +142,7 @@ function layerFrom3(entry: Obj): Obj {
     const { batch_shape: batchShape, optional: _optional, ragged: _ragged, ...rest } = cfg;
     cfg = { ...rest, ...(batchShape !== undefined ? { batch_input_shape: batchShape } : {}) };
   } else {
-    checkActivations(className, cfg, 'import');
+    hardSigmoidGates(className, cfg, 'import');
     const block = LAYER_BLOCKS.get(className);
     const innerLayer = isObj(entry.config) ? entry.config.layer : undefined;
     if (block?.wrapper && isObj(innerLayer) && isKeras3Object(innerLayer)) cfg = { ...cfg, layer: layerFrom3(innerLayer) };
@@ -160,7 +204,7 @@ function layerTo3(className: string, config: Obj, opts: Keras3LayerOptions = {})
     const { batch_input_shape: shape, ...rest } = config;
     cfg = { batch_shape: shape, dtype: rest.dtype ?? 'float32', sparse: rest.sparse ?? false, ragged: false, name: rest.name, optional: false };
   } else {
-    checkActivations(className, config, 'export');
+    hardSigmoidGates(className, config, 'export');
     cfg = nested3(config);
     cfg.dtype = dtypePolicy(config.dtype);
     const block = LAYER_BLOCKS.get(className);

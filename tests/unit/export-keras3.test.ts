@@ -6,8 +6,10 @@
 // H5IOStore lays it out (paths derived in Python from config.json by Keras's own rules, every
 // array equal to tfjs's). Each archive is imported back and predicts what the original does.
 // Keras 3 config.json files as Keras writes them import into the builder and the engine;
-// hard_sigmoid and a layer SeqLab lacks are refused with their codes; GRU reset_after=True (Keras 3's
-// default) goes both ways through the engine's own GRU layer.
+// a layer SeqLab lacks is refused with its code; GRU reset_after=True (Keras 3's default) goes
+// both ways through the engine's own GRU layer. hard_sigmoid (Keras 3: x/6 + 0.5, tfjs: 0.2x + 0.5)
+// travels with its columns scaled by 1.2: a numpy forward with Keras 3's semantics, reading only
+// the archive, predicts what tfjs does; LSTM's activation=hard_sigmoid is refused in both languages.
 import { execFile, execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,10 +17,12 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
+import i18next from 'i18next';
 import { chainGraph, fromKerasSpec, inferShapes, PRESETS, toKerasSpec, type BuilderGraph, type Params } from '../../shared/model';
 import { mulberry32 } from '../../shared/random';
 import { initBackend } from '../../main/engine/platform/backend';
 import { importModel, keras3Entries, loadKeras3, writeKeras3 } from '../../main/engine/export';
+import { AppError } from '../../shared/errors';
 import { ModelImports } from '../../main/engine/export/model-imports';
 import { graphOf } from './export-cases';
 
@@ -35,7 +39,11 @@ const h5pyMissing = ((): string | null => {
 const needH5py = (): void => expect(h5pyMissing, 'the h5py checks cannot run').toBeNull();
 
 
-/** Keras 3 reads hard_sigmoid differently (x/6 + 0.5): the export refuses it, so the cases use sigmoid. */
+/**
+ * The layout cases use sigmoid, so that every array in the file is the tfjs variable bit for bit
+ * and the imported model predicts exactly the same; hard_sigmoid's rescaled columns are checked
+ * below (HARD_SIGMOID).
+ */
 function sigmoidGates(g: BuilderGraph): BuilderGraph {
   const fix = (p: Params): Params => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, v === 'hard_sigmoid' ? 'sigmoid' : v]));
   return { ...g, nodes: g.nodes.map((n) => ({ ...n, params: fix(n.params), ...(n.wrapped ? { wrapped: { ...n.wrapped, params: fix(n.wrapped.params) } } : {}) })) };
@@ -244,13 +252,243 @@ describe('Keras 3 .keras export', () => {
     back.model.dispose();
     model.dispose();
   }, 60_000);
+});
 
-  it('refuses hard_sigmoid (Keras 3 computes x/6 + 0.5, tfjs 0.2x + 0.5) before writing anything', async () => {
-    const model = await modelOf(chainGraph('hs', ['input_sequence', { timesteps: 5, features: 3 }], [['gru', { units: 4 }], ['dense', { units: 1 }]]), 1);
-    const file = path.join(dir, 'hs.keras');
-    await expect(writeKeras3(model, file)).rejects.toMatchObject({ code: 'E_MODEL_KERAS3', params: { what: 'keras3_hard_sigmoid', layer: 'gru', key: 'recurrent_activation', direction: 'export' } });
-    await expect(fs.access(file)).rejects.toThrow();
+// ---------------------------------------------------------------- hard_sigmoid across the boundary
+
+// A forward pass with Keras 3.16's semantics that reads only the archive (config.json and
+// model.weights.h5): hard_sigmoid clip(x/6 + 0.5, 0, 1) (keras/src/backend/numpy/nn.py), GRU
+// columns [z, r, h] with both reset_after forms (keras/src/layers/rnn/gru.py), LSTM [i, f, c, o]
+// with h = o * activation(c) (lstm.py), SimpleRNN, Bidirectional, TimeDistributed(Dense), Dense.
+// `keras2` runs the same weights with 0.2x + 0.5, to show the rescaling is what makes them agree.
+// It also compares every array with the tfjs variable times 1.2 on the columns (last axis) that
+// feed a hard_sigmoid, gate blocks named here from the Keras source, independently of the app.
+const FORWARD = String.raw`
+import json, re, sys, zipfile
+import h5py, numpy as np
+path, exp_path = sys.argv[1], sys.argv[2]
+exp = json.load(open(exp_path))
+z = zipfile.ZipFile(path)
+cfg = json.loads(z.read('config.json'))
+h5 = h5py.File(z.open('model.weights.h5'), 'r')
+def snake(name):
+    name = re.sub(r'\W+', '', name)
+    name = re.sub('(.)([A-Z][a-z]+)', r'\1_\2', name)
+    return re.sub('([a-z])([A-Z])', r'\1_\2', name).lower()
+def vars_of(group):
+    g = h5[group + '/vars']
+    return [np.array(g[str(i)][()], dtype=np.float64) for i in range(len(g))]
+def sigm(v): return 1.0 / (1.0 + np.exp(-v))
+def act(name, v, mode):
+    if name == 'linear': return v
+    if name == 'tanh': return np.tanh(v)
+    if name == 'sigmoid': return sigm(v)
+    if name == 'relu': return np.maximum(v, 0.0)
+    if name == 'hard_sigmoid': return np.clip(v / 6.0 + 0.5, 0.0, 1.0) if mode == 'keras3' else np.clip(0.2 * v + 0.5, 0.0, 1.0)
+    raise ValueError(name)
+CELL = {'GRU': 'gru_cell', 'LSTM': 'lstm_cell', 'SimpleRNN': 'simple_rnn_cell'}
+def rnn(cls, c, ws, x, mode):
+    a = lambda v: act(c['activation'], v, mode)
+    ra = lambda v: act(c.get('recurrent_activation', 'linear'), v, mode)
+    u = c['units']
+    seq = x[:, ::-1] if c.get('go_backwards') else x
+    h = np.zeros((x.shape[0], u)); cc = np.zeros((x.shape[0], u)); out = []
+    for t in range(seq.shape[1]):
+        xt = seq[:, t]
+        if cls == 'GRU':
+            K, R, b = ws
+            if c['reset_after']:
+                mx, mi = xt @ K + b[0], h @ R + b[1]
+                zg, r = ra(mx[:, :u] + mi[:, :u]), ra(mx[:, u:2 * u] + mi[:, u:2 * u])
+                hh = a(mx[:, 2 * u:] + r * mi[:, 2 * u:])
+            else:
+                mx, mi = xt @ K + b, h @ R[:, :2 * u]
+                zg, r = ra(mx[:, :u] + mi[:, :u]), ra(mx[:, u:2 * u] + mi[:, u:2 * u])
+                hh = a(mx[:, 2 * u:] + (r * h) @ R[:, 2 * u:])
+            h = zg * h + (1 - zg) * hh
+        elif cls == 'LSTM':
+            K, R, b = ws
+            zz = xt @ K + h @ R + b
+            i, f, o = ra(zz[:, :u]), ra(zz[:, u:2 * u]), ra(zz[:, 3 * u:])
+            cc = f * cc + i * a(zz[:, 2 * u:3 * u])
+            h = o * a(cc)
+        else:
+            K, R, b = ws
+            h = a(xt @ K + h @ R + b)
+        out.append(h)
+    return np.stack(out, 1) if c['return_sequences'] else h
+def forward(x, mode):
+    used = {}
+    for l in cfg['config']['layers']:
+        cls, c = l['class_name'], l['config']
+        if cls == 'InputLayer': continue
+        s = snake(cls); k = used.get(s); used[s] = 0 if k is None else k + 1
+        g = 'layers/' + (s if k is None else '%s_%d' % (s, k + 1))
+        if cls in CELL:
+            x = rnn(cls, c, vars_of(g + '/cell'), x, mode)
+        elif cls == 'Bidirectional':
+            f, b = c['layer'], c['backward_layer']
+            y = rnn(f['class_name'], f['config'], vars_of(g + '/forward_layer/cell'), x, mode)
+            yb = rnn(b['class_name'], b['config'], vars_of(g + '/backward_layer/cell'), x, mode)
+            if b['config']['return_sequences']: yb = yb[:, ::-1]
+            x = {'concat': lambda: np.concatenate([y, yb], -1), 'sum': lambda: y + yb, 'mul': lambda: y * yb, 'ave': lambda: 0.5 * (y + yb)}[c['merge_mode']]()
+        elif cls == 'Dense' or (cls == 'TimeDistributed' and c['layer']['class_name'] == 'Dense'):
+            d = c if cls == 'Dense' else c['layer']['config']
+            K, b = vars_of(g if cls == 'Dense' else g + '/layer')
+            x = act(d['activation'], x @ K + b, mode)
+        elif cls == 'Dropout':
+            pass
+        else:
+            raise ValueError('no reference for ' + cls)
+    return x
+# gate blocks of the last weight axis (Keras order) and the config key of each one's activation
+GATES = {'GRU': ['recurrent_activation'] * 2 + ['activation'], 'LSTM': ['recurrent_activation'] * 2 + ['activation', 'recurrent_activation'],
+         'ConvLSTM2D': ['recurrent_activation'] * 2 + ['activation', 'recurrent_activation'], 'SimpleRNN': ['activation'],
+         'Dense': ['activation'], 'Conv1D': ['activation'], 'Conv2D': ['activation'], 'Conv3D': ['activation']}
+def factors(cls, c, last):
+    keys = GATES.get(cls)
+    if keys is None: return np.ones(last)
+    w = last // len(keys)
+    return np.concatenate([np.full(w, 1.2 if c.get(k) == 'hard_sigmoid' else 1.0) for k in keys])
+def inner(l):
+    c = l['config']
+    return (c['layer']['class_name'], c['layer']['config']) if l['class_name'] in ('Bidirectional', 'TimeDistributed') else (l['class_name'], c)
+out = {'keras3': [], 'keras2': [], 'max_array_error': 0.0, 'scaled': 0, 'arrays': 0}
+if exp.get('x') is not None:
+    x = np.array(exp['x'], dtype=np.float64).reshape(exp['x_shape'])
+    out['keras3'] = forward(x, 'keras3').reshape(-1).tolist()
+    out['keras2'] = forward(x, 'keras2').reshape(-1).tolist()
+by_group, used = {}, {}
+for l in cfg['config']['layers']:
+    if l['class_name'] == 'InputLayer' and cfg['class_name'] == 'Sequential': continue
+    s = snake(l['class_name']); k = used.get(s); used[s] = 0 if k is None else k + 1
+    by_group['layers/' + (s if k is None else '%s_%d' % (s, k + 1))] = inner(l)
+for v in exp['vars']:
+    cls, c = by_group['/'.join(v['path'].split('/')[:2])]
+    d = np.array(h5[v['path']][()], dtype=np.float64)
+    f = factors(cls, c, v['shape'][-1])
+    want = np.array(v['data'], dtype=np.float64).reshape(v['shape']) * f
+    out['max_array_error'] = max(out['max_array_error'], float(np.abs(d - want).max()))
+    out['scaled'] += int((f != 1.0).sum()); out['arrays'] += 1
+print(json.dumps(out))
+`;
+
+const HARD_SIGMOID: { id: string; graph: BuilderGraph; numpy: boolean }[] = [
+  // the lesson preset as it is: hard_sigmoid gates, reset_after=False, 240 steps
+  { id: 'gru-preset', graph: PRESETS.find((p) => p.id === 'gru')!.graph, numpy: true },
+  {
+    id: 'lstm', numpy: true,
+    graph: chainGraph('lstm_hs', ['input_sequence', { timesteps: 12, features: 5 }], [['lstm', { units: 6, return_sequences: true, go_backwards: true }], ['lstm', { units: 4 }], ['dense', { units: 2 }]]),
+  },
+  {
+    id: 'dense-hard-sigmoid', numpy: true,
+    graph: chainGraph('dense_hs', ['input_vector', { features: 6 }], [['dense', { units: 8, activation: 'hard_sigmoid' }], ['dense', { units: 3, activation: 'hard_sigmoid' }]]),
+  },
+  { id: 'bidirectional-gru-preset', graph: PRESETS.find((p) => p.id === 'bidirectional-gru')!.graph, numpy: true },
+  {
+    // hard_sigmoid as `activation` too: every column of TimeDistributed(Dense) and SimpleRNN, the GRU's candidate
+    id: 'wrapped-and-candidate', numpy: true,
+    graph: chainGraph('mix_hs', ['input_sequence', { timesteps: 10, features: 4 }], [
+      ['time_distributed', {}, ['dense', { units: 5, activation: 'hard_sigmoid' }]],
+      ['simple_rnn', { units: 4, activation: 'hard_sigmoid', return_sequences: true }],
+      ['bidirectional', { merge_mode: 'sum' }, ['gru', { units: 3, activation: 'hard_sigmoid', return_sequences: true }]],
+      ['gru', { units: 3, activation: 'hard_sigmoid', recurrent_activation: 'sigmoid' }],
+      ['dense', { units: 2 }],
+    ]),
+  },
+  // 4-D kernels: the gates are the output channels
+  {
+    id: 'convlstm-conv', numpy: false,
+    graph: chainGraph('convlstm_hs', ['input_video', { frames: 3, height: 9, width: 9, channels: 2 }], [
+      ['conv_lstm2d', { filters: 4, kernel_size: [3, 3], return_sequences: true }],
+      ['time_distributed', {}, ['conv2d', { filters: 3, kernel_size: [3, 3], activation: 'hard_sigmoid' }]],
+      ['time_distributed', {}, ['flatten']],
+      ['conv1d', { filters: 2, kernel_size: 2, activation: 'hard_sigmoid' }],
+      ['flatten'],
+      ['dense', { units: 2 }],
+    ]),
+  },
+];
+
+const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
+  expect(a.length).toBe(b.length);
+  return Array.from(a).reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
+};
+
+describe('Keras 3 hard_sigmoid: columns scaled by 1.2, exact both ways', () => {
+  let dir: string;
+  let script: string;
+  beforeAll(async () => {
+    await initBackend({ prefer: 'cpu' });
+    dir = await fs.mkdtemp(path.join(tmpdir(), 'seqlab-keras3-hs-'));
+    script = path.join(dir, 'forward.py');
+    await fs.writeFile(script, FORWARD);
+  });
+  afterAll(async () => {
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it.each(HARD_SIGMOID)('$id: config.json says hard_sigmoid, the arrays are 1.2x on its columns, a Keras 3 forward in numpy predicts what tfjs does, and the import gives back the model', async ({ id, graph, numpy }) => {
+    needH5py();
+    expect(JSON.stringify(toKerasSpec(graph))).toContain('hard_sigmoid');
+    const model = await modelOf(graph, 11);
+    const file = path.join(dir, `${id}.keras`);
+    await writeKeras3(model, file);
+    const xs = inputsOf(model, 5);
+    const want = predict(model, xs)[0]!;
+    const vars = keras3Entries(model).flatMap((e) => e.vars.map((v) => ({ path: v.path, shape: v.variable.shape, data: Array.from(v.variable.read().dataSync()) })));
+    const expFile = path.join(dir, `${id}.json`);
+    await fs.writeFile(expFile, JSON.stringify({ vars, x: numpy ? Array.from(xs[0]!.dataSync()) : null, x_shape: xs[0]!.shape }));
+    const { stdout } = await run(PY, [script, file, expFile], { maxBuffer: 256 * 1024 * 1024 });
+    const ref = JSON.parse(stdout) as { keras3: number[]; keras2: number[]; max_array_error: number; scaled: number; arrays: number };
+    const config = JSON.stringify(JSON.parse(execFileSync(PY, ['-c', 'import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).read("config.json").decode())', file]).toString()));
+    expect(config).toContain('"hard_sigmoid"');
+    expect(ref.arrays).toBe(model.weights.length);
+    expect(ref.scaled).toBeGreaterThan(0);
+    expect(ref.max_array_error).toBeLessThan(1e-6);
+    if (numpy) {
+      expect(maxDiff(ref.keras3, want)).toBeLessThan(1e-5);
+      // the same file read with Keras 2's 0.2x + 0.5 is another model: the scaling is what matters
+      expect(maxDiff(ref.keras2, want)).toBeGreaterThan(1e-3);
+    }
+
+    const back = await loadKeras3(file);
+    expect(maxDiff(predict(back.model, xs)[0]!, want)).toBeLessThan(1e-6);
+    const w0 = model.getWeights();
+    back.model.getWeights().forEach((w, i) => expect(maxDiff(w.dataSync(), w0[i]!.dataSync())).toBeLessThan(1e-6));
+    xs.forEach((x) => x.dispose());
+    back.model.dispose();
     model.dispose();
+  }, 120_000);
+
+  it('LSTM and ConvLSTM2D with activation hard_sigmoid (it acts on the cell state too) are refused before writing anything, in both languages', async () => {
+    const lstm = await modelOf(chainGraph('lstm_act', ['input_sequence', { timesteps: 5, features: 3 }], [['lstm', { units: 4, activation: 'hard_sigmoid' }], ['dense', { units: 1 }]]), 1);
+    const file = path.join(dir, 'lstm-act.keras');
+    const err = await writeKeras3(lstm, file).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect(err).toMatchObject({ code: 'E_MODEL_KERAS3', params: { what: 'keras3_hard_sigmoid', layer: 'lstm', key: 'activation', direction: 'export' } });
+    await expect(fs.access(file)).rejects.toThrow();
+    const conv = await modelOf(chainGraph('convlstm_act', ['input_video', { frames: 2, height: 5, width: 5, channels: 1 }], [['conv_lstm2d', { filters: 2, kernel_size: [3, 3], activation: 'hard_sigmoid' }], ['flatten'], ['dense', { units: 1 }]]), 1);
+    await expect(writeKeras3(conv, file)).rejects.toMatchObject({ code: 'E_MODEL_KERAS3', params: { key: 'activation', direction: 'export' } });
+    // inside a Bidirectional too
+    const bi = await modelOf(chainGraph('bi_act', ['input_sequence', { timesteps: 5, features: 3 }], [['bidirectional', {}, ['lstm', { units: 2, activation: 'hard_sigmoid' }]], ['dense', { units: 1 }]]), 1);
+    await expect(writeKeras3(bi, file)).rejects.toMatchObject({ code: 'E_MODEL_KERAS3', params: { key: 'activation' } });
+    await expect(fs.access(file)).rejects.toThrow();
+
+    const params = (err as AppError).params as Record<string, unknown>;
+    for (const lng of ['en', 'fa']) {
+      const common = JSON.parse(await fs.readFile(`renderer/src/i18n/locales/${lng}/common.json`, 'utf8')) as Record<string, unknown>;
+      const i18n = i18next.createInstance();
+      await i18n.init({ lng, resources: { [lng]: { common } }, defaultNS: 'common', interpolation: { escapeValue: false } });
+      const text = i18n.t('errors.E_MODEL_KERAS3', params);
+      expect(text).toContain('lstm');
+      expect(text).toContain('activation');
+      expect(text).toContain('x/6 + 0.5');
+      expect(text).not.toContain('{{');
+      expect(text).toMatch(lng === 'fa' ? /LSTM.*سلول/ : /LSTM.*cell state/);
+      if (lng === 'fa') expect(text).toContain('۱٫۲');
+    }
+    [lstm, conv, bi].forEach((m) => m.dispose());
   });
 });
 
@@ -388,10 +626,18 @@ describe('Keras 3 config.json import', () => {
     back.model.dispose();
   });
 
-  it('hard_sigmoid in a Keras 3 config is refused (it means x/6 + 0.5 there)', async () => {
-    const file = path.join(dir, 'hs.json');
-    await fs.writeFile(file, JSON.stringify(keras3Sequential({ recurrent_activation: 'hard_sigmoid' })));
-    await expect(importModel(file)).rejects.toMatchObject({ code: 'E_MODEL_KERAS3', params: { what: 'keras3_hard_sigmoid', direction: 'import' } });
+  it('a Keras 3 config with hard_sigmoid gates imports; an LSTM with activation hard_sigmoid is refused, naming it', async () => {
+    const gru = path.join(dir, 'hs.json');
+    await fs.writeFile(gru, JSON.stringify(keras3Sequential({ recurrent_activation: 'hard_sigmoid' })));
+    const m = await importModel(gru);
+    expect(JSON.stringify(m.topology)).toContain('hard_sigmoid');
+    m.model.dispose();
+    const cfg = keras3Sequential({ activation: 'hard_sigmoid' });
+    const layers = (cfg.config as { layers: Record<string, unknown>[] }).layers;
+    layers[1] = { ...layers[1], class_name: 'LSTM', config: { ...(layers[1]!.config as Record<string, unknown>), name: 'lstm', unit_forget_bias: true } };
+    const file = path.join(dir, 'lstm-hs.json');
+    await fs.writeFile(file, JSON.stringify(cfg));
+    await expect(importModel(file)).rejects.toMatchObject({ code: 'E_MODEL_KERAS3', params: { what: 'keras3_hard_sigmoid', layer: 'lstm', key: 'activation', direction: 'import' } });
   });
 
   it('a layer SeqLab lacks is named, with the supported classes', async () => {

@@ -90,26 +90,23 @@ describe('exportRun and importModel', () => {
     expect(again.files).toEqual(['history.csv', 'history.json']);
   });
 
-  it('Keras 3: a GRU with hard_sigmoid gates is refused before any folder exists; with sigmoid, model.keras imports back to the same predictions', async () => {
+  it('Keras 3: the run\'s GRU with hard_sigmoid gates goes to model.keras and imports back to the same predictions; an LSTM with activation hard_sigmoid is refused before any folder exists', async () => {
     const out = path.join(dir, 'keras3');
     expect(JSON.stringify(tiny.model)).toContain('hard_sigmoid');
-    await expect(exportRun(trained, record, out, { keras: true, history: true })).rejects.toMatchObject({ code: 'E_MODEL_KERAS3', params: { what: 'keras3_hard_sigmoid' } });
-    await expect(fs.readdir(out)).rejects.toThrow();
-    const sigmoid: Experiment = { ...tiny, name: 'tiny sigmoid', model: JSON.parse(JSON.stringify(tiny.model).replaceAll('hard_sigmoid', 'sigmoid')) as Experiment['model'] };
-    const run2 = await trainModel(sigmoid, 'run-export-k3');
-    try {
-      const rec2: RunRecord = { ...record, id: 'run-export-k3', experiment: sigmoid, done: run2.done };
-      const r = await exportRun(run2, rec2, out, { keras: true });
-      expect(r.files).toEqual(['model.keras']);
-      const back = await importModel(path.join(r.dir, 'model.keras'));
-      expect(back.format).toBe('keras3');
-      // the trained model runs the fused GRU kernel, the imported one tfjs's stock GRU: float32 rounding apart
-      const want = predict(run2.model!, 4);
-      predict(back.model, 4).forEach((v, i) => expect(Math.abs(v - want[i]!)).toBeLessThan(1e-5));
-      back.model.dispose();
-    } finally {
-      run2.dispose();
-    }
+    const r = await exportRun(trained, record, out, { keras: true });
+    expect(r.files).toEqual(['model.keras']);
+    const back = await importModel(path.join(r.dir, 'model.keras'));
+    expect(back.format).toBe('keras3');
+    // the trained model runs the fused GRU kernel, the imported one tfjs's stock GRU: float32 rounding apart
+    const want = predict(trained.model!, 4);
+    predict(back.model, 4).forEach((v, i) => expect(Math.abs(v - want[i]!)).toBeLessThan(1e-5));
+    back.model.dispose();
+
+    const lstm = tf.sequential({ layers: [tf.layers.lstm({ units: 3, activation: 'hardSigmoid', inputShape: [24, 3] }), tf.layers.dense({ units: 1 })] });
+    const refused = path.join(dir, 'keras3-lstm');
+    await expect(exportRun({ ...trained, model: lstm } as TrainedRun, record, refused, { keras: true, history: true })).rejects.toMatchObject({ code: 'E_MODEL_KERAS3', params: { what: 'keras3_hard_sigmoid', key: 'activation' } });
+    await expect(fs.readdir(refused)).rejects.toThrow();
+    lstm.dispose();
   }, 120_000);
 
   it('importModel: missing files and non-models give codes', async () => {

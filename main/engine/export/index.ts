@@ -6,7 +6,8 @@
  *         tfjs     tfjs/model.json + tfjs/group1-shard*.bin   (TensorFlow.js layers format)
  *         h5       model.h5                                    (Keras 2 HDF5, GRU reset_after as built)
  *         keras    model.keras                                 (Keras 3 zip, see model/formats/keras3.ts);
- *                  a form Keras 3 reads differently (hard_sigmoid) fails before anything is written
+ *                  (hard_sigmoid columns rescaled); an LSTM / ConvLSTM2D whose activation is
+ *                  hard_sigmoid, which Keras 3 cannot compute alike, fails before anything is written
  *         python   train.py (+ data.csv: the run's numeric table, which train.py reads)
  *         pytorch  pytorch/model.py + pytorch/weights.json + pytorch/weights.bin (see pytorch.ts);
  *                  a layer torch cannot take fails with E_MODEL_INVALID before anything is written
@@ -55,7 +56,7 @@ export { pythonPipeline, tableCsv } from './pipeline';
 export { pytorchExport, PYTORCH_FILES, type PytorchExport } from './pytorch';
 export { onnxExport, onnxModel, ONNX_FILES, ONNX_OPSET, type OnnxLayerSpec, type OnnxModelSpec } from './onnx';
 export { loadTfjsModel, readTfjsArtifacts, saveTfjsModel, tfjsDirHandler } from '../model/formats/tfjs';
-export { keras3Config, keras3Entries, loadKeras3, writeKeras3, KERAS3_CONFIG, KERAS3_METADATA, KERAS3_WEIGHTS } from '../model/formats/keras3';
+export { keras3Arrays, keras3Config, keras3Entries, loadKeras3, writeKeras3, KERAS3_CONFIG, KERAS3_METADATA, KERAS3_WEIGHTS } from '../model/formats/keras3';
 export { checkImportBounds, MAX_IMPORT_PARAMS, SUPPORTED_CLASSES } from '../model/formats/import-checks';
 export { embedFont, forecastForPlots, plotOptions, runPlots, svgToPng, type ForecastData, type Plot } from './plots';
 export { reportHtml, REPORT_CSP } from './report';

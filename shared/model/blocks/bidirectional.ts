@@ -1,4 +1,4 @@
-import { ONE, L } from './params';
+import { ONE, L, wrappedHardSigmoid } from './params';
 import { cannot, int, isOnnxRefusal, out, reverseTime } from './onnx-kit';
 import { isRefusal, prefixed, refuse } from './torch-kit';
 import type { BlockDef, TorchCode } from './types';
@@ -109,5 +109,7 @@ export const bidirectional: BlockDef = {
     const own = inner?.block?.keras3Objects?.() ?? [[]];
     return (['forward', 'backward'] as const).flatMap((side) => own.map((chain) => [{ attr: `${side}_layer`, name: `${side}_${base}` }, ...chain]));
   },
+  // both copies hold the wrapped layer's variables
+  keras3HardSigmoid: wrappedHardSigmoid,
   h5Path: (index, count, inner) => `${index < count / 2 ? 'forward' : 'backward'}_${inner?.name ?? 'rnn'}/${inner?.block?.h5Path?.(index, count) ?? ''}`,
 };

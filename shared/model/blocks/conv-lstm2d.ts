@@ -1,5 +1,5 @@
 import { convNdParams } from './conv-family';
-import { ONE, L, RECURRENT_INIT, activation, dropout, filters, padding, recurrentActivation, recurrentDropout, returnSequences } from './params';
+import { ONE, L, RECURRENT_INIT, activation, dropout, filters, hardSigmoidGates, padding, recurrentActivation, recurrentDropout, returnSequences } from './params';
 import { RNN_FIXED, cellObjects, cellPath, cellVars, recurrentOut } from './recurrent-family';
 import { arr, needFeatures, needRank, num, spatial } from './shape-kit';
 import { cannot } from './onnx-kit';
@@ -28,6 +28,9 @@ export const convLstm2d: BlockDef = {
   onnx: () => cannot('ConvLSTM2D: ONNX has no convolutional recurrent operator'),
   keras3Vars: cellVars('conv_lstm_cell'),
   keras3Objects: cellObjects('conv_lstm_cell'),
+  // Keras 3.16 keras/src/layers/rnn/conv_lstm.py: kernels (kh, kw, in, 4 filters) split on the
+  // output channels [i, f, c, o] (189, 268-279), gates as the LSTM's (293-297), h = o * activation(c)
+  keras3HardSigmoid: hardSigmoidGates(['recurrent_activation', 'recurrent_activation', 'activation', 'recurrent_activation'], ['activation']),
   // an LSTM per map position: its state is the whole (H', W', filters) map
   memory: { bpttFactor: 112, stateSize: (out, T) => (out.length > 4 ? out.slice(2) : out.slice(1)).reduce<number>((n, d) => n * (d ?? T), 1) },
 };

@@ -1,5 +1,5 @@
 import { convOnnx, convTorch, dilationLabel, size1d } from './conv-family';
-import { ONE, KERNEL_INIT, L, activation, filters, kernelLabel, padding, stridesLabel } from './params';
+import { ONE, KERNEL_INIT, L, activation, filters, hardSigmoidGates, kernelLabel, padding, stridesLabel } from './params';
 import { convOutputLength, needFeatures, needRank, num, ok } from './shape-kit';
 import type { BlockDef, RuleIssue } from './types';
 
@@ -29,6 +29,8 @@ export const conv1d: BlockDef = {
     return ok([null, convOutputLength(T, k, pad, st, dil), f], t, k * (s[2] as number) * f + f, 0, issues);
   },
   keras: { fixed: { use_bias: true } },
+  // Keras 3 applies the activation to the convolution plus bias (keras/src/layers/convolutional/base_conv.py); kernel (..., filters): every output channel
+  keras3HardSigmoid: hardSigmoidGates(['activation']),
   initializers: KERNEL_INIT,
   kernels: { conv1d: true },
   torch: convTorch(1),

@@ -1,5 +1,5 @@
 import { convFixed, convNdParams, convNdRule, convOnnx, convTorch } from './conv-family';
-import { ONE, KERNEL_INIT, L, activation, filters, padding } from './params';
+import { ONE, KERNEL_INIT, L, activation, filters, hardSigmoidGates, padding } from './params';
 import type { BlockDef } from './types';
 
 export const conv2d: BlockDef = {
@@ -9,6 +9,8 @@ export const conv2d: BlockDef = {
   params: [filters(16), ...convNdParams(2, 3), padding(false), activation('relu')],
   output: convNdRule(2, false),
   keras: { fixed: convFixed(2) },
+  // Keras 3 applies the activation to the convolution plus bias (keras/src/layers/convolutional/base_conv.py); kernel (..., filters): every output channel
+  keras3HardSigmoid: hardSigmoidGates(['activation']),
   initializers: KERNEL_INIT,
   torch: convTorch(2),
   onnx: convOnnx(2),

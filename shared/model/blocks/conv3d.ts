@@ -1,5 +1,5 @@
 import { convFixed, convNdParams, convNdRule, convOnnx, convTorch } from './conv-family';
-import { ONE, KERNEL_INIT, L, activation, filters, padding } from './params';
+import { ONE, KERNEL_INIT, L, activation, filters, hardSigmoidGates, padding } from './params';
 import type { BlockDef } from './types';
 
 export const conv3d: BlockDef = {
@@ -10,6 +10,8 @@ export const conv3d: BlockDef = {
   // the frame axis stays the time axis
   output: convNdRule(3, true),
   keras: { fixed: convFixed(3) },
+  // Keras 3 applies the activation to the convolution plus bias (keras/src/layers/convolutional/base_conv.py); kernel (..., filters): every output channel
+  keras3HardSigmoid: hardSigmoidGates(['activation']),
   initializers: KERNEL_INIT,
   torch: convTorch(3),
   onnx: convOnnx(3),

@@ -1,4 +1,4 @@
-import { ONE, KERNEL_INIT, L, activation, units } from './params';
+import { ONE, KERNEL_INIT, L, activation, hardSigmoidGates, units } from './params';
 import { needFeatures, num, ok } from './shape-kit';
 import { cannot, constant, onnxActivation, onnxWeight, out, weightOrFill } from './onnx-kit';
 import { ACTIVATION_CODE, kerasWeight, permute, refuse, torchActivation, weightOr } from './torch-kit';
@@ -29,6 +29,8 @@ export const dense: BlockDef = {
     return ok([...s.slice(0, -1), u], t, (s[s.length - 1] as number) * u + u);
   },
   keras: { fixed: { use_bias: true } },
+  // Keras 3 applies the activation to x.kernel + bias (keras/src/layers/core/dense.py): every column
+  keras3HardSigmoid: hardSigmoidGates(['activation']),
   initializers: KERNEL_INIT,
   torch: (layer) => {
     const act = torchActivation(layer.config);

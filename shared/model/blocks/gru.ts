@@ -1,4 +1,4 @@
-import { ONE, L, RECURRENT_INIT, activation, dropout, goBackwards, recurrentActivation, recurrentDropout, returnSequences, units } from './params';
+import { ONE, L, RECURRENT_INIT, activation, dropout, goBackwards, hardSigmoidGates, recurrentActivation, recurrentDropout, returnSequences, units } from './params';
 import { RNN_FIXED, cellObjects, cellPath, cellVars, rnnOnnx, rnnRule, rnnTorch } from './recurrent-family';
 import { kerasWeight, prefixed, pyLit, weightOr } from './torch-kit';
 import type { BlockDef, TorchArray, TorchResult, TorchSource } from './types';
@@ -123,6 +123,11 @@ export const gru: BlockDef = {
   h5Path: cellPath('gru_cell'),
   keras3Vars: cellVars('gru_cell'),
   keras3Objects: cellObjects('gru_cell'),
+  // Keras 3.16 keras/src/layers/rnn/gru.py: columns [z, r, h] (266 split), z and r through
+  // recurrent_activation (283-284), the candidate through activation (293). reset_after=True's
+  // (2, 3u) bias (171): both rows' columns scale, and r * (h.Rh + b_rh) stays linear in them;
+  // reset_after=False: (r * h).Rh is linear in Rh's columns too
+  keras3HardSigmoid: hardSigmoidGates(['recurrent_activation', 'recurrent_activation', 'activation']),
   // tf.profile, tfjs 4.22, T=120, batch 64, 14 features, 64 units: about 90 values per unit and step
   memory: { bpttFactor: 96 },
   torch: (layer) => (layer.config.reset_after === true ? torchGruResetAfter(layer) : torchGru(layer)),

@@ -1,4 +1,4 @@
-import { ONE, L, RECURRENT_INIT, activation, dropout, goBackwards, recurrentActivation, recurrentDropout, returnSequences, units } from './params';
+import { ONE, L, RECURRENT_INIT, activation, dropout, goBackwards, hardSigmoidGates, recurrentActivation, recurrentDropout, returnSequences, units } from './params';
 import { RNN_FIXED, cellObjects, cellPath, cellVars, rnnOnnx, rnnRule, rnnTorch } from './recurrent-family';
 import type { BlockDef } from './types';
 
@@ -15,6 +15,10 @@ export const lstm: BlockDef = {
   h5Path: cellPath('lstm_cell'),
   keras3Vars: cellVars('lstm_cell'),
   keras3Objects: cellObjects('lstm_cell'),
+  // Keras 3.16 keras/src/layers/rnn/lstm.py: columns [i, f, c, o], i, f, o through
+  // recurrent_activation (224-227); activation acts on the candidate and on the cell state,
+  // h = o * activation(c) (286), which no weight scales: refused
+  keras3HardSigmoid: hardSigmoidGates(['recurrent_activation', 'recurrent_activation', 'activation', 'recurrent_activation'], ['activation']),
   // tf.profile, tfjs 4.22, T=120, batch 64, 14 features, 64 units: about 107 values per unit and step
   memory: { bpttFactor: 112 },
   torch: rnnTorch({

@@ -1,10 +1,29 @@
 /** Parameter definitions and text shared by several blocks. */
-import type { Bilingual, ParamDef } from './types';
+import type { Bilingual, BlockDef, Keras3HardSigmoid, ParamDef } from './types';
 
 export const L = (fa: string, en: string): Bilingual => ({ fa, en });
 
 export const ACTIVATIONS = ['linear', 'relu', 'tanh', 'sigmoid', 'hard_sigmoid', 'softmax', 'elu', 'selu', 'softplus', 'softsign'] as const;
 export const RECURRENT_ACTIVATIONS = ['hard_sigmoid', 'sigmoid', 'tanh', 'relu', 'linear'] as const;
+
+/**
+ * BlockDef.keras3HardSigmoid for a layer whose weights' last axis is `keys.length` equal blocks
+ * (gates), each feeding the activation that config key names: Dense ['activation'], GRU's
+ * z, r, h ['recurrent_activation', 'recurrent_activation', 'activation']. `cannot`: keys whose
+ * hard_sigmoid also acts on a value no weight column scales (LSTM's activation, on the cell state).
+ */
+export const hardSigmoidGates = (keys: readonly string[], cannot: readonly string[] = []) => (cfg: Record<string, unknown>): Keras3HardSigmoid => {
+  const bad = cannot.find((k) => cfg[k] === 'hard_sigmoid');
+  if (bad) return { refuse: bad };
+  const gates = keys.map((k) => cfg[k] === 'hard_sigmoid');
+  return gates.some(Boolean) ? { gates } : null;
+};
+
+/** BlockDef.keras3HardSigmoid of a wrapper: its variables are the wrapped layer's (Bidirectional: two copies). */
+export const wrappedHardSigmoid = (cfg: Record<string, unknown>, inner?: BlockDef): Keras3HardSigmoid => {
+  const layer = cfg.layer as { config?: Record<string, unknown> } | undefined;
+  return inner?.keras3HardSigmoid?.(layer?.config ?? {}) ?? null;
+};
 
 /** Exactly one incoming edge. */
 export const ONE = { min: 1, max: 1 } as const;

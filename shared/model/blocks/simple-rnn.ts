@@ -1,4 +1,4 @@
-import { ONE, L, RECURRENT_INIT, activation, dropout, goBackwards, recurrentDropout, returnSequences, units } from './params';
+import { ONE, L, RECURRENT_INIT, activation, dropout, goBackwards, hardSigmoidGates, recurrentDropout, returnSequences, units } from './params';
 import { RNN_FIXED, cellObjects, cellPath, cellVars, rnnOnnx, rnnRule, rnnTorch } from './recurrent-family';
 import type { BlockDef } from './types';
 
@@ -14,6 +14,8 @@ export const simpleRnn: BlockDef = {
   h5Path: cellPath('simple_rnn_cell'),
   keras3Vars: cellVars('simple_rnn_cell'),
   keras3Objects: cellObjects('simple_rnn_cell'),
+  // Keras 3: activation(x.kernel + bias + h.recurrent_kernel) (keras/src/layers/rnn/simple_rnn.py:169): every column
+  keras3HardSigmoid: hardSigmoidGates(['activation']),
   // tf.profile, tfjs 4.22, T=120, batch 64, 14 features, 64 units: about 22 values per unit and step
   memory: { bpttFactor: 24 },
   torch: rnnTorch({

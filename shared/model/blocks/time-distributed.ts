@@ -1,4 +1,4 @@
-import { ONE, L } from './params';
+import { ONE, L, wrappedHardSigmoid } from './params';
 import { fail, formatShape } from './shape-kit';
 import { cannot, int, isOnnxRefusal, out } from './onnx-kit';
 import { isRefusal, prefixed } from './torch-kit';
@@ -38,6 +38,7 @@ export const timeDistributed: BlockDef = {
     const own = inner?.block?.keras3Vars?.(index, count) ?? { path: [], index };
     return { path: [{ attr: 'layer', name: inner?.name ?? 'layer' }, ...own.path], index: own.index };
   },
+  keras3HardSigmoid: wrappedHardSigmoid,
   keras3Objects: (inner) => (inner?.block?.keras3Objects?.() ?? [[]]).map((chain) => [{ attr: 'layer', name: inner?.name ?? 'layer' }, ...chain]),
   torch: (layer) => {
     const step = layer.inputShapes.map((s) => [s[0] ?? null, ...s.slice(2)]);

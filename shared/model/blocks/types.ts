@@ -89,6 +89,13 @@ export interface Keras3VarPath {
   index: number;
 }
 
+/**
+ * Which weight columns of a layer feed a hard_sigmoid (see BlockDef.keras3HardSigmoid): per block
+ * of the weights' last axis, in Keras's gate order, whether it does; or the config key whose
+ * hard_sigmoid no rescaling carries over; null when nothing uses hard_sigmoid.
+ */
+export type Keras3HardSigmoid = { gates: boolean[] } | { refuse: string } | null;
+
 /** A weight as the PyTorch export handles it: a name, a shape and row-major float32 values. */
 export interface TorchArray {
   /** In a TorchSource: the Keras variable's own name (`kernel`, `moving_mean`); in a TorchModule: the state-dict key. */
@@ -254,6 +261,15 @@ export interface BlockDef {
   keras3Vars?: (index: number, count: number, inner?: WrappedWeights) => Keras3VarPath;
   /** The objects Keras 3 walks inside the layer (each gets a named `vars` group, weights or not): chains of attributes. */
   keras3Objects?: (inner?: WrappedWeights) => Keras3VarPath['path'][];
+  /**
+   * Keras 3 computes hard_sigmoid as clip(x/6 + 0.5, 0, 1), Keras 2 and tfjs as clip(0.2x + 0.5, 0, 1):
+   * k3(1.2 x) = k2(x), so the `.keras` export scales every weight column feeding a hard_sigmoid by
+   * 1.2 and the import by 1/1.2 (shared/model/keras3.ts). For the layer's Keras 2 config (a
+   * wrapper's: with its `layer`, whose block is `inner`): those columns, or a refusal. Every
+   * variable of a layer with this hook is a kernel, recurrent kernel or bias whose last axis holds
+   * the pre-activations. Absent: a config naming hard_sigmoid is refused for `.keras`.
+   */
+  keras3HardSigmoid?: (config: Record<string, unknown>, inner?: BlockDef) => Keras3HardSigmoid;
   /**
    * PyTorch export (main/engine/export/pytorch.ts): the layer as a torch module that takes and
    * returns Keras's channels-last layout. Absent: the export refuses models with this layer.

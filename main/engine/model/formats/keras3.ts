@@ -13,6 +13,9 @@
  *                      lie (`keras3Vars`); every vars group carries its object's `name` attribute.
  *                      Files from Keras 2.13-2.15 (`_layer_checkpoint_dependencies` for `layers`)
  *                      are read too, as Keras 3's loader does.
+ *                      hard_sigmoid: the columns feeding one are written times 1.2 and read
+ *                      divided by 1.2 (Keras 3's x/6 + 0.5 against tfjs's 0.2x + 0.5, see
+ *                      shared/model/keras3.ts), so the model computes the same on both sides.
  *
  *   writeKeras3(model, file)   writes the archive (temp file + rename)
  *   loadKeras3(file)           { model, topology }: checks the archive (zip.ts), the config
@@ -23,7 +26,7 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { AppError } from '../../../../shared/errors';
-import { BLOCKS, KERAS3_VERSION, fromKeras3, isKeras3Config, kerasSnakeCase, toKeras3, ModelGraphError } from '../../../../shared/model';
+import { BLOCKS, KERAS3_HARD_SIGMOID_SCALE, KERAS3_VERSION, fromKeras3, hardSigmoidLayers, isKeras3Config, kerasSnakeCase, scaleGateColumns, toKeras3, ModelGraphError } from '../../../../shared/model';
 import type { WrappedWeights } from '../../../../shared/model/blocks/types';
 import { tf } from '../../platform/backend';
 import { writeFileAtomic } from '../../platform/files';
@@ -122,22 +125,39 @@ function shapesOf(model: tf.LayersModel): { inputs: Map<string, unknown>; output
   return { inputs, outputs };
 }
 
-/** The model's config.json (Keras 3.16 serialization, see shared/model/keras3.ts). Throws AppError for a form Keras 3 reads differently. */
-export function keras3Config(model: tf.LayersModel): Record<string, unknown> {
-  const { inputs, outputs } = shapesOf(model);
-  const modelInput = model.inputs.length === 1 ? model.inputs[0]!.shape : model.inputs.map((t) => t.shape);
+/** A ModelGraphError from the Keras 3 conversion as the app's E_MODEL_KERAS3. */
+function keras3Error<T>(f: () => T): T {
   try {
-    return toKeras3(kerasTopology(model), { inputShapes: inputs, outputShapes: outputs, modelInputShape: modelInput });
+    return f();
   } catch (e) {
     if (e instanceof ModelGraphError) throw new AppError('E_MODEL_KERAS3', { what: e.code, ...e.params });
     throw e;
   }
 }
 
+/** The model's config.json (Keras 3.16 serialization, see shared/model/keras3.ts). Throws AppError for a form Keras 3 cannot compute as tfjs does. */
+export function keras3Config(model: tf.LayersModel): Record<string, unknown> {
+  const { inputs, outputs } = shapesOf(model);
+  const modelInput = model.inputs.length === 1 ? model.inputs[0]!.shape : model.inputs.map((t) => t.shape);
+  return keras3Error(() => toKeras3(kerasTopology(model), { inputShapes: inputs, outputShapes: outputs, modelInputShape: modelInput }));
+}
+
+/** Per variable of the model, in keras3Entries' order: the values model.weights.h5 holds (hard_sigmoid columns times 1.2). */
+export function keras3Arrays(model: tf.LayersModel): { path: string; shape: number[]; data: Float32Array }[] {
+  const gates = keras3Error(() => hardSigmoidLayers(kerasTopology(model), 'export'));
+  return keras3Entries(model).flatMap((e) => e.vars.map((v) => {
+    const shape = v.variable.shape.slice() as number[];
+    const data = v.variable.read().dataSync() as Float32Array;
+    const g = gates.get(e.layer.name);
+    return { path: v.path, shape, data: g ? scaleGateColumns(data, shape, g, KERAS3_HARD_SIGMOID_SCALE) : data };
+  }));
+}
+
 /** Writes model.weights.h5 as Keras 3's H5IOStore does (see the file comment). */
 async function writeWeightsH5(model: tf.LayersModel, file: string): Promise<void> {
   const lib = await loadH5wasm();
   const entries = keras3Entries(model);
+  const arrays = new Map(keras3Arrays(model).map((a) => [a.path, a]));
   await fs.writeFile(file, '');
   const f = new lib.File(file, 'w');
   try {
@@ -150,7 +170,8 @@ async function writeWeightsH5(model: tf.LayersModel, file: string): Promise<void
         const parts = v.path.split('/');
         const leaf = parts.pop()!;
         const g = ensureGroup(f, parts);
-        g.create_dataset({ name: leaf, data: v.variable.read().dataSync() as Float32Array, shape: v.variable.shape.slice() as number[], dtype: '<f' });
+        const a = arrays.get(v.path)!;
+        g.create_dataset({ name: leaf, data: a.data, shape: a.shape, dtype: '<f' });
         if (!g.get(leaf)) throw new Error(`could not write ${v.path}`);
       }
     }
@@ -226,8 +247,11 @@ function datasetAt(f: H5Group, p: string): H5Dataset | null {
   return null;
 }
 
-/** Sets every variable of the model from the weights file, checking each array's shape and type before reading it. */
-async function setWeightsFromH5(model: tf.LayersModel, file: string): Promise<void> {
+/**
+ * Sets every variable of the model from the weights file, checking each array's shape and type
+ * before reading it; `gates` (per layer name) the hard_sigmoid columns to divide by 1.2.
+ */
+async function setWeightsFromH5(model: tf.LayersModel, file: string, gates: Map<string, boolean[]>): Promise<void> {
   const lib = await loadH5wasm();
   let f: InstanceType<H5Module['File']>;
   try {
@@ -239,6 +263,7 @@ async function setWeightsFromH5(model: tf.LayersModel, file: string): Promise<vo
   }
   try {
     for (const e of keras3Entries(model)) {
+      const g = gates.get(e.layer.name);
       const tensors: tf.Tensor[] = [];
       try {
         for (const v of e.vars) {
@@ -259,7 +284,7 @@ async function setWeightsFromH5(model: tf.LayersModel, file: string): Promise<vo
           }
           const data = value instanceof Float32Array ? value : Float32Array.from(value as ArrayLike<number>);
           if (data.length !== want.reduce((a, b) => a * b, 1)) throw new AppError('E_MODEL_FILE', { what: 'h5_truncated', entry: KERAS3_WEIGHTS });
-          tensors.push(tf.tensor(data, want, 'float32'));
+          tensors.push(tf.tensor(g ? scaleGateColumns(data, want, g, 1 / KERAS3_HARD_SIGMOID_SCALE) : data, want, 'float32'));
         }
         if (tensors.length) e.layer.setWeights(tensors);
       } finally {
@@ -305,7 +330,7 @@ export async function loadKeras3(file: string): Promise<{ model: tf.LayersModel;
     // h5wasm opens files by path: the weights go to a private temporary folder first
     const h5 = path.join(work, KERAS3_WEIGHTS);
     await fs.writeFile(h5, entries.get(KERAS3_WEIGHTS)!);
-    await setWeightsFromH5(model, h5);
+    await setWeightsFromH5(model, h5, keras3Error(() => hardSigmoidLayers(topology, 'import')));
   } catch (e) {
     model.dispose();
     throw e;
