@@ -396,6 +396,27 @@ const HARD_SIGMOID: { id: string; graph: BuilderGraph; numpy: boolean }[] = [
       ['dense', { units: 2 }],
     ]),
   },
+  {
+    // reset_after=True: the (2, 3u) bias, both rows scaled; the engine's own GRU layer
+    id: 'gru-reset-after', numpy: true,
+    graph: chainGraph('reset_after_hs', ['input_sequence', { timesteps: 10, features: 4 }], [
+      ['gru', { units: 5, reset_after: true, return_sequences: true }],
+      ['gru', { units: 3, reset_after: true, activation: 'hard_sigmoid' }],
+      ['dense', { units: 1 }],
+    ]),
+  },
+  {
+    // Functional: layers found by name in a graph with a merge
+    id: 'functional', numpy: false,
+    graph: graphOf('functional_hs', [
+      ['x', 'input_sequence', { timesteps: 8, features: 3 }],
+      ['g', 'gru', { units: 4 }],
+      ['avg', 'global_average_pooling1d'],
+      ['d', 'dense', { units: 4, activation: 'hard_sigmoid' }],
+      ['sum', 'add'],
+      ['out', 'dense', { units: 2 }],
+    ], [['x', 'g'], ['x', 'avg'], ['avg', 'd'], ['g', 'sum'], ['d', 'sum'], ['sum', 'out']]),
+  },
   // 4-D kernels: the gates are the output channels
   {
     id: 'convlstm-conv', numpy: false,
