@@ -46,8 +46,13 @@ export async function compileRnnWasm() {
 export async function rnnWasmBytes() {
   const { createHash } = await import('node:crypto');
   const { readFile, rename } = await import('node:fs/promises');
-  const source = await readFile(resolve(root, 'assembly/rnn/index.ts'), 'utf8');
-  const hash = createHash('sha256').update(source).update(JSON.stringify(ASC_FLAGS)).digest('hex').slice(0, 16);
+  // every source file of the module (index.ts re-exports the others)
+  const { readdir } = await import('node:fs/promises');
+  const hasher = createHash('sha256');
+  for (const f of (await readdir(resolve(root, 'assembly/rnn'))).filter((n) => n.endsWith('.ts')).sort()) {
+    hasher.update(f).update(await readFile(resolve(root, 'assembly/rnn', f), 'utf8'));
+  }
+  const hash = hasher.update(JSON.stringify(ASC_FLAGS)).digest('hex').slice(0, 16);
   const cacheDir = resolve(root, 'node_modules/.cache/seqlab');
   const cached = resolve(cacheDir, `rnn-${hash}.wasm`);
   try {
@@ -61,7 +66,7 @@ export async function rnnWasmBytes() {
   await writeFile(tmp, bytes);
   await rename(tmp, cached);
   // drop the modules of earlier sources
-  const { readdir, rm } = await import('node:fs/promises');
+  const { rm } = await import('node:fs/promises');
   for (const f of await readdir(cacheDir)) {
     if (/^rnn-[0-9a-f]{16}\.wasm$/.test(f) && resolve(cacheDir, f) !== cached) await rm(resolve(cacheDir, f), { force: true });
   }

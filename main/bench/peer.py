@@ -131,25 +131,28 @@ class VideoConv3d(nn.Module):
 
 
 class VideoConvLstm(nn.Module):
-    """ConvLSTM2D(8 filters, 3x3, padding valid) as Keras computes it, then BatchNorm and Dense."""
+    """The video-convlstm preset: ConvLSTM2D(16, 3x3, strides 2, valid; tanh, tfjs's hard_sigmoid
+    0.2x+0.5) as Keras computes it, then MaxPooling2D(3x3), Flatten and Dense(6). The input
+    convolution runs over all frames at once (PyTorch at its best), the recurrent one per step."""
 
     def __init__(self):
         super().__init__()
-        self.xconv = nn.Conv2d(1, 32, 3)
-        self.hconv = nn.Conv2d(8, 32, 3, padding=1, bias=False)
-        self.bn = nn.BatchNorm2d(8)
-        self.fc = nn.Linear(8 * 14 * 14, 5)
+        self.xconv = nn.Conv2d(1, 64, 3, stride=2)
+        self.hconv = nn.Conv2d(16, 64, 3, padding=1, bias=False)
+        self.fc = nn.Linear(16 * 5 * 5, 6)
 
-    def forward(self, x):  # x: [B, 8, 1, 16, 16]
-        b = x.shape[0]
-        h = x.new_zeros(b, 8, 14, 14)
-        c = x.new_zeros(b, 8, 14, 14)
-        for t in range(x.shape[1]):
-            z = self.xconv(x[:, t]) + self.hconv(h)
+    def forward(self, x):  # x: [B, 10, 1, 32, 32]
+        b, t = x.shape[0], x.shape[1]
+        zx = self.xconv(x.reshape(b * t, *x.shape[2:])).reshape(b, t, 64, 15, 15)
+        h = x.new_zeros(b, 16, 15, 15)
+        c = x.new_zeros(b, 16, 15, 15)
+        hs = lambda z: torch.clamp(0.2 * z + 0.5, 0, 1)
+        for s in range(t):
+            z = zx[:, s] + self.hconv(h)
             i, f, g, o = z.chunk(4, dim=1)
-            c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
-            h = torch.sigmoid(o) * torch.tanh(c)
-        return self.fc(self.bn(h).flatten(1))
+            c = hs(f) * c + hs(i) * torch.tanh(g)
+            h = hs(o) * torch.tanh(c)
+        return self.fc(F.max_pool2d(h, 3).flatten(1))
 
 
 class Captioner(nn.Module):
@@ -196,7 +199,7 @@ def make(model_id, B, T, vocab, steps):
     if model_id == "video-conv3d":
         return VideoConv3d(), (torch.randn(B, 1, 10, 32, 32),), torch.randint(0, 5, (B,)), ce
     if model_id == "video-convlstm":
-        return VideoConvLstm(), (torch.randn(B, 8, 1, 16, 16),), torch.randint(0, 5, (B,)), ce
+        return VideoConvLstm(), (torch.randn(B, 10, 1, 32, 32),), torch.randint(0, 6, (B,)), ce
     if model_id == "captioning":
         target = torch.randint(0, vocab, (B, steps))
         return Captioner(vocab), (torch.randn(B, 3, 32, 32), torch.randint(0, vocab, (B, steps))), target, ce

@@ -6,4 +6,5 @@
 import './setup';
 
 export { installFusedRnn } from './rnn';
+export { installFusedConvLstm } from './convlstm';
 export { FusedRMSProp } from './optim';

@@ -5,7 +5,9 @@
  * (`npm run bench -- --before-env SEQLAB_FUSED_OFF=...`). Names are listed in
  * FUSED_SWITCHES beside what each one selects.
  */
-export const FUSED_SWITCHES: Record<string, string> = {};
+export const FUSED_SWITCHES: Record<string, string> = {
+  convlstm: "ConvLSTM2D as one whole-sequence WebAssembly op (kernels/convlstm); off: tfjs's ConvLSTM2D layer",
+};
 
 /** True unless fused kernels are off altogether or `name` is in SEQLAB_FUSED_OFF. */
 export function fusedOn(name?: string): boolean {

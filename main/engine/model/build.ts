@@ -7,7 +7,7 @@ import { AppError } from '../../../shared/errors';
 import type { Experiment } from '../../../shared/experiment';
 import { BLOCKS } from '../../../shared/model';
 import { tf } from '../platform/backend';
-import { installFusedRnn } from '../kernels';
+import { installFusedConvLstm, installFusedRnn } from '../kernels';
 
 const RANDOM_INITIALIZERS = new Set([
   'GlorotUniform', 'GlorotNormal', 'HeUniform', 'HeNormal', 'LecunUniform', 'LecunNormal',
@@ -69,6 +69,7 @@ export async function buildModel(exp: Experiment): Promise<tf.LayersModel> {
   // On the CPU backends (wasm, cpu) recurrent layers run as fused WebAssembly ops; the
   // model stays the same plain Keras layers (kernels/rnn). SEQLAB_FUSED=0 turns it off.
   await installFusedRnn(model, exp.training.seed);
+  installFusedConvLstm(model);
   return model;
 }
 

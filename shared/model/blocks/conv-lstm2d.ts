@@ -24,6 +24,7 @@ export const convLstm2d: BlockDef = {
   },
   keras: { fixed: { ...RNN_FIXED, data_format: 'channels_last', dilation_rate: [1, 1], go_backwards: false } },
   initializers: RECURRENT_INIT,
+  kernels: { convLstm2d: true },
   h5Path: cellPath('conv_lstm_cell'),
   onnx: () => cannot('ConvLSTM2D: ONNX has no convolutional recurrent operator'),
   keras3Vars: cellVars('conv_lstm_cell'),

@@ -73,6 +73,8 @@ export interface BlockKernels {
   conv1d?: boolean;
   /** The fused 1-D max pooling (kernels/conv1d): over windows (pool_size, strides), or global over time. */
   pool1d?: 'window' | 'global';
+  /** The fused whole-sequence ConvLSTM2D (kernels/convlstm). */
+  convLstm2d?: boolean;
 }
 
 /** The wrapped layer of a wrapper, for HDF5 weight names. */

@@ -1,0 +1,259 @@
+// Fused ConvLSTM2D (channels last, dilation 1) over a whole sequence, one sample at a
+// time, so that the TypeScript side (main/engine/kernels/convlstm) can split a batch by
+// samples between threads. tfjs-layers 4.22's cell (convolutional_recurrent.js):
+//   z = conv(x_t, Wx, strides, padding) + b + conv(h_{t-1}, Wh, 1, 'same')   [OH, OW, 4F]
+//   i, f, o = ract(z_i, z_f, z_o), g = act(z_c), c = f*c' + i*g, h = o*act(c)
+// Both convolutions are im2col + gemm; the patches are kept for the weight gradients.
+//
+// geo: i32 words [T, IH, IW, C, OH, OW, F, FH, FW, SH, SW, top, left, act, ract]
+// Per sample (byte strides are the TS side's): x [T, IH, IW, C], colsX [T, P, Kx],
+// colsH [T, P, Kh] (row block t = patches of h_{t-1}; zeros at t = 0), gates [T, P, 4F]
+// (after their activations), cs [T+1, P, F] (cs[0] = 0), tcs [T, P, F] = act(c_t),
+// hs [T, P, F]; P = OH*OW, Kx = FH*FW*C, Kh = FH*FW*F.
+import { gemm, gemmBias } from './index';
+
+// @ts-ignore: decorator
+@inline function at(p: usize, i: i32): usize {
+  return p + (<usize>i << 2);
+}
+
+// @ts-ignore: decorator
+@inline function gi(geo: usize, i: i32): i32 {
+  return load<i32>(geo + (<usize>i << 2));
+}
+
+// The activations of index.ts (same formulas, so that fused and plain layers agree);
+// derivatives from the activation's output, as tfjs's gradients take them.
+// @ts-ignore: decorator
+@inline function expv(x: v128): v128 {
+  x = f32x4.min(f32x4.max(x, f32x4.splat(-87.3)), f32x4.splat(88.3));
+  const fx = f32x4.floor(f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), f32x4.splat(0.5)));
+  x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(0.693359375)));
+  x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(-2.12194440e-4)));
+  let y = f32x4.splat(1.9875691500e-4);
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.3981999507e-3));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(8.3334519073e-3));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(4.1665795894e-2));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.6666665459e-1));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(5.0000001201e-1));
+  y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(y, x), x), x), f32x4.splat(1));
+  const e = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(fx), i32x4.splat(127)), 23);
+  return f32x4.mul(y, e);
+}
+
+// @ts-ignore: decorator
+@inline function actv(kind: i32, x: v128): v128 {
+  if (kind == 2) {
+    const a = f32x4.abs(x);
+    const e = expv(f32x4.add(a, a));
+    const t = f32x4.sub(f32x4.splat(1), f32x4.div(f32x4.splat(2), f32x4.add(e, f32x4.splat(1))));
+    return v128.or(t, v128.and(x, i32x4.splat(0x80000000)));
+  }
+  if (kind == 4) {
+    const y = f32x4.add(f32x4.mul(x, f32x4.splat(0.2)), f32x4.splat(0.5));
+    return f32x4.min(f32x4.max(y, f32x4.splat(0)), f32x4.splat(1));
+  }
+  if (kind == 3) return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), expv(f32x4.neg(x))));
+  if (kind == 1) return f32x4.max(x, f32x4.splat(0));
+  return x;
+}
+
+// @ts-ignore: decorator
+@inline function dactv(kind: i32, y: v128): v128 {
+  if (kind == 2) return f32x4.sub(f32x4.splat(1), f32x4.mul(y, y));
+  if (kind == 4) return v128.and(f32x4.splat(0.2), v128.and(f32x4.gt(y, f32x4.splat(0)), f32x4.lt(y, f32x4.splat(1))));
+  if (kind == 3) return f32x4.mul(y, f32x4.sub(f32x4.splat(1), y));
+  if (kind == 1) return v128.and(f32x4.splat(1), f32x4.gt(y, f32x4.splat(0)));
+  return f32x4.splat(1);
+}
+
+/** cols[OH*OW, FH*FW*CI] = patches of x[IH, IW, CI] (zeros outside the image). */
+function patches(x: usize, IH: i32, IW: i32, CI: i32, OH: i32, OW: i32, FH: i32, FW: i32, SH: i32, SW: i32, top: i32, left: i32, cols: usize): void {
+  const K = FH * FW * CI;
+  const bytes = <usize>CI << 2;
+  for (let oh = 0; oh < OH; oh++) {
+    for (let ow = 0; ow < OW; ow++) {
+      const row = at(cols, (oh * OW + ow) * K);
+      for (let fh = 0; fh < FH; fh++) {
+        const ih = oh * SH - top + fh;
+        for (let fw = 0; fw < FW; fw++) {
+          const iw = ow * SW - left + fw;
+          const dst = at(row, (fh * FW + fw) * CI);
+          if (ih < 0 || ih >= IH || iw < 0 || iw >= IW) memory.fill(dst, 0, bytes);
+          else memory.copy(dst, at(x, (ih * IW + iw) * CI), bytes);
+        }
+      }
+    }
+  }
+}
+
+/** dx[IH, IW, CI] += the patch gradients cols[OH*OW, FH*FW*CI] where the patches were read. */
+function unpatch(cols: usize, IH: i32, IW: i32, CI: i32, OH: i32, OW: i32, FH: i32, FW: i32, SH: i32, SW: i32, top: i32, left: i32, dx: usize): void {
+  const K = FH * FW * CI;
+  for (let oh = 0; oh < OH; oh++) {
+    for (let ow = 0; ow < OW; ow++) {
+      const row = at(cols, (oh * OW + ow) * K);
+      for (let fh = 0; fh < FH; fh++) {
+        const ih = oh * SH - top + fh;
+        if (ih < 0 || ih >= IH) continue;
+        for (let fw = 0; fw < FW; fw++) {
+          const iw = ow * SW - left + fw;
+          if (iw < 0 || iw >= IW) continue;
+          const d = at(dx, (ih * IW + iw) * CI);
+          const s = at(row, (fh * FW + fw) * CI);
+          let c = 0;
+          for (; c + 4 <= CI; c += 4) v128.store(at(d, c), f32x4.add(v128.load(at(d, c)), v128.load(at(s, c))));
+          for (; c < CI; c++) store<f32>(at(d, c), load<f32>(at(d, c)) + load<f32>(at(s, c)));
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Forward pass of B samples (each sample's arrays follow the previous one's). wx [Kx, 4F],
+ * wh [Kh, 4F] (tfjs's kernels, flat), bias [4F] (0: none).
+ */
+export function convLstmForward(B: i32, geo: usize, x: usize, wx: usize, bias: usize, wh: usize, colsX: usize, colsH: usize, gates: usize, cs: usize, tcs: usize, hs: usize): void {
+  const T = gi(geo, 0), IH = gi(geo, 1), IW = gi(geo, 2), C = gi(geo, 3), OH = gi(geo, 4), OW = gi(geo, 5), F = gi(geo, 6);
+  const FH = gi(geo, 7), FW = gi(geo, 8), SH = gi(geo, 9), SW = gi(geo, 10), top = gi(geo, 11), left = gi(geo, 12);
+  const ka = gi(geo, 13), kr = gi(geo, 14);
+  const P = OH * OW, G = 4 * F, Kx = FH * FW * C, Kh = FH * FW * F;
+  // Keras's recurrent convolution: 'same', stride 1 (tfjs's split of the padding)
+  const rtop = (FH - 1) >> 1, rleft = (FW - 1) >> 1;
+  for (let b = 0; b < B; b++) {
+    const xb = at(x, b * T * IH * IW * C);
+    const cxb = at(colsX, b * T * P * Kx);
+    const chb = at(colsH, b * T * P * Kh);
+    const gb = at(gates, b * T * P * G);
+    const cb = at(cs, b * (T + 1) * P * F);
+    const tb = at(tcs, b * T * P * F);
+    const hb = at(hs, b * T * P * F);
+    memory.fill(cb, 0, <usize>(P * F) << 2);
+    for (let t = 0; t < T; t++) {
+      const cx = at(cxb, t * P * Kx);
+      const ch = at(chb, t * P * Kh);
+      const z = at(gb, t * P * G);
+      patches(at(xb, t * IH * IW * C), IH, IW, C, OH, OW, FH, FW, SH, SW, top, left, cx);
+      gemmBias(cx, Kx, 1, wx, G, z, G, P, Kx, G, 0, bias);
+      if (t > 0) {
+        patches(at(hb, (t - 1) * P * F), OH, OW, F, OH, OW, FH, FW, 1, 1, rtop, rleft, ch);
+        gemm(ch, Kh, 1, wh, G, z, G, P, Kh, G, 1);
+      } else {
+        memory.fill(ch, 0, <usize>(P * Kh) << 2);
+      }
+      const cPrev = at(cb, t * P * F);
+      const cNow = at(cb, (t + 1) * P * F);
+      const tNow = at(tb, t * P * F);
+      const hNow = at(hb, t * P * F);
+      for (let p = 0; p < P; p++) {
+        const zr = at(z, p * G);
+        const o = p * F;
+        let j = 0;
+        for (; j + 4 <= F; j += 4) {
+          const iv = actv(kr, v128.load(at(zr, j)));
+          const fv = actv(kr, v128.load(at(zr, F + j)));
+          const gv = actv(ka, v128.load(at(zr, 2 * F + j)));
+          const ov = actv(kr, v128.load(at(zr, 3 * F + j)));
+          const cv = f32x4.add(f32x4.mul(fv, v128.load(at(cPrev, o + j))), f32x4.mul(iv, gv));
+          const tv = actv(ka, cv);
+          v128.store(at(zr, j), iv); v128.store(at(zr, F + j), fv); v128.store(at(zr, 2 * F + j), gv); v128.store(at(zr, 3 * F + j), ov);
+          v128.store(at(cNow, o + j), cv);
+          v128.store(at(tNow, o + j), tv);
+          v128.store(at(hNow, o + j), f32x4.mul(ov, tv));
+        }
+        for (; j < F; j++) {
+          const iv = f32x4.extract_lane(actv(kr, f32x4.splat(load<f32>(at(zr, j)))), 0);
+          const fv = f32x4.extract_lane(actv(kr, f32x4.splat(load<f32>(at(zr, F + j)))), 0);
+          const gv = f32x4.extract_lane(actv(ka, f32x4.splat(load<f32>(at(zr, 2 * F + j)))), 0);
+          const ov = f32x4.extract_lane(actv(kr, f32x4.splat(load<f32>(at(zr, 3 * F + j)))), 0);
+          const cv = fv * load<f32>(at(cPrev, o + j)) + iv * gv;
+          const tv = f32x4.extract_lane(actv(ka, f32x4.splat(cv)), 0);
+          store<f32>(at(zr, j), iv); store<f32>(at(zr, F + j), fv); store<f32>(at(zr, 2 * F + j), gv); store<f32>(at(zr, 3 * F + j), ov);
+          store<f32>(at(cNow, o + j), cv);
+          store<f32>(at(tNow, o + j), tv);
+          store<f32>(at(hNow, o + j), ov * tv);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Backpropagation through time of B samples. dy: [T, P, F] per sample with returnSeq,
+ * else [P, F]. whT [4F, Kh] and wxT [4F, Kx]: the kernels transposed. Writes dz [T, P, 4F]
+ * per sample (the pre-activation gradients: the weight gradients are gemms over all of
+ * them, done afterwards so that they do not depend on the split) and dx [T, IH, IW, C].
+ * scratch (per thread): dh, dc [P*F] each, then cols [P * max(Kh, Kx)].
+ */
+export function convLstmBackward(B: i32, geo: usize, dy: usize, returnSeq: i32, whT: usize, wxT: usize, gates: usize, cs: usize, tcs: usize, dz: usize, dx: usize, scratch: usize): void {
+  const T = gi(geo, 0), IH = gi(geo, 1), IW = gi(geo, 2), C = gi(geo, 3), OH = gi(geo, 4), OW = gi(geo, 5), F = gi(geo, 6);
+  const FH = gi(geo, 7), FW = gi(geo, 8), SH = gi(geo, 9), SW = gi(geo, 10), top = gi(geo, 11), left = gi(geo, 12);
+  const ka = gi(geo, 13), kr = gi(geo, 14);
+  const P = OH * OW, G = 4 * F, Kx = FH * FW * C, Kh = FH * FW * F, PF = P * F;
+  const rtop = (FH - 1) >> 1, rleft = (FW - 1) >> 1;
+  const dh = scratch;
+  const dc = at(scratch, (PF + 3) & ~3);
+  const cols = at(dc, (PF + 3) & ~3);
+  const frame = IH * IW * C;
+  for (let b = 0; b < B; b++) {
+    const dyb = at(dy, b * (returnSeq ? T : 1) * PF);
+    const gb = at(gates, b * T * P * G);
+    const cb = at(cs, b * (T + 1) * PF);
+    const tb = at(tcs, b * T * PF);
+    const db = at(dz, b * T * P * G);
+    const dxb = at(dx, b * T * frame);
+    memory.fill(dxb, 0, <usize>(T * frame) << 2);
+    memory.fill(dc, 0, <usize>PF << 2);
+    if (returnSeq) memory.fill(dh, 0, <usize>PF << 2);
+    else memory.copy(dh, dyb, <usize>PF << 2);
+    for (let t = T - 1; t >= 0; t--) {
+      if (returnSeq) {
+        const d = at(dyb, t * PF);
+        let j = 0;
+        for (; j + 4 <= PF; j += 4) v128.store(at(dh, j), f32x4.add(v128.load(at(dh, j)), v128.load(at(d, j))));
+        for (; j < PF; j++) store<f32>(at(dh, j), load<f32>(at(dh, j)) + load<f32>(at(d, j)));
+      }
+      const g0 = at(gb, t * P * G);
+      const z0 = at(db, t * P * G);
+      const cPrev = at(cb, t * PF);
+      const tNow = at(tb, t * PF);
+      for (let p = 0; p < P; p++) {
+        const gr = at(g0, p * G);
+        const zr = at(z0, p * G);
+        const o = p * F;
+        let j = 0;
+        for (; j + 4 <= F; j += 4) {
+          const iv = v128.load(at(gr, j)), fv = v128.load(at(gr, F + j)), gv = v128.load(at(gr, 2 * F + j)), ov = v128.load(at(gr, 3 * F + j));
+          const tv = v128.load(at(tNow, o + j));
+          const dhv = v128.load(at(dh, o + j));
+          const dcv = f32x4.add(v128.load(at(dc, o + j)), f32x4.mul(f32x4.mul(dhv, ov), dactv(ka, tv)));
+          v128.store(at(zr, j), f32x4.mul(f32x4.mul(dcv, gv), dactv(kr, iv)));
+          v128.store(at(zr, F + j), f32x4.mul(f32x4.mul(dcv, v128.load(at(cPrev, o + j))), dactv(kr, fv)));
+          v128.store(at(zr, 2 * F + j), f32x4.mul(f32x4.mul(dcv, iv), dactv(ka, gv)));
+          v128.store(at(zr, 3 * F + j), f32x4.mul(f32x4.mul(dhv, tv), dactv(kr, ov)));
+          v128.store(at(dc, o + j), f32x4.mul(dcv, fv));
+        }
+        for (; j < F; j++) {
+          const iv = load<f32>(at(gr, j)), fv = load<f32>(at(gr, F + j)), gv = load<f32>(at(gr, 2 * F + j)), ov = load<f32>(at(gr, 3 * F + j));
+          const tv = load<f32>(at(tNow, o + j));
+          const dhv = load<f32>(at(dh, o + j));
+          const dcv = load<f32>(at(dc, o + j)) + dhv * ov * f32x4.extract_lane(dactv(ka, f32x4.splat(tv)), 0);
+          store<f32>(at(zr, j), dcv * gv * f32x4.extract_lane(dactv(kr, f32x4.splat(iv)), 0));
+          store<f32>(at(zr, F + j), dcv * load<f32>(at(cPrev, o + j)) * f32x4.extract_lane(dactv(kr, f32x4.splat(fv)), 0));
+          store<f32>(at(zr, 2 * F + j), dcv * iv * f32x4.extract_lane(dactv(ka, f32x4.splat(gv)), 0));
+          store<f32>(at(zr, 3 * F + j), dhv * tv * f32x4.extract_lane(dactv(kr, f32x4.splat(ov)), 0));
+          store<f32>(at(dc, o + j), dcv * fv);
+        }
+      }
+      // dh_{t-1} = the recurrent convolution's input gradient
+      memory.fill(dh, 0, <usize>PF << 2);
+      if (t > 0) {
+        gemm(z0, G, 1, whT, Kh, cols, Kh, P, G, Kh, 0);
+        unpatch(cols, OH, OW, F, OH, OW, FH, FW, 1, 1, rtop, rleft, dh);
+      }
+      gemm(z0, G, 1, wxT, Kx, cols, Kx, P, G, Kx, 0);
+      unpatch(cols, IH, IW, C, OH, OW, FH, FW, SH, SW, top, left, at(dxb, t * frame));
+    }
+  }
+}
