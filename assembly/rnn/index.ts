@@ -944,3 +944,4 @@ export function conv2dInputGrad(B: i32, IH: i32, IW: i32, CI: i32, OH: i32, OW: 
     }
   }
 }
+export * from './conv3d';

@@ -21,6 +21,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { CONV3D_REPLACEMENTS } from './conv3d';
+import { installFastConv3d } from './conv3d-fast';
+import { installFastSum } from '../sum-leading';
 import { POOL2D_REPLACEMENTS } from './pool2d';
 import { installExplicitSamePadding } from './same-pad';
 import { conv2dFilterGradFast, installFastConv2dInputGrad } from './conv2d-grad';
@@ -320,6 +322,10 @@ export function registerWasmGradKernels(): string[] {
     tf.registerKernel({ ...stock, kernelName: k.kernelName, backendName: 'wasm', kernelFunc });
     added.push(k.kernelName);
   }
+  // Conv3D and MaxPool3D on the kernel module (conv3d-fast.ts), in front of the above.
+  added.push(...installFastConv3d());
+  // Bias gradients (Sum over the leading axes) in one pass (sum-leading.ts).
+  added.push(...installFastSum());
   // 'same' padding passed to the forward 2-D convolutions as explicit pads (same-pad.ts).
   added.push(...installExplicitSamePadding());
   // Conv2D's input gradient on the kernel module (conv2d-grad.ts), the package's otherwise.
