@@ -150,6 +150,7 @@ export function maxPool3d(B: i32, geo: usize, x: usize, dy: usize, out: usize): 
           const w0 = ow * SW - left;
           const wLo = max(0, w0), wHi = min(IW, w0 + FW);
           let c = 0;
+          const lanes = i32x4(0, 1, 2, 3);
           for (; c + 4 <= C; c += 4) {
             let best = f32x4.splat(-Infinity);
             let bi = i32x4.splat(-1);
@@ -160,7 +161,8 @@ export function maxPool3d(B: i32, geo: usize, x: usize, dy: usize, out: usize): 
                   const v = v128.load(p4(xb, xi));
                   const m = f32x4.ge(v, best);
                   best = v128.bitselect(v, best, m);
-                  bi = v128.bitselect(i32x4.splat(xi), bi, m);
+                  // each lane's own input index: channel c + lane
+                  bi = v128.bitselect(i32x4.add(i32x4.splat(xi), lanes), bi, m);
                 }
               }
             }

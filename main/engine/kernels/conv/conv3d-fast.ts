@@ -213,7 +213,17 @@ const FAST: Record<string, (args: KernelArgs) => TensorInfo | null> = {
   MaxPool3DGrad: maxPool3dGradFast,
 };
 
+/** Calls each kernel above served (tests check that the module, not a fallback, ran). */
+export const conv3dFastCalls: Record<string, number> = {};
+
 const WRAPPED = Symbol('seqlab.conv3dFast');
+
+type Wrapper = tf.KernelFunc & { [WRAPPED]?: tf.KernelFunc };
+
+/** The kernel a wrapper of installFastConv3d runs when the module declines (the function itself otherwise). */
+export function kernelBehind(f: tf.KernelFunc | undefined): tf.KernelFunc | undefined {
+  return (f as Wrapper | undefined)?.[WRAPPED] ?? f;
+}
 
 /**
  * Puts the kernels above in front of whatever serves these ops for 'wasm' now (call after
@@ -223,10 +233,15 @@ export function installFastConv3d(): string[] {
   const added: string[] = [];
   for (const [name, fast] of Object.entries(FAST)) {
     const current = tf.getKernel(name, 'wasm');
-    if (!current || (current.kernelFunc as unknown as { [WRAPPED]?: true })[WRAPPED]) continue;
+    if (!current || (current.kernelFunc as Wrapper)[WRAPPED]) continue;
     const inner = current.kernelFunc;
-    const kernelFunc = ((args: KernelArgs) => fast(args) ?? inner(args as never)) as unknown as tf.KernelFunc & { [WRAPPED]?: true };
-    kernelFunc[WRAPPED] = true;
+    const kernelFunc = ((args: KernelArgs) => {
+      const out = fast(args);
+      if (!out) return inner(args as never);
+      conv3dFastCalls[name] = (conv3dFastCalls[name] ?? 0) + 1;
+      return out;
+    }) as unknown as Wrapper;
+    kernelFunc[WRAPPED] = inner;
     tf.unregisterKernel(name, 'wasm');
     tf.registerKernel({ ...current, kernelFunc });
     added.push(name);

@@ -21,7 +21,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { CONV3D_REPLACEMENTS } from './conv3d';
-import { installFastConv3d } from './conv3d-fast';
+import { installFastConv3d, kernelBehind } from './conv3d-fast';
 import { installFastSum } from '../sum-leading';
 import { POOL2D_REPLACEMENTS } from './pool2d';
 import { installExplicitSamePadding } from './same-pad';
@@ -317,7 +317,7 @@ export function registerWasmGradKernels(): string[] {
   for (const k of [...CONV3D_REPLACEMENTS, ...POOL2D_REPLACEMENTS]) {
     const stock = tf.getKernel(k.kernelName, 'wasm');
     const kernelFunc = k.kernelFunc as unknown as tf.KernelFunc;
-    if (stock?.kernelFunc === kernelFunc) continue;
+    if (kernelBehind(stock?.kernelFunc) === kernelFunc) continue;
     if (stock) tf.unregisterKernel(k.kernelName, 'wasm');
     tf.registerKernel({ ...stock, kernelName: k.kernelName, backendName: 'wasm', kernelFunc });
     added.push(k.kernelName);
