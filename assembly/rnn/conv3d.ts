@@ -2,7 +2,8 @@
 // dilation 1, any stride and padding. The geometry travels as 18 i32 at `geo` (fewer kernel
 // arguments than the team's limit; the same block for every thread):
 //   0 ID 1 IH 2 IW 3 CI 4 OD 5 OH 6 OW 7 CO 8 FD 9 FH 10 FW 11 SD 12 SH 13 SW 14 front 15 top 16 left
-// (pooling: CI = CO = channels, F* the effective window). One image at a time, so that a
+//   17 (pooling) 1: ties go to the first maximum, as tfjs's 2-D pooling; 0: to the last, as its 3-D
+// (pooling: CI = CO = channels, F* the effective window; 2-D pooling is depth 1). One image at a time, so that a
 // batch splits over the kernel threads by images:
 //   cols[OD*OH*OW, FD*FH*FW*CI]  the image's patches (im2col) or their gradients
 //   w   [FD*FH*FW*CI, CO]        the filter, flat (tfjs's [FD, FH, FW, CI, CO])
@@ -133,6 +134,7 @@ export function maxPool3d(B: i32, geo: usize, x: usize, dy: usize, out: usize): 
   const FD = g(geo, 8), FH = g(geo, 9), FW = g(geo, 10);
   const SD = g(geo, 11), SH = g(geo, 12), SW = g(geo, 13);
   const front = g(geo, 14), top = g(geo, 15), left = g(geo, 16);
+  const first = g(geo, 17) != 0;
   const xs = ID * IH * IW * C;
   const ys = OD * OH * OW * C;
   const grad = dy != 0;
@@ -159,7 +161,7 @@ export function maxPool3d(B: i32, geo: usize, x: usize, dy: usize, out: usize): 
                 let xi = ((d * IH + h) * IW + wLo) * C + c;
                 for (let w = wLo; w < wHi; w++, xi += C) {
                   const v = v128.load(p4(xb, xi));
-                  const m = f32x4.ge(v, best);
+                  const m = first ? v128.or(f32x4.gt(v, best), i32x4.eq(bi, i32x4.splat(-1))) : f32x4.ge(v, best);
                   best = v128.bitselect(v, best, m);
                   // each lane's own input index: channel c + lane
                   bi = v128.bitselect(i32x4.add(i32x4.splat(xi), lanes), bi, m);
@@ -189,7 +191,7 @@ export function maxPool3d(B: i32, geo: usize, x: usize, dy: usize, out: usize): 
                 let xi = ((d * IH + h) * IW + wLo) * C + c;
                 for (let w = wLo; w < wHi; w++, xi += C) {
                   const v = load<f32>(p4(xb, xi));
-                  if (v >= best) {
+                  if (first ? v > best || bi < 0 : v >= best) {
                     best = v;
                     bi = xi;
                   }

@@ -20,7 +20,11 @@ type Shape5 = [number, number, number, number, number];
 type Triple = number | [number, number, number];
 
 FUSED_SWITCHES['conv3d-conv'] = 'Conv3D forward and gradients on the kernel module, split by images over the threads (off: the package Conv3D, the TypeScript gradients of conv3d.ts)';
+FUSED_SWITCHES['caption-pool-grad'] = 'MaxPoolGrad (2-D) on the kernel module, split by images (off: the TypeScript loop of pool2d.ts)';
 FUSED_SWITCHES['conv3d-pool'] = 'MaxPool3D forward and gradient on the kernel module, split by images (off: the TypeScript loops of conv3d.ts)';
+
+/** Calls each kernel of this file served (tests check that the module, not a fallback, ran). */
+export const conv3dFastCalls: Record<string, number> = {};
 
 interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
@@ -202,6 +206,38 @@ function pool(args: KernelArgs, x: TensorInfo, dy: TensorInfo | null): TensorInf
   });
 }
 
+/**
+ * MaxPoolGrad (2-D, NHWC) as the depth-1 case of the 3-D kernel, ties to the first maximum as
+ * tfjs's cpu kernel; pool2d.ts calls it first. The captioning encoder's two poolings spent
+ * 21 ms per batch in the TypeScript loop.
+ */
+export function maxPool2dGradFast(args: KernelArgs): TensorInfo | null {
+  const w = module('caption-pool-grad');
+  if (!w) return null;
+  const backend = args.backend as WasmBackendLike;
+  const a = args.attrs as { filterSize: [number, number] | number; strides: [number, number] | number; pad: 'valid' | 'same' | number; dimRoundingMode?: 'floor' | 'round' | 'ceil' };
+  const x = args.inputs.input!;
+  const dy = args.inputs.dy!;
+  const info = tf.backend_util.computePool2DInfo(x.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
+  const B = info.batchSize;
+  const C = info.inChannels;
+  const xs = info.inHeight * info.inWidth * C;
+  const ys = info.outHeight * info.outWidth * C;
+  const geo = [1, info.inHeight, info.inWidth, C, 1, info.outHeight, info.outWidth, C, 1, info.effectiveFilterHeight, info.effectiveFilterWidth, 1, info.strideHeight, info.strideWidth, 0, info.padInfo.top, info.padInfo.left, 1];
+  return guarded(() => {
+    w.begin();
+    const pg = putGeo(w, geo);
+    const px = w.put(f32(backend, x));
+    const pdy = w.put(f32(backend, dy));
+    const po = w.alloc(B * xs);
+    split(w, 'maxPool3d', B, [pg, px, pdy, po], [0, xs * 4, ys * 4, xs * 4], [0, 0, 0, 0]);
+    const out = backend.makeOutput([...x.shape], 'float32');
+    f32(backend, out).set(w.view(po, B * xs));
+    conv3dFastCalls.MaxPoolGrad = (conv3dFastCalls.MaxPoolGrad ?? 0) + 1;
+    return out;
+  });
+}
+
 export const maxPool3dFast = (args: KernelArgs): TensorInfo | null => pool(args, args.inputs.x!, null);
 export const maxPool3dGradFast = (args: KernelArgs): TensorInfo | null => pool(args, args.inputs.input!, args.inputs.dy!);
 
@@ -212,9 +248,6 @@ const FAST: Record<string, (args: KernelArgs) => TensorInfo | null> = {
   MaxPool3D: maxPool3dFast,
   MaxPool3DGrad: maxPool3dGradFast,
 };
-
-/** Calls each kernel above served (tests check that the module, not a fallback, ran). */
-export const conv3dFastCalls: Record<string, number> = {};
 
 const WRAPPED = Symbol('seqlab.conv3dFast');
 
