@@ -11,6 +11,7 @@
  * NHWC, dilation 1 (tfjs-core's maxPool gradient refuses others).
  */
 import * as tf from '@tensorflow/tfjs';
+import { maxPool2dGradFast } from './conv3d-fast';
 
 type TensorInfo = tf.TensorInfo;
 
@@ -29,6 +30,9 @@ interface Pool2DAttrs {
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: unknown };
 
 export function maxPoolGradWasm(args: KernelArgs): TensorInfo {
+  // on the kernel module when it is loaded (conv3d-fast.ts); this loop otherwise
+  const fast = maxPool2dGradFast(args);
+  if (fast) return fast;
   const backend = args.backend as WasmBackendLike;
   const dy = args.inputs.dy!;
   const input = args.inputs.input!;
