@@ -556,8 +556,14 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
-const envText = (env: Record<string, string>): string => Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ');
-const pct = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(0)} %`);
+// declarations, not consts: main() starts before the module's later lines run
+function envText(env: Record<string, string>): string {
+  return Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ');
+}
+
+function pct(v: number | undefined): string {
+  return v === undefined || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(0)} %`;
+}
 
 function renderMarkdown(r: { o: Options; started: Date; load: number; rows: Row[]; peer: PeerOut[] | { error: string } | null; csv: CsvReport | null; app: AppReport | null; peak: PeakReport | null; lesson: LessonReport | null }): string {
   const out: string[] = [];
@@ -575,7 +581,7 @@ function renderMarkdown(r: { o: Options; started: Date; load: number; rows: Row[
     const cells = x.ok
       ? [fmtSpread(x.msPerBatch), fmtSpread(x.cpuMsPerBatch), f0(x.samplesPerSecond?.median), f0(x.firstBatchMs?.median), f0(x.peakWorkerMiB), f0(x.peakRssMiB), f1(x.loopP99Ms)]
       : [`failed: ${x.error ?? x.runs.find((q) => q.error)?.error ?? '?'}`, '', '', '', '', '', f1(x.loopP99Ms)];
-    const peerCells = peerRuns ? [fmtSpread(x.peerMs), fmtSpread(x.peerCpuMs), x.ok && x.ratio ? fmtSpread(x.ratio, (v) => `${v.toFixed(1)}x`) : '–'] : [];
+    const peerCells = peerRuns ? [fmtSpread(x.peerMs), fmtSpread(x.peerCpuMs), x.ok && x.ratio ? fmtSpread(x.ratio, (v) => `${v.toFixed(v < 1 ? 2 : 1)}x`) : '–'] : [];
     out.push(`| ${label} | ${x.backend} | ${x.mode} |${hasVariant ? ` ${x.variant ?? ''} |` : ''} ${[...cells, ...peerCells].join(' | ')} |`);
   }
   out.push('');

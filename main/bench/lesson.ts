@@ -87,7 +87,8 @@ const CHROMIUM = process.env.SEQLAB_CHROMIUM ?? '/usr/bin/chromium';
 /** Opens the dashboard (Runs page) of browser mode at `url` in Playwright's Chromium. */
 async function openDashboard(url: string): Promise<Dashboard> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (install it or set SEQLAB_CHROMIUM): the dashboard's frame gaps are not measured`);
-  const { chromium } = await import('playwright-core');
+  // the declared dev dependency (its browsers are not downloaded: Debian's Chromium runs)
+  const { chromium } = await import('@playwright/test');
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
   const page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
   await page.goto(url);
