@@ -13,6 +13,7 @@ import type { Experiment } from '../../shared/experiment';
 import { BLOCKS } from '../../shared/model';
 import type { BackendName } from '../../shared/ipc/contract';
 import { BENCH_TIMESTEPS, benchModel } from './models';
+import { median } from './stats';
 
 export interface CaseRequest {
   model: string;
@@ -60,11 +61,6 @@ export type CaseMessage = { type: 'batch'; ms: number } | { type: 'result'; resu
 
 const MiB = 1024 * 1024;
 
-function median(a: number[]): number {
-  const s = [...a].sort((x, y) => x - y);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 export async function runCase(req: CaseRequest, post: (m: CaseMessage) => void): Promise<CaseResult> {
   const base: CaseResult = { model: req.model, backend: req.backend, ok: false };

@@ -2,14 +2,14 @@
  * `npm run bench`: a benchmark, not a test. For each lesson model and backend it trains a
  * warm-up batch and then N timed batches in a worker thread (as the app's engine runs),
  * while the main thread measures its own event-loop delay (perf_hooks.monitorEventLoopDelay);
- * then the same through the app's real path (EngineHost + router: a training run and a
- * Jena-size CSV import); pandas read_csv of the same CSV; and with --peer the PyTorch twins
- * (main/bench/peer.py run by /usr/bin/python3). Prints a markdown table and writes
- * bench-results/latest.{md,json}.
- *
- *   npm run bench -- [--backends wasm,cpu] [--models gru,lstm,...] [--cpu-models gru,conv1d-6.47]
- *                    [--batches 10] [--warmup 10] [--batch-size 128] [--cap 60] [--peer] [--no-csv] [--no-app]
- *                    [--csv-rows 420551] [--compare-fused] [--out bench-results]
+ * all of it --repeat times (alternating the order), each figure the median of the runs with
+ * their min–max; with --before-env every case also runs under that environment (the "before"
+ * row), alternated with the plain one ("after"). Then the kernel module's gemm peak and the
+ * GRU(32) row's share of it (peak.ts, flops.ts); the app's real path (EngineHost + router: a
+ * training run and a Jena-size CSV import); with --lesson the book's listings as the lesson
+ * runs them and the dashboard's frame gaps (lesson.ts); pandas read_csv of the same CSV; and
+ * with --peer the PyTorch twins (main/bench/peer.py by /usr/bin/python3), as often as the
+ * cases. Prints a markdown table and writes bench-results/latest.{md,json}. Options: options.ts.
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -17,17 +17,26 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import type { BackendName } from '../../shared/ipc/contract';
 import { jobEvents } from '../../shared/ipc/jobs';
 import { teamSize } from '../engine/kernels/rnn/team';
 import { runCase, type CaseMessage, type CaseRequest, type CaseResult } from './case';
+import { LESSON_GRU, gruTrainingFlops } from './flops';
+import { LESSON_TARGET_S, runLesson, type LessonReport } from './lesson';
 import { BENCH_MODELS, BENCH_TIMESTEPS } from './models';
+import { USAGE, parseArgs, type Options } from './options';
+import { measureGemmPeak, theoreticalPeak, type PeakResult, type TheoreticalPeak } from './peak';
+import { fmt, fmtSpread, spread, type Spread } from './stats';
 
 // ---- worker side ---------------------------------------------------------------------
 
 if (!isMainThread && (workerData as { benchCase?: CaseRequest } | null)?.benchCase) {
   const req = (workerData as { benchCase: CaseRequest }).benchCase;
   void runCase(req, (m) => parentPort!.postMessage(m)).then((result) => parentPort!.postMessage({ type: 'result', result } satisfies CaseMessage));
+} else if (!isMainThread && (workerData as { benchPeak?: boolean } | null)?.benchPeak) {
+  void measureGemmPeak().then(
+    (r) => parentPort!.postMessage(r),
+    (e: unknown) => parentPort!.postMessage({ error: e instanceof Error ? e.message : String(e) }),
+  );
 } else if (!isMainThread && (workerData as { csvParse?: string } | null)?.csvParse) {
   void (async () => {
     const { parseCsvFile } = await import('../engine/data/csv');
@@ -44,73 +53,6 @@ if (!isMainThread && (workerData as { benchCase?: CaseRequest } | null)?.benchCa
 
 // ---- main side -----------------------------------------------------------------------
 
-const USAGE = `npm run bench -- [--backends wasm,cpu] [--models gru,lstm,...] [--cpu-models gru,conv1d-6.47]
-                 [--batches 10] [--warmup 10] [--batch-size 128] [--cap 60] [--peer] [--no-csv] [--no-app]
-                 [--csv-rows 420551] [--compare-fused] [--out bench-results]
-models: ${BENCH_MODELS.map((m) => m.id).join(', ')}`;
-
-interface Options {
-  backends: BackendName[];
-  models: string[];
-  cpuModels: string[];
-  batches: number;
-  warmup: number;
-  batchSize: number;
-  cap: number;
-  peer: boolean;
-  csv: boolean;
-  app: boolean;
-  csvRows: number;
-  compareFused: boolean;
-  out: string;
-}
-
-function parseArgs(argv: string[]): Options {
-  const o: Options = {
-    backends: ['wasm', 'cpu'],
-    models: BENCH_MODELS.map((m) => m.id),
-    cpuModels: ['gru', 'conv1d-6.47'],
-    batches: 10,
-    warmup: 10,
-    batchSize: 128,
-    cap: 60,
-    peer: false,
-    csv: true,
-    app: true,
-    csvRows: 420_551,
-    compareFused: false,
-    out: 'bench-results',
-  };
-  const list = (v: string | undefined): string[] => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const next = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--backends') o.backends = list(next()) as BackendName[];
-    else if (a === '--models') o.models = list(next());
-    else if (a === '--cpu-models') o.cpuModels = list(next());
-    else if (a === '--batches') o.batches = Math.max(1, Number(next()));
-    else if (a === '--warmup') o.warmup = Math.max(1, Number(next()));
-    else if (a === '--batch-size') o.batchSize = Math.max(1, Number(next()));
-    else if (a === '--cap') o.cap = Math.max(1, Number(next()));
-    else if (a === '--peer') o.peer = true;
-    else if (a === '--no-csv') o.csv = false;
-    else if (a === '--no-app') o.app = false;
-    else if (a === '--csv-rows') o.csvRows = Math.max(1000, Number(next()));
-    else if (a === '--compare-fused') o.compareFused = true;
-    else if (a === '--out') o.out = next();
-    else if (a === '--help' || a === '-h') {
-      console.log(USAGE);
-      process.exit(0);
-    } else throw new Error(`unknown option ${a}`);
-  }
-  for (const m of [...o.models, ...o.cpuModels]) if (!BENCH_MODELS.some((b) => b.id === m)) throw new Error(`unknown model ${m}`);
-  return o;
-}
-
 /** Event-loop delay of this (main) thread while `work` runs: p50/p99/max in ms. */
 async function withLoopDelay<T>(work: () => Promise<T>): Promise<{ value: T; p50: number; p99: number; max: number }> {
   const h = monitorEventLoopDelay({ resolution: 10 });
@@ -124,12 +66,41 @@ async function withLoopDelay<T>(work: () => Promise<T>): Promise<{ value: T; p50
   }
 }
 
-interface Row extends CaseResult {
-  mode: string;
+/** One run of a case. */
+interface Run extends CaseResult {
   loopP99Ms?: number;
   loopMaxMs?: number;
-  peerMs?: number;
-  peerCpuMs?: number;
+}
+
+/** A row of the table: one case (backend, model, mode, before/after) over all repeats. */
+interface Row {
+  model: string;
+  backend: string;
+  mode: string;
+  /** With --before-env: which side of the comparison. */
+  variant?: 'before' | 'after';
+  ok: boolean;
+  error?: string;
+  fusedLayers?: number;
+  fusedConvLayers?: number;
+  kernelThreads?: number;
+  msPerBatch: Spread | null;
+  cpuMsPerBatch: Spread | null;
+  samplesPerSecond: Spread | null;
+  firstBatchMs: Spread | null;
+  peakWorkerMiB?: number;
+  peakRssMiB?: number;
+  /** Worst over the runs. */
+  loopP99Ms?: number;
+  loopMaxMs?: number;
+  peerMs?: Spread | null;
+  peerCpuMs?: Spread | null;
+  /** tfjs / PyTorch: run r against peer run r. */
+  ratio?: Spread | null;
+  /** GFLOP/s of this row's median (the GRU(32) rows) and its share of the measured peak. */
+  gflops?: number;
+  peakShare?: number;
+  runs: Run[];
 }
 
 function runCaseInWorker(req: CaseRequest, env: NodeJS.ProcessEnv): Promise<CaseResult> {
@@ -148,8 +119,8 @@ function runCaseInWorker(req: CaseRequest, env: NodeJS.ProcessEnv): Promise<Case
   });
 }
 
-const f0 = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '–' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
 const f1 = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(1));
+const f0 = fmt;
 
 function machine(): string {
   const cpus = os.cpus();
@@ -172,6 +143,8 @@ interface PeerOut {
   openblasThreads: string | null;
   blas: string[];
   results: { model: string; ok: boolean; msPerBatch?: number; cpuMsPerBatch?: number; samplesPerSecond?: number; error?: string }[];
+  /** GRU(32) predictions with torch.no_grad() (peer.py inference). */
+  inference?: { samples: number; batchSize: number; ms: number; cpuMs: number; samplesPerSecond: number } | null;
 }
 
 /** Vocabulary and caption length of the captioning preset, for its PyTorch twin. */
@@ -185,23 +158,22 @@ function captionerDims(): { vocab?: number; steps?: number } {
 /**
  * PyTorch's times depend on what ran before in its process (on this machine listing 6.47
  * took 40 ms per batch when it ran first and 10 ms after the GRU models, the allocator
- * having settled), so the peer runs twice, in opposite model orders, and each model keeps
- * its faster median: the comparison is made against PyTorch at its best.
+ * having settled), so the peer runs as often as the cases (--repeat), alternating the model
+ * order as they do; each figure is the median over its runs with their min–max.
  */
-function runPeer(models: string[], o: Options): PeerOut | { error: string } {
-  const first = runPeerOnce(models, o);
-  if ('error' in first) return first;
-  const second = runPeerOnce([...models].reverse(), o);
-  if ('error' in second) return first;
-  const results = first.results.map((r) => {
-    const other = second.results.find((q) => q.model === r.model);
-    return other?.ok && (!r.ok || (other.msPerBatch ?? Infinity) < (r.msPerBatch ?? Infinity)) ? other : r;
-  });
-  return { ...first, results };
+function runPeer(models: string[], o: Options, inferenceSamples: number | null): PeerOut[] | { error: string } {
+  const out: PeerOut[] = [];
+  for (let r = 0; r < o.repeat; r++) {
+    process.stdout.write(`${r + 1} `);
+    const once = runPeerOnce(r % 2 ? [...models].reverse() : models, o, inferenceSamples);
+    if ('error' in once) return out.length ? out : once;
+    out.push(once);
+  }
+  return out;
 }
 
-function runPeerOnce(models: string[], o: Options): PeerOut | { error: string } {
-  const arg = JSON.stringify({ models, batches: o.batches, warmup: o.warmup, batchSize: o.batchSize, timesteps: BENCH_TIMESTEPS, threads: teamSize(), ...captionerDims() });
+function runPeerOnce(models: string[], o: Options, inferenceSamples: number | null): PeerOut | { error: string } {
+  const arg = JSON.stringify({ models, ...(inferenceSamples ? { inference: { samples: inferenceSamples } } : {}), batches: o.batches, warmup: o.warmup, batchSize: o.batchSize, timesteps: BENCH_TIMESTEPS, threads: teamSize(), ...captionerDims() });
   const r = spawnSync(python(), [peerScript(), arg], {
     encoding: 'utf8',
     env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? '2' },
@@ -366,53 +338,148 @@ async function appPath(o: Options, csvFile: string | null, csv: CsvReport | null
   }
   return report;
 }
+/** The gemm peak in a worker whose SEQLAB_THREADS sets the kernel threads (undefined: the default team). */
+function peakInWorker(threads: number | undefined): Promise<PeakResult | { error: string }> {
+  return new Promise((resolve) => {
+    const env = { ...process.env };
+    if (threads !== undefined) env.SEQLAB_THREADS = String(threads);
+    else delete env.SEQLAB_THREADS;
+    const w = new Worker(__filename, { workerData: { benchPeak: true }, env });
+    w.once('message', (m: PeakResult | { error: string }) => {
+      resolve(m);
+      void w.terminate();
+    });
+    w.once('error', (e) => resolve({ error: e.message }));
+  });
+}
 
-async function main(): Promise<void> {
-  const o = parseArgs(process.argv.slice(2));
-  const started = new Date();
-  const load = os.loadavg()[0]!;
-  console.log(`SeqLab bench ${started.toISOString()} — ${machine()}; load average at start ${load.toFixed(2)}`);
-  console.log(`batch ${o.batchSize}, ${BENCH_TIMESTEPS} timesteps x 14 features for the Jena models, RMSprop, warm-up ${o.warmup} + ${o.batches} timed batches (median), cap ${o.cap} s per case`);
-  const rows: Row[] = [];
-  const modes: { mode: string; env: NodeJS.ProcessEnv }[] = o.compareFused
-    ? [{ mode: 'stock', env: { ...process.env, SEQLAB_FUSED: '0' } }, { mode: 'fused', env: { ...process.env, SEQLAB_FUSED: '1' } }]
-    : [{ mode: process.env.SEQLAB_FUSED === '0' ? 'stock' : 'default', env: { ...process.env } }];
+interface PeakReport {
+  all?: PeakResult;
+  one?: PeakResult;
+  error?: string;
+  theoretical: TheoreticalPeak | null;
+  /** Training FLOPs of one GRU(32) batch (flops.ts). */
+  gruFlopsPerBatch: number;
+}
+
+/** One slot of a repeat: a case under one environment. */
+interface Slot {
+  key: string;
+  backend: Options['backends'][number];
+  model: string;
+  mode: string;
+  variant?: 'before' | 'after';
+  env: NodeJS.ProcessEnv;
+}
+
+/** The cases, grouped per (backend, model): a group's slots run one after the other. */
+function caseGroups(o: Options): Slot[][] {
+  const groups: Slot[][] = [];
   for (const backend of o.backends) {
     const models = backend === 'cpu' ? o.models.filter((m) => o.cpuModels.includes(m)) : o.models;
     for (const model of models) {
       const recurrent = /"class_name":"(GRU|LSTM|SimpleRNN|Conv1D|MaxPooling1D|GlobalMaxPooling1D)"/.test(JSON.stringify(BENCH_MODELS.find((m) => m.id === model)!.spec()));
-      for (const { mode, env } of modes) {
-        // --compare-fused: a model without fusable layers runs once, as the app runs it
-        // (SeqLab's kernel module still computes its Conv2D gradients)
-        if (mode === 'stock' && !recurrent) continue;
-        process.stdout.write(`${backend} ${model} ${mode} `);
-        const req: CaseRequest = { model, backend, batchSize: o.batchSize, batches: backend === 'cpu' ? Math.min(o.batches, 2) : o.batches, warmup: backend === 'cpu' ? 1 : o.warmup, capSeconds: o.cap };
-        const t = await withLoopDelay(() => runCaseInWorker(req, env));
-        const parts = [t.value.fusedLayers ? `RNN x${t.value.fusedLayers}` : '', t.value.fusedConvLayers ? `conv/pool x${t.value.fusedConvLayers}` : ''].filter(Boolean);
-        const fusedLabel = parts.length ? `fused ${parts.join(', ')}${(t.value.kernelThreads ?? 1) > 1 ? `, ${t.value.kernelThreads} threads` : ''}` : env.SEQLAB_FUSED === '0' ? 'stock' : `default${(t.value.kernelThreads ?? 1) > 1 ? `, ${t.value.kernelThreads} threads` : ''}`;
-        const row: Row = { ...t.value, mode: t.value.ok ? fusedLabel : mode, loopP99Ms: t.p99, loopMaxMs: t.max };
-        // --compare-fused: the second run of a model without recurrent layers repeats the first
-        if (o.compareFused && recurrent && mode === 'fused' && t.value.ok && !t.value.fusedLayers && !t.value.fusedConvLayers) {
-          console.log(' (no fused layers: not kept)');
-          continue;
-        }
-        rows.push(row);
-        console.log(row.ok ? ` ${f0(row.msPerBatch)} ms/batch, loop p99 ${f1(t.p99)} ms` : ` FAILED: ${row.error}`);
+      const slots: Slot[] = [];
+      const add = (mode: string, env: NodeJS.ProcessEnv, variant?: 'before' | 'after'): void => {
+        slots.push({ key: `${backend}|${model}|${mode}|${variant ?? ''}`, backend, model, mode, env, ...(variant ? { variant } : {}) });
+      };
+      if (o.compareFused) {
+        // a model without fusable layers runs once, as the app runs it
+        if (recurrent) add('stock', { ...process.env, SEQLAB_FUSED: '0' });
+        add('fused', { ...process.env, SEQLAB_FUSED: '1' });
+      } else if (o.beforeEnv) {
+        add('default', { ...process.env, ...o.beforeEnv }, 'before');
+        add('default', { ...process.env }, 'after');
+      } else {
+        add(process.env.SEQLAB_FUSED === '0' ? 'stock' : 'default', { ...process.env });
+      }
+      groups.push(slots);
+    }
+  }
+  return groups;
+}
+
+function modeLabel(run: CaseResult, env: NodeJS.ProcessEnv): string {
+  const parts = [run.fusedLayers ? `RNN x${run.fusedLayers}` : '', run.fusedConvLayers ? `conv/pool x${run.fusedConvLayers}` : ''].filter(Boolean);
+  const threads = (run.kernelThreads ?? 1) > 1 ? `, ${run.kernelThreads} threads` : '';
+  return parts.length ? `fused ${parts.join(', ')}${threads}` : env.SEQLAB_FUSED === '0' ? 'stock' : `default${threads}`;
+}
+
+function toRow(slot: Slot, runs: Run[]): Row {
+  const ok = runs.filter((r) => r.ok);
+  const first = ok[0];
+  return {
+    model: slot.model,
+    backend: slot.backend,
+    mode: first ? modeLabel(first, slot.env) : slot.mode,
+    ...(slot.variant ? { variant: slot.variant } : {}),
+    ok: ok.length > 0,
+    ...(ok.length < runs.length ? { error: `${runs.length - ok.length} of ${runs.length} runs failed: ${runs.find((r) => !r.ok)?.error ?? '?'}` } : {}),
+    fusedLayers: first?.fusedLayers,
+    fusedConvLayers: first?.fusedConvLayers,
+    kernelThreads: first?.kernelThreads,
+    msPerBatch: spread(ok.map((r) => r.msPerBatch)),
+    cpuMsPerBatch: spread(ok.map((r) => r.cpuMsPerBatch)),
+    samplesPerSecond: spread(ok.map((r) => r.samplesPerSecond)),
+    firstBatchMs: spread(ok.map((r) => r.firstBatchMs)),
+    peakWorkerMiB: ok.length ? Math.max(...ok.map((r) => r.peakWorkerMiB ?? 0)) : undefined,
+    peakRssMiB: ok.length ? Math.max(...ok.map((r) => r.peakRssMiB ?? 0)) : undefined,
+    loopP99Ms: Math.max(0, ...runs.map((r) => r.loopP99Ms ?? 0)),
+    loopMaxMs: Math.max(0, ...runs.map((r) => r.loopMaxMs ?? 0)),
+    runs,
+  };
+}
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  if (o.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const started = new Date();
+  const load = os.loadavg()[0]!;
+  console.log(`SeqLab bench ${started.toISOString()} — ${machine()}; load average at start ${load.toFixed(2)}`);
+  console.log(`batch ${o.batchSize}, ${BENCH_TIMESTEPS} timesteps x 14 features for the Jena models, RMSprop, warm-up ${o.warmup} + ${o.batches} timed batches (median), cap ${o.cap} s per case, ${o.repeat} run(s)${o.beforeEnv ? `, before: ${envText(o.beforeEnv)}` : ''}`);
+
+  // --repeat: whole runs over the cases, every other one in reverse order (and, with
+  // --before-env, before/after swapped), so that drift on the machine hits both sides alike
+  const groups = caseGroups(o);
+  const runs = new Map<string, Run[]>();
+  for (let r = 0; r < o.repeat; r++) {
+    if (o.repeat > 1) console.log(`run ${r + 1} of ${o.repeat}`);
+    for (const group of r % 2 ? [...groups].reverse() : groups) {
+      for (const slot of r % 2 ? [...group].reverse() : group) {
+        process.stdout.write(`${slot.backend} ${slot.model} ${slot.variant ?? slot.mode} `);
+        const req: CaseRequest = { model: slot.model, backend: slot.backend, batchSize: o.batchSize, batches: slot.backend === 'cpu' ? Math.min(o.batches, 2) : o.batches, warmup: slot.backend === 'cpu' ? 1 : o.warmup, capSeconds: o.cap };
+        const t = await withLoopDelay(() => runCaseInWorker(req, slot.env));
+        const run: Run = { ...t.value, loopP99Ms: t.p99, loopMaxMs: t.max };
+        runs.set(slot.key, [...(runs.get(slot.key) ?? []), run]);
+        console.log(run.ok ? ` ${f0(run.msPerBatch)} ms/batch, loop p99 ${f1(t.p99)} ms` : ` FAILED: ${run.error}`);
       }
     }
   }
+  const rows: Row[] = [];
+  for (const slot of groups.flat()) {
+    const row = toRow(slot, runs.get(slot.key) ?? []);
+    // --compare-fused: the fused run of a model without fused layers repeats the stock one
+    if (o.compareFused && slot.mode === 'fused' && groups.flat().some((s) => s.model === slot.model && s.backend === slot.backend && s.mode === 'stock') && row.ok && !row.fusedLayers && !row.fusedConvLayers) continue;
+    rows.push(row);
+  }
 
-  let peer: PeerOut | { error: string } | null = null;
-  if (o.peer) {
-    process.stdout.write('PyTorch peer... ');
-    peer = runPeer(o.models.filter((m) => BENCH_MODELS.find((b) => b.id === m)!.peer), o);
-    console.log('error' in peer ? `unavailable: ${peer.error}` : `torch ${peer.torch}, BLAS ${peer.blas.join(', ') || 'none found'}`);
-    if (!('error' in peer)) {
-      for (const r of rows) {
-        const p = peer.results.find((q) => q.model === r.model && q.ok);
-        r.peerMs = p?.msPerBatch;
-        r.peerCpuMs = p?.cpuMsPerBatch;
-      }
+  let peak: PeakReport | null = null;
+  if (o.peak && o.backends.includes('wasm')) {
+    process.stdout.write('gemm peak (kernel module, all kernel threads, then one)... ');
+    const all = await peakInWorker(undefined);
+    const one = await peakInWorker(1);
+    peak = { theoretical: theoreticalPeak(os.cpus().length), gruFlopsPerBatch: gruTrainingFlops({ ...LESSON_GRU, B: o.batchSize }) };
+    if ('error' in all) peak.error = all.error;
+    else peak.all = all;
+    if (!('error' in one)) peak.one = one;
+    console.log(peak.all ? `${peak.all.gflops.toFixed(1)} GFLOP/s on ${peak.all.threads} threads, ${peak.one?.gflops.toFixed(1) ?? '?'} on 1` : `error ${peak.error}`);
+    for (const r of rows) {
+      if (r.model !== 'gru' || r.backend !== 'wasm' || !r.msPerBatch) continue;
+      r.gflops = peak.gruFlopsPerBatch / (r.msPerBatch.median / 1000) / 1e9;
+      if (peak.all) r.peakShare = r.gflops / peak.all.gflops;
     }
   }
 
@@ -451,43 +518,109 @@ async function main(): Promise<void> {
     console.log(app.error ? `error: ${app.error}` : 'done');
   }
 
-  const md = renderMarkdown({ o, started, load, rows, peer, csv, app });
+  let lesson: LessonReport | null = null;
+  if (o.lesson || o.inference) {
+    const workerPath = path.join(__dirname, 'engine-worker.cjs');
+    const rendererDir = path.join(__dirname, '..', 'renderer');
+    if (!existsSync(workerPath)) lesson = { rows: [], inference: { error: `${workerPath} missing (run npm run build:main)` }, ui: null };
+    else {
+      if (o.lesson && o.ui && !existsSync(path.join(rendererDir, 'index.html'))) console.log(`UI: ${rendererDir}/index.html missing (run npm run build): no dashboard`);
+      lesson = await runLesson({ ...o, ui: o.ui && existsSync(path.join(rendererDir, 'index.html')) }, workerPath, rendererDir);
+    }
+  }
+
+  let peer: PeerOut[] | { error: string } | null = null;
+  if (o.peer) {
+    process.stdout.write(`PyTorch peer (${o.repeat} run(s))... `);
+    peer = runPeer(o.models.filter((m) => BENCH_MODELS.find((b) => b.id === m)!.peer), o, lesson?.inference?.samples ?? null);
+    console.log('error' in peer ? `unavailable: ${peer.error}` : `torch ${peer[0]!.torch}, BLAS ${peer[0]!.blas.join(', ') || 'none found'}`);
+    if (!('error' in peer)) {
+      const peerRuns = peer;
+      for (const r of rows) {
+        const per = peerRuns.map((p) => p.results.find((q) => q.model === r.model && q.ok));
+        r.peerMs = spread(per.map((p) => p?.msPerBatch));
+        r.peerCpuMs = spread(per.map((p) => p?.cpuMsPerBatch));
+        // run k of the case against run k of the peer (both the k-th pass over the models)
+        const okRuns = r.runs;
+        r.ratio = spread(okRuns.map((run, k) => (run.ok && run.msPerBatch && per[k]?.msPerBatch ? run.msPerBatch / per[k]!.msPerBatch! : undefined)));
+      }
+    }
+  }
+
+  const md = renderMarkdown({ o, started, load, rows, peer, csv, app, peak, lesson });
   console.log(`\n${md}`);
   mkdirSync(o.out, { recursive: true });
   writeFileSync(path.join(o.out, 'latest.md'), md);
-  writeFileSync(path.join(o.out, 'latest.json'), `${JSON.stringify({ date: started.toISOString(), machine: machine(), loadAverage: load, options: o, rows, peer, csv, app }, null, 2)}\n`);
+  writeFileSync(path.join(o.out, 'latest.json'), `${JSON.stringify({ date: started.toISOString(), machine: machine(), loadAverage: load, options: o, rows, peer, peak, csv, app, lesson }, null, 2)}\n`);
   console.log(`written ${path.join(o.out, 'latest.md')} and latest.json`);
   process.exit(0);
 }
 
-function renderMarkdown(r: { o: Options; started: Date; load: number; rows: Row[]; peer: PeerOut | { error: string } | null; csv: CsvReport | null; app: AppReport | null }): string {
+// declarations, not consts: main() starts before the module's later lines run
+function envText(env: Record<string, string>): string {
+  return Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ');
+}
+
+function pct(v: number | undefined): string {
+  return v === undefined || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(0)} %`;
+}
+
+function renderMarkdown(r: { o: Options; started: Date; load: number; rows: Row[]; peer: PeerOut[] | { error: string } | null; csv: CsvReport | null; app: AppReport | null; peak: PeakReport | null; lesson: LessonReport | null }): string {
   const out: string[] = [];
   out.push(`Measured ${r.started.toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}; load average ${r.load.toFixed(2)} at start.`);
   out.push(`Batch ${r.o.batchSize}, ${BENCH_TIMESTEPS} timesteps x 14 features (Jena models), RMSprop; MAE for the regressors, cross-entropy for the video and captioning classifiers. Median of ${r.o.batches} timed batches after ${r.o.warmup} warm-up batches, PyTorch too (pure JS: one warm-up, at most 2 timed, capped at ${r.o.cap} s).`);
+  if (r.o.repeat > 1) out.push(`${r.o.repeat} full runs in alternating order: each figure is the median of the runs' medians, with their min–max in brackets.`);
+  if (r.o.beforeEnv) out.push(`Every case ran twice per run, alternated: "before" with ${envText(r.o.beforeEnv)}, "after" without.`);
   out.push('');
-  const hasPeer = r.peer && !('error' in r.peer);
-  const fusedCol = true;
-  out.push(`| model | backend |${fusedCol ? ' mode |' : ''} ms/batch | CPU ms/batch | samples/s | first batch ms | peak worker MiB | peak RSS MiB | main loop p99 ms |${hasPeer ? ' PyTorch ms/batch | PyTorch CPU ms | tfjs / PyTorch |' : ''}`);
-  out.push(`|---|---|${fusedCol ? '---|' : ''}---:|---:|---:|---:|---:|---:|---:|${hasPeer ? '---:|---:|---:|' : ''}`);
+  const peerRuns = r.peer && !('error' in r.peer) ? r.peer : null;
+  const hasVariant = r.rows.some((x) => x.variant);
+  out.push(`| model | backend | mode |${hasVariant ? ' before/after |' : ''} ms/batch | CPU ms/batch | samples/s | first batch ms | peak worker MiB | peak RSS MiB | main loop p99 ms |${peerRuns ? ' PyTorch ms/batch | PyTorch CPU ms | tfjs / PyTorch |' : ''}`);
+  out.push(`|---|---|---|${hasVariant ? '---|' : ''}---:|---:|---:|---:|---:|---:|---:|${peerRuns ? '---:|---:|---:|' : ''}`);
   for (const x of r.rows) {
     const label = BENCH_MODELS.find((m) => m.id === x.model)?.label ?? x.model;
     const cells = x.ok
-      ? [f0(x.msPerBatch), f0(x.cpuMsPerBatch), f0(x.samplesPerSecond), f0(x.firstBatchMs), f0(x.peakWorkerMiB), f0(x.peakRssMiB), f1(x.loopP99Ms)]
-      : [`failed: ${x.error ?? '?'}`, '', '', '', '', '', f1(x.loopP99Ms)];
-    const peerCells = hasPeer ? [f0(x.peerMs), f0(x.peerCpuMs), x.ok && x.peerMs ? `${(x.msPerBatch! / x.peerMs).toFixed(1)}x` : '–'] : [];
-    out.push(`| ${label} | ${x.backend} |${fusedCol ? ` ${x.mode} |` : ''} ${[...cells, ...peerCells].join(' | ')} |`);
+      ? [fmtSpread(x.msPerBatch), fmtSpread(x.cpuMsPerBatch), f0(x.samplesPerSecond?.median), f0(x.firstBatchMs?.median), f0(x.peakWorkerMiB), f0(x.peakRssMiB), f1(x.loopP99Ms)]
+      : [`failed: ${x.error ?? x.runs.find((q) => q.error)?.error ?? '?'}`, '', '', '', '', '', f1(x.loopP99Ms)];
+    const peerCells = peerRuns ? [fmtSpread(x.peerMs), fmtSpread(x.peerCpuMs), x.ok && x.ratio ? fmtSpread(x.ratio, (v) => `${v.toFixed(v < 1 ? 2 : 1)}x`) : '–'] : [];
+    out.push(`| ${label} | ${x.backend} | ${x.mode} |${hasVariant ? ` ${x.variant ?? ''} |` : ''} ${[...cells, ...peerCells].join(' | ')} |`);
   }
   out.push('');
+  if (hasVariant) {
+    for (const a of r.rows.filter((x) => x.variant === 'after' && x.ok)) {
+      const b = r.rows.find((x) => x.variant === 'before' && x.model === a.model && x.backend === a.backend);
+      if (b?.msPerBatch && a.msPerBatch) out.push(`- ${a.model} (${a.backend}): before ${fmtSpread(b.msPerBatch)} ms, after ${fmtSpread(a.msPerBatch)} ms: ${(b.msPerBatch.median / a.msPerBatch.median).toFixed(2)}x.`);
+    }
+    out.push('');
+  }
   if (r.peer) {
     if ('error' in r.peer) out.push(`PyTorch peer: not run (${r.peer.error}).`);
-    else out.push(`PyTorch peer: torch ${r.peer.torch}, ${r.peer.threads} threads, OPENBLAS_NUM_THREADS=${r.peer.openblasThreads ?? 'unset'}, BLAS loaded: ${r.peer.blas.join(', ') || 'none found'}; each model's faster median of two peer runs in opposite model orders.`);
+    else {
+      const p = r.peer[0]!;
+      out.push(`PyTorch peer: torch ${p.torch}, ${p.threads} threads, OPENBLAS_NUM_THREADS=${p.openblasThreads ?? 'unset'}, BLAS loaded: ${p.blas.join(', ') || 'none found'}; ${r.peer.length} run(s) in alternating model order, median (min–max) over them; the ratio pairs the k-th run of a case with the k-th peer run.`);
+    }
   }
-  const worstLoop = Math.max(0, ...r.rows.map((x) => x.loopP99Ms ?? 0), r.app?.trainLoopP99Ms ?? 0, r.csv?.appParseLoopP99Ms ?? 0, r.csv?.parseLoopP99Ms ?? 0);
+  if (r.peak) {
+    const pk = r.peak;
+    out.push('');
+    if (pk.all) {
+      const sizes = pk.all.bySize.map((s) => `n=${s.n}: ${s.gflops.toFixed(1)}`).join(', ');
+      out.push(`Peak (measured, practical): the kernel module's gemm (assembly/rnn, WebAssembly SIMD) on n x n matrices, rows split over the kernel threads: ${pk.all.gflops.toFixed(1)} GFLOP/s on ${pk.all.threads} threads (${sizes}), ${pk.one ? `${pk.one.gflops.toFixed(1)} GFLOP/s on 1 thread` : 'one thread: not measured'}.`);
+    } else out.push(`Peak: not measured (${pk.error ?? '?'}).`);
+    const th = pk.theoretical;
+    if (th) out.push(`Peak (theoretical, ${th.cores} cores at ${th.mhz.toFixed(0)} MHz as /proc/cpuinfo reports): ${th.wasmSimdGflops.toFixed(0)} GFLOP/s for 128-bit WebAssembly SIMD without FMA (8 FLOP/cycle/core)${th.nativeFmaGflops ? `; ${th.nativeFmaGflops.toFixed(0)} GFLOP/s for native AVX2 + FMA code (32 FLOP/cycle/core), which WebAssembly cannot issue` : ''}.`);
+    for (const x of r.rows.filter((q) => q.gflops !== undefined)) {
+      out.push(`GRU(32) ${x.mode}${x.variant ? ` (${x.variant})` : ''}: ${(pk.gruFlopsPerBatch / 1e9).toFixed(2)} GFLOP per training batch (flops.ts) in ${f0(x.msPerBatch?.median)} ms = ${x.gflops!.toFixed(1)} GFLOP/s, ${pct(x.peakShare)} of the measured ${pk.all?.threads ?? '?'}-thread gemm peak${th ? `, ${pct(x.gflops! / th.wasmSimdGflops)} of the theoretical WebAssembly SIMD peak` : ''}.`);
+    }
+  }
+  const lessonLoop = r.lesson?.rows.map((x) => x.loopP99Ms ?? 0) ?? [];
+  const worstLoop = Math.max(0, ...r.rows.map((x) => x.loopP99Ms ?? 0), r.app?.trainLoopP99Ms ?? 0, r.csv?.appParseLoopP99Ms ?? 0, r.csv?.parseLoopP99Ms ?? 0, ...lessonLoop);
+  out.push('');
   out.push(`Main-thread event-loop delay, worst p99 over all runs: ${f1(worstLoop)} ms (target < 50 ms: ${worstLoop < 50 ? 'met' : 'MISSED'}).`);
   if (r.app) {
     if (r.app.error) out.push(`App path: error ${r.app.error}.`);
     else out.push(`App path (EngineHost worker + router, backend ${r.app.backend ?? '?'}): GRU preset on synthetic Jena, ${f0(r.app.trainMsPerBatch)} ms/batch (${f0(r.app.trainSamplesPerSecond)} samples/s incl. validation set-up), run ${r.app.trainStatus}; main loop p99 ${f1(r.app.trainLoopP99Ms)} ms, max ${f1(r.app.trainLoopMaxMs)} ms.`);
   }
+  if (r.lesson) out.push(...renderLesson(r.lesson, peerRuns));
   if (r.csv) {
     const c = r.csv;
     out.push('');
@@ -506,4 +639,37 @@ function renderMarkdown(r: { o: Options; started: Date; load: number; rows: Row[
     }
   }
   return out.join('\n');
+}
+
+function renderLesson(l: LessonReport, peerRuns: PeerOut[] | null): string[] {
+  const out: string[] = [];
+  const mm = (s: number | undefined): string => (s === undefined ? '–' : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`);
+  const mae = (v: number | null | undefined, degC: number | null | undefined): string => (v === null || v === undefined ? '–' : `${v.toFixed(3)}${degC !== null && degC !== undefined ? ` (${degC.toFixed(2)} °C)` : ''}`);
+  if (l.rows.length) {
+    out.push('');
+    out.push('Lesson run: the book\'s listing through the app\'s training path (EngineHost worker + router, progress events), full-size synthetic Jena (420,551 rows), RMSprop, batch 128, the whole validation split every epoch.');
+    out.push('');
+    out.push('| listing | epochs x steps | timesteps | wall | target | prepare s | training s | ms/batch | validation s (windows) | val MAE | naive MAE | main loop p99 ms | dashboard frame gap p95 / max ms |');
+    out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    for (const x of l.rows) {
+      const target = LESSON_TARGET_S[x.model];
+      const full = x.epochs === 20 && x.stepsPerEpoch === 500;
+      const verdict = x.wallS === undefined ? '' : full ? (x.wallS <= target ? ' met' : ' MISSED') : ' (shortened run)';
+      const frames = x.frameGapP95Ms !== undefined ? `${f1(x.frameGapP95Ms)} / ${f0(x.frameGapMaxMs)}${x.dashboardShowedRun ? '' : ' (run not shown)'}` : x.uiError ? 'not measured' : '–';
+      out.push(`| ${x.model} | ${x.epochs} x ${x.stepsPerEpoch} | ${x.timesteps} | ${x.error ? `failed: ${x.error}` : mm(x.wallS)} | ${mm(target)}${verdict} | ${f1(x.prepareS)} | ${f0(x.trainS)} | ${f0(x.msPerBatch)} | ${f0(x.validationS)} (${x.validationSamples?.toLocaleString('en') ?? '?'} x ${x.epochs}) | ${mae(x.valMae, x.valMaeDegC)} | ${mae(x.baselineMae, x.baselineMaeDegC)} | ${f1(x.loopP99Ms)} | ${frames} |`);
+    }
+    const worstFrame = Math.max(0, ...l.rows.map((x) => x.frameGapP95Ms ?? 0));
+    if (l.rows.some((x) => x.frameGapP95Ms !== undefined)) out.push(`\nDashboard (browser mode, ${l.ui?.browser ?? 'Chromium'}, the Runs page open while the lesson trained): worst animation-frame gap p95 ${f1(worstFrame)} ms (target < 33 ms: ${worstFrame < 33 ? 'met' : 'MISSED'}).`);
+    else if (l.ui?.error) out.push(`\nDashboard: not measured (${l.ui.error}).`);
+  }
+  if (l.inference) {
+    const i = l.inference;
+    out.push('');
+    if (i.error) out.push(`Inference: error ${i.error}.`);
+    else {
+      const pt = peerRuns ? spread(peerRuns.map((p) => p.inference?.samplesPerSecond)) : null;
+      out.push(`Inference (GRU(32), 240 steps, the whole test split: ${i.samples?.toLocaleString('en')} windows through train.predict in ${i.calls} calls of up to 5,000, batches of 128): ${f0(i.samplesPerSecond)} samples/s (${((i.ms ?? 0) / 1000).toFixed(1)} s)${pt ? `; PyTorch torch.no_grad(), same count and batch: ${fmtSpread(pt, (v) => v.toFixed(0))} samples/s (${(i.samplesPerSecond! / pt.median).toFixed(2)}x)` : ''}.`);
+    }
+  }
+  return out;
 }

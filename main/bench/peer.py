@@ -1,8 +1,9 @@
 """PyTorch twins of the SeqLab bench models, for `npm run bench -- --peer`.
 
 Run by /usr/bin/python3 (Debian's python3-torch). Reads one JSON argument
-{"models": [...], "batches": N, "batchSize": B, "timesteps": T, "threads": k} and prints
-one JSON object: {"torch": version, "blas": ..., "threads": ..., "results": [...]}.
+{"models": [...], "batches": N, "batchSize": B, "timesteps": T, "threads": k,
+"inference": {"samples": S} (optional)} and prints one JSON object:
+{"torch": version, "blas": ..., "threads": ..., "results": [...], "inference": {...}}.
 
 Keras-like semantics where PyTorch has them: RMSprop(lr=1e-3, alpha=0.9 (Keras rho),
 eps=1e-7), L1 loss for the Jena regressors, cross-entropy for the softmax classifiers,
@@ -226,6 +227,26 @@ def blas_in_use():
     return sorted(found)
 
 
+def inference(samples, B, T):
+    """GRU(32) predictions over `samples` windows in batches of B, as the engine's
+    train.predict does over the test split: eval mode, torch.no_grad()."""
+    model = Gru().eval()
+    x = torch.randn(B, T, 14)
+    batches = (samples + B - 1) // B
+    with torch.no_grad():
+        model(x)  # warm-up
+        t0 = time.perf_counter()
+        c0 = time.process_time()
+        done = 0
+        for i in range(batches):
+            m = min(B, samples - i * B)
+            model(x[:m]).numpy()
+            done += m
+        ms = (time.perf_counter() - t0) * 1000
+        cpu = (time.process_time() - c0) * 1000
+    return {"samples": done, "batchSize": B, "ms": ms, "cpuMs": cpu, "samplesPerSecond": done * 1000 / ms}
+
+
 def main():
     args = json.loads(sys.argv[1])
     torch.set_num_threads(int(args.get("threads", 2)))
@@ -267,7 +288,11 @@ def main():
             cpu.append((time.process_time() - c0) * 1000)
         med = median(times)
         results.append({"model": model_id, "ok": True, "firstBatchMs": first, "msPerBatch": med, "cpuMsPerBatch": median(cpu), "samplesPerSecond": B * 1000 / med})
+    out_inference = None
+    if args.get("inference"):
+        out_inference = inference(int(args["inference"]["samples"]), B, T)
     print(json.dumps({
+        "inference": out_inference,
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
         "openblasThreads": os.environ.get("OPENBLAS_NUM_THREADS"),

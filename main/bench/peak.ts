@@ -1,0 +1,79 @@
+/**
+ * The practical peak of this code on this CPU: GFLOP/s of the kernel module's own gemm
+ * (assembly/rnn, the routine the fused layers' products run on) on large square matrices,
+ * split over the kernel threads (RnnWasm.split, team.ts) as the layers split a batch. Run in
+ * a worker whose SEQLAB_THREADS picks the thread count. Also a theoretical figure from the
+ * CPU's clock: see theoreticalPeak.
+ */
+import { readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import { loadRnnWasm } from '../engine/kernels/rnn/wasm';
+
+export interface PeakResult {
+  threads: number;
+  /** Best GFLOP/s over the sizes tried. */
+  gflops: number;
+  /** GFLOP/s per matrix size n (n x n times n x n). */
+  bySize: { n: number; gflops: number; calls: number }[];
+}
+
+export async function measureGemmPeak(sizes: number[] = [256, 512, 1024], secondsPerSize = 1.5): Promise<PeakResult> {
+  const w = await loadRnnWasm();
+  const bySize: PeakResult['bySize'] = [];
+  for (const n of sizes) {
+    w.begin();
+    const a = w.alloc(n * n);
+    const b = w.alloc(n * n);
+    const c = w.alloc(n * n);
+    const va = w.view(a, n * n);
+    const vb = w.view(b, n * n);
+    for (let i = 0; i < n * n; i++) {
+      va[i] = Math.sin(i) * 0.5;
+      vb[i] = Math.cos(i) * 0.5;
+    }
+    // C = A·B, rows of A and C cut between the threads (B is read by all)
+    const call = (): void =>
+      w.split('gemm', n, { args: [a, n, 1, b, n, c, n, n, n, n, 0], count: 7, perItem: [n * 4, 0, 0, 0, 0, n * 4, 0, 0, 0, 0, 0] });
+    call(); // warm-up: JIT, helper threads awake
+    let calls = 0;
+    const t0 = performance.now();
+    while (performance.now() - t0 < secondsPerSize * 1000 || calls < 2) {
+      call();
+      calls++;
+    }
+    const s = (performance.now() - t0) / 1000;
+    bySize.push({ n, gflops: (2 * n * n * n * calls) / s / 1e9, calls });
+  }
+  return { threads: w.threads, gflops: Math.max(...bySize.map((x) => x.gflops)), bySize };
+}
+
+export interface TheoreticalPeak {
+  mhz: number;
+  cores: number;
+  /** 128-bit WebAssembly SIMD without FMA: a 4-lane multiply and a 4-lane add per cycle per core. */
+  wasmSimdGflops: number;
+  /** Native AVX2 + FMA (when the CPU has them): two 8-lane fused multiply-adds per cycle per core. */
+  nativeFmaGflops: number | null;
+}
+
+/**
+ * From /proc/cpuinfo's clock (the base clock a VM reports; turbo can be higher) and `cores`
+ * (the lesson's PCs: two). WebAssembly SIMD is 128 bits wide and has no fused multiply-add, so
+ * the kernels' inner loop does f32x4.mul + f32x4.add: at most 8 FLOP per cycle per core on a
+ * CPU with two vector ports. Native code with AVX2 + FMA does 2 x 8 x 2 = 32 (the ~190 GFLOP/s
+ * two-core figure of issue #16 is this one at ~3 GHz).
+ */
+export function theoreticalPeak(cores: number): TheoreticalPeak | null {
+  let info = '';
+  try {
+    info = readFileSync('/proc/cpuinfo', 'utf8');
+  } catch {
+    /* not Linux */
+  }
+  const mhz = Number(/cpu MHz\s*:\s*([\d.]+)/.exec(info)?.[1] ?? os.cpus()[0]?.speed ?? NaN);
+  if (!Number.isFinite(mhz) || mhz <= 0) return null;
+  const flags = /flags\s*:\s*(.*)/.exec(info)?.[1]?.split(/\s+/) ?? [];
+  const fma = flags.includes('avx2') && flags.includes('fma');
+  const ghz = mhz / 1000;
+  return { mhz, cores, wasmSimdGflops: 8 * ghz * cores, nativeFmaGflops: fma ? 32 * ghz * cores : null };
+}
