@@ -10,12 +10,11 @@ import {
   CAPTIONER_LAYERS, CAPTION_STEPS, END_ID, MODEL_TOKENS, PAD_ID, START_ID, decodeIds, encodeCaption,
   captionerGraph, type CaptionLanguage, type CaptionerSize,
 } from '../../../shared/captioning';
-import { installFusedRnn } from '../kernels/rnn';
 import { AppError } from '../../../shared/errors';
 import { toKerasSpec } from '../../../shared/model/graph';
 import { mulberry32 } from '../../../shared/random';
 import { tf } from '../platform/backend';
-import { seedTopology } from '../model/build';
+import { buildTopology } from '../model/build';
 import { mostFrequentCaption, scoreCaptions, type CaptionScores } from './captioning-bleu';
 import type { CaptionSet } from './captioning-data';
 
@@ -33,15 +32,8 @@ export interface Captioner {
 
 /** Builds the captioner from its builder graph (seeded initializers), with the decoding models. */
 export async function buildCaptioner(size: CaptionerSize, seed: number): Promise<Captioner> {
-  const topology = seedTopology(toKerasSpec(captionerGraph(size)), seed);
-  let model: tf.LayersModel;
-  try {
-    model = await tf.models.modelFromJSON(topology as unknown as Parameters<typeof tf.models.modelFromJSON>[0]);
-  } catch (e) {
-    throw new AppError('E_MODEL_INVALID', { detail: (e instanceof Error ? e.message : String(e)).slice(0, 300) });
-  }
-  // On the CPU backends the GRU runs as one fused op (the decoder below shares the instance).
-  await installFusedRnn(model, seed);
+  // on the CPU backends the GRU runs as one fused op (the decoder below shares the instance)
+  const model = await buildTopology(toKerasSpec(captionerGraph(size)), seed);
   const L = CAPTIONER_LAYERS;
   const encoder = tf.model({ inputs: model.getLayer(L.image).output as tf.SymbolicTensor, outputs: model.getLayer(L.feature).output as tf.SymbolicTensor });
   const featureIn = tf.input({ shape: [size.feature], name: 'feature_in' });

@@ -15,8 +15,8 @@ import {
 import { getBlock, getPreset, toKerasSpec, type KerasModelJSON } from '../../../shared/model';
 import { mulberry32 } from '../../../shared/random';
 import { tf } from '../platform/backend';
-import { installFusedRnn } from '../kernels/rnn';
-import { seedTopology } from '../model/build';
+import { buildTopology } from '../model/build';
+import { inferBatch } from '../model/infer';
 import { CLASS_COUNT, VideoDataset, type VideoSplit } from './video-data';
 import { installFastWasmOps } from '../kernels/wasm-ops';
 
@@ -114,15 +114,8 @@ async function trainOne(modelId: VideoModelId, c: TrainContext): Promise<VideoMo
   let optimizer: tf.Optimizer | null = null;
   try {
     emit({ phase: 'building', epoch: 0, batch: 0, loss: 0, accuracy: 0 }, true);
-    try {
-      const spec = seedTopology(videoModelSpec(modelId, F, S), c.seed);
-      model = await tf.models.modelFromJSON(spec as unknown as Parameters<typeof tf.models.modelFromJSON>[0]);
-    } catch (e) {
-      if (e instanceof AppError) throw e;
-      throw new AppError('E_MODEL_INVALID', { detail: (e instanceof Error ? e.message : String(e)).slice(0, 300) });
-    }
-    // On the CPU backends the LSTM of the CNN+LSTM model runs as one fused op.
-    await installFusedRnn(model, c.seed);
+    // on the CPU backends the LSTM of the CNN+LSTM model and the ConvLSTM2D run as fused ops
+    model = await buildTopology(videoModelSpec(modelId, F, S), c.seed);
     result.params = model.countParams();
     optimizer = tf.train.adam(s.learningRate);
     const rand = mulberry32(c.seed ^ 0x5eed);
@@ -199,7 +192,7 @@ async function trainOne(modelId: VideoModelId, c: TrainContext): Promise<VideoMo
       }
       const n = Math.min(B, test.count - first);
       const m = model;
-      const probs = tf.tidy(() => (m.predict(tf.tensor5d(test.x.subarray(first * size, (first + n) * size), [n, F, S, S, 1])) as tf.Tensor).dataSync() as Float32Array);
+      const probs = tf.tidy(() => inferBatch(m, tf.tensor5d(test.x.subarray(first * size, (first + n) * size), [n, F, S, S, 1])).dataSync() as Float32Array);
       for (let k = 0; k < n; k++) {
         const predicted = argmax(probs, k, CLASS_COUNT);
         if (predicted === test.labels[first + k]) right++;

@@ -59,18 +59,27 @@ export function seedTopology<T>(topology: T, seed: number): T {
   return copy;
 }
 
-export async function buildModel(exp: Experiment): Promise<tf.LayersModel> {
+/**
+ * Builds a Keras topology with seeded initializers and installs the engine's kernels on it:
+ * on the CPU backends (wasm, cpu) recurrent layers and ConvLSTM2D run as fused WebAssembly
+ * ops; the model stays the same plain Keras layers (kernels/rnn, kernels/convlstm).
+ * SEQLAB_FUSED=0 turns them off. Every model the engine trains is built here (forecasting,
+ * the comparison, video, captioning), so all of them get every kernel.
+ */
+export async function buildTopology(topology: unknown, seed: number): Promise<tf.LayersModel> {
   let model: tf.LayersModel;
   try {
-    model = await tf.models.modelFromJSON(seedTopology(exp.model, exp.training.seed) as unknown as Parameters<typeof tf.models.modelFromJSON>[0]);
+    model = await tf.models.modelFromJSON(seedTopology(topology, seed) as unknown as Parameters<typeof tf.models.modelFromJSON>[0]);
   } catch (e) {
     throw new AppError('E_MODEL_INVALID', { detail: (e instanceof Error ? e.message : String(e)).slice(0, 300) });
   }
-  // On the CPU backends (wasm, cpu) recurrent layers run as fused WebAssembly ops; the
-  // model stays the same plain Keras layers (kernels/rnn). SEQLAB_FUSED=0 turns it off.
-  await installFusedRnn(model, exp.training.seed);
+  await installFusedRnn(model, seed);
   installFusedConvLstm(model);
   return model;
+}
+
+export function buildModel(exp: Experiment): Promise<tf.LayersModel> {
+  return buildTopology(exp.model, exp.training.seed);
 }
 
 /** The weights of `source` when `target` has exactly the same weight shapes (in order), else null. */

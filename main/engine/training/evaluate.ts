@@ -1,5 +1,6 @@
 /** Evaluation of a trained model on a split, the naive baseline alone, and forecast series for the charts. */
 import { tf } from '../platform/backend';
+import { inferBatch } from '../model/infer';
 import type { PreparedData } from '../data/datasets';
 import type { SampleSource, SplitName } from '../data/source';
 import { elementLoss, physicalLoss, type LossName } from './losses';
@@ -65,7 +66,7 @@ export async function evaluateSplit(
     let pred: Float32Array | null = null;
     if (model) {
       pred = tf.tidy(() => {
-        const out = model.predict(tf.tensor3d(x.subarray(0, m * T * F), [m, T, F])) as tf.Tensor;
+        const out = inferBatch(model, tf.tensor3d(x.subarray(0, m * T * F), [m, T, F]));
         return out.dataSync() as Float32Array;
       });
     }
@@ -149,7 +150,7 @@ export async function predictRange(
     const m = Math.min(B, count - first);
     const y = truth.subarray(first * Y, (first + m) * Y);
     src.fill(split, index.subarray(first, first + m), x, y, naive.subarray(first * Y, (first + m) * Y));
-    const p = tf.tidy(() => (run.model.predict(tf.tensor3d(x.subarray(0, m * T * F), [m, T, F])) as tf.Tensor).dataSync() as Float32Array);
+    const p = tf.tidy(() => inferBatch(run.model, tf.tensor3d(x.subarray(0, m * T * F), [m, T, F])).dataSync() as Float32Array);
     prediction.set(p.subarray(0, m * Y), first * Y);
     await yieldToEvents();
   }
