@@ -45,9 +45,13 @@ export async function compileRnnWasm() {
  */
 export async function rnnWasmBytes() {
   const { createHash } = await import('node:crypto');
-  const { readFile, rename } = await import('node:fs/promises');
-  const source = await readFile(resolve(root, 'assembly/rnn/index.ts'), 'utf8');
-  const hash = createHash('sha256').update(source).update(JSON.stringify(ASC_FLAGS)).digest('hex').slice(0, 16);
+  const { readFile, readdir: list, rename } = await import('node:fs/promises');
+  // every source file of the module (index.ts re-exports the others), in a fixed order
+  const hasher = createHash('sha256');
+  for (const f of (await list(resolve(root, 'assembly/rnn'))).filter((n) => n.endsWith('.ts')).sort()) {
+    hasher.update(f).update(await readFile(resolve(root, 'assembly/rnn', f), 'utf8'));
+  }
+  const hash = hasher.update(JSON.stringify(ASC_FLAGS)).digest('hex').slice(0, 16);
   const cacheDir = resolve(root, 'node_modules/.cache/seqlab');
   const cached = resolve(cacheDir, `rnn-${hash}.wasm`);
   try {

@@ -944,3 +944,6 @@ export function conv2dInputGrad(B: i32, IH: i32, IW: i32, CI: i32, OH: i32, OW: 
     }
   }
 }
+
+// ------------------------------------------------------------------ batch chunks for threads
+export * from './chunks';

@@ -5,7 +5,9 @@
  * (`npm run bench -- --before-env SEQLAB_FUSED_OFF=...`). Names are listed in
  * FUSED_SWITCHES beside what each one selects.
  */
-export const FUSED_SWITCHES: Record<string, string> = {};
+export const FUSED_SWITCHES: Record<string, string> = {
+  'rnn-split': 'fused SimpleRNN/GRU/LSTM op cut into batch chunks shared by the kernel threads (off: the whole batch as one chunk on the calling thread)',
+};
 
 /** True unless fused kernels are off altogether or `name` is in SEQLAB_FUSED_OFF. */
 export function fusedOn(name?: string): boolean {
