@@ -946,3 +946,4 @@ export function conv2dInputGrad(B: i32, IH: i32, IW: i32, CI: i32, OH: i32, OW: 
 }
 export * from './convlstm';
 export * from './conv3d';
+export * from './chunks';

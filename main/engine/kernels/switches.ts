@@ -7,6 +7,7 @@
  */
 export const FUSED_SWITCHES: Record<string, string> = {
   convlstm: "ConvLSTM2D as one whole-sequence WebAssembly op (kernels/convlstm); off: tfjs's ConvLSTM2D layer",
+  'rnn-split': 'fused SimpleRNN/GRU/LSTM op cut into batch chunks shared by the kernel threads (off: the whole batch as one chunk on the calling thread)',
 };
 
 /** True unless fused kernels are off altogether or `name` is in SEQLAB_FUSED_OFF. */

@@ -17,6 +17,7 @@
  * The input-dropout mask multiplies x once for all timesteps, likewise.
  */
 import { tf } from '../../platform/backend';
+import { fusedOn } from '../switches';
 import { copyOf, type Region, type RnnWasm } from './wasm';
 
 export type CellKind = 'SimpleRNN' | 'GRU' | 'LSTM';
@@ -62,6 +63,8 @@ interface Dims {
 /** Offsets (bytes) of what the backward pass reads, inside a kept region. */
 interface Saved {
   region: Region;
+  /** Samples per chunk (chunkSize), the cut of every array below. */
+  chunk: number;
   xt: number;
   hs: number;
   hds: number;
@@ -103,16 +106,76 @@ function forward(w: RnnWasm, spec: RnnSpec, d: Dims, x: Float32Array, kernel: Fl
   }
 }
 
+/** Parameter block words of assembly/rnn/chunks.ts (P_*: both passes; forward F_*, backward Q_*). */
+const P = { cell: 0, T: 1, I: 2, U: 3, reverse: 4, kind: 5, rkind: 6, returnSeq: 7, cs: 8, rk: 9, mh: 10, hs: 11, hds: 12, gates: 13, cst: 14, tcs: 15, recs: 16, xt: 17, mx: 18 } as const;
+const F = { x: 19, W: 20, bias: 21, brec: 22, y: 23 } as const;
+const Q = { dy: 19, WT: 20, Ip: 21, dx: 22, parts: 23 } as const;
+const PARAM_WORDS = 24;
+
+/** Chunks the batch is cut into when it is large enough: enough for four threads to even out. */
+const CHUNKS = 16;
+
+/**
+ * Samples per chunk (assembly/rnn/chunks.ts). From the batch size alone, not the thread
+ * count, so that a model gives the same numbers on any machine; at least 4 and a multiple
+ * of 4, the recurrent products' register tile. With 'rnn-split' off: the whole batch, one
+ * chunk on the calling thread (the earlier single-thread op).
+ */
+export function chunkSize(B: number): number {
+  if (!fusedOn('rnn-split')) return B;
+  return Math.max(4, Math.ceil(B / CHUNKS / 4) * 4);
+}
+
+function cellCode(spec: RnnSpec): number {
+  return spec.cell === 'SimpleRNN' ? 0 : spec.cell === 'LSTM' ? 3 : spec.resetAfter ? 2 : 1;
+}
+
+/** Writes the parameter block; returns its offset. */
+function params(w: RnnWasm, spec: RnnSpec, d: Dims, cs: number, words: Record<number, number>): number {
+  const p = w.alloc(PARAM_WORDS);
+  const v = new Int32Array(w.k.memory.buffer, p, PARAM_WORDS);
+  v.fill(0);
+  v[P.cell] = cellCode(spec);
+  v[P.T] = d.T;
+  v[P.I] = d.I;
+  v[P.U] = d.U;
+  v[P.reverse] = spec.goBackwards ? 1 : 0;
+  v[P.kind] = spec.activation;
+  v[P.rkind] = spec.recurrentActivation;
+  v[P.returnSeq] = spec.returnSequences ? 1 : 0;
+  v[P.cs] = cs;
+  for (const [k, x] of Object.entries(words)) v[Number(k)] = x;
+  return p;
+}
+
+/** Scratch floats of one thread's chunkForward call: xw [T, cs, GU] and the cell's [cs, GU]. */
+function forwardScratch(d: Dims, cs: number): number {
+  return (d.T + 1) * cs * d.G * d.U;
+}
+
+/** Scratch floats of one thread's chunkBackward call (the carving of assembly/rnn/chunks.ts). */
+function backwardScratch(d: Dims, cs: number): number {
+  const { T, U, G } = d;
+  return T * cs * U + 2 * T * cs * G * U + 5 * cs * U + T * cs * ((d.I + 3) & ~3);
+}
+
+/** Runs a chunk kernel over the batch, each thread with its own scratch of `floats`. */
+function runChunks(w: RnnWasm, name: 'chunkForward' | 'chunkBackward', p: number, B: number, cs: number, floats: number): void {
+  const bytes = (floats * 4 + 15) & ~15;
+  const tmp = w.alloc((bytes / 4) * w.threads);
+  w.split(name, B, { args: [p, 0, B, tmp], count: 2, perItem: [0, 1, 0, 0], perThread: [0, 0, 0, bytes], chunk: cs });
+}
+
 function forwardPass(w: RnnWasm, spec: RnnSpec, d: Dims, x: Float32Array, kernel: Float32Array, rk: Float32Array, bias: Float32Array, masks: DropoutMasks, tape: unknown): { y: Float32Array; saved: Saved | null } {
   const { B, T, I, U, G } = d;
   const GU = G * U;
   const BU = B * U;
-  const k = w.k;
+  const cs = chunkSize(B);
   w.begin();
   const region = tape !== null ? w.keep(savedFloats(spec, d, masks.h !== null), tape) : null;
   // the backward pass's scratch (above the region) must fit too: fail now, while the
   // caller can still fall back to tfjs's own layer, rather than in the middle of backprop
-  if (region) w.reserve((spec.resetAfter ? 2 : 1) * T * B * GU + 3 * T * BU + 2 * T * B * ((I + 3) & ~3) + 3 * GU * (U + I + 4) + 8 * BU);
+  if (region) w.reserve(T * BU + w.threads * (backwardScratch(d, cs) + 4) + Math.ceil(B / cs) * (U + I + 2) * GU + 3 * GU * (U + I + 4) + 4 * T * B * I + 4 * BU + 256);
   const take = region ? carve(region.start) : (n: number) => w.alloc(n);
   const pXt = take(T * B * I);
   const pHs = take((T + 1) * BU);
@@ -121,37 +184,30 @@ function forwardPass(w: RnnWasm, spec: RnnSpec, d: Dims, x: Float32Array, kernel
   const pCs = spec.cell === 'LSTM' ? take((T + 1) * BU) : 0;
   const pTcs = spec.cell === 'LSTM' ? take(T * BU) : 0;
   const pRecs = spec.resetAfter ? take(T * BU) : 0;
-  // time-major input in processing order, input dropout applied
-  const pX = w.put(x);
-  const pMx = masks.x ? w.put(masks.x) : 0;
-  k.toTimeMajor(pX, pXt, B, T, I, spec.goBackwards ? 1 : 0, pMx);
-  const pW = w.put(kernel);
-  const pR = w.put(rk);
   const pBias = w.put(bias);
-  const pXw = w.alloc(T * B * GU);
-  k.gemmBias(pXt, I, 1, pW, GU, pXw, GU, T * B, I, GU, 0, pBias);
-  const pMh = masks.h ? w.put(masks.h) : 0;
-  if (spec.cell === 'SimpleRNN') {
-    k.rnnForward(T, B, U, pXw, pR, pMh, spec.activation, pHs, pHds);
-  } else if (spec.resetAfter) {
-    // the bias's second row (3U floats on) is the recurrent bias
-    k.gruForwardRA(T, B, U, pXw, pR, pBias + GU * 4, pMh, spec.activation, spec.recurrentActivation, pHs, pHds, pGates, pRecs, w.alloc(B * GU));
-  } else if (spec.cell === 'GRU') {
-    const pTmp = w.alloc(B * 3 * U);
-    k.gruForward(T, B, U, pXw, pR, pMh, spec.activation, spec.recurrentActivation, pHs, pHds, pGates, pTmp);
-  } else {
-    k.lstmForward(T, B, U, pXw, pR, pMh, spec.activation, spec.recurrentActivation, pHs, pHds, pCs, pTcs, pGates);
-  }
-  let y: Float32Array;
-  if (spec.returnSequences) {
-    const pY = w.alloc(T * BU);
-    k.toBatchMajor(pHs + BU * 4, pY, B, T, U, 0, 0, U);
-    y = w.view(pY, T * BU);
-  } else {
-    y = w.view(pHs + T * BU * 4, BU);
-  }
+  const pY = w.alloc(spec.returnSequences ? T * BU : BU);
+  const p = params(w, spec, d, cs, {
+    [P.rk]: w.put(rk),
+    [P.mh]: masks.h ? w.put(masks.h) : 0,
+    [P.hs]: pHs,
+    [P.hds]: pHds,
+    [P.gates]: pGates,
+    [P.cst]: pCs,
+    [P.tcs]: pTcs,
+    [P.recs]: pRecs,
+    [P.xt]: pXt,
+    [P.mx]: masks.x ? w.put(masks.x) : 0,
+    [F.x]: w.put(x),
+    [F.W]: w.put(kernel),
+    [F.bias]: pBias,
+    // reset_after: the bias's second row (3U floats on) is the recurrent bias
+    [F.brec]: spec.resetAfter ? pBias + GU * 4 : 0,
+    [F.y]: pY,
+  });
+  runChunks(w, 'chunkForward', p, B, cs, forwardScratch(d, cs));
+  const y = w.view(pY, spec.returnSequences ? T * BU : BU);
   if (!region) return { y, saved: null };
-  return { y, saved: { region, xt: pXt, hs: pHs, hds: pHds, gates: pGates, cs: pCs, tcs: pTcs, recs: pRecs } };
+  return { y, saved: { region, chunk: cs, xt: pXt, hs: pHs, hds: pHds, gates: pGates, cs: pCs, tcs: pTcs, recs: pRecs } };
 }
 
 interface Grads {
@@ -175,10 +231,9 @@ function backward(w: RnnWasm, spec: RnnSpec, d: Dims, dy: Float32Array, kernel: 
 function backwardPass(w: RnnWasm, spec: RnnSpec, d: Dims, dy: Float32Array, kernel: Float32Array, rk: Float32Array, masks: DropoutMasks, s: Saved): Grads {
   const { B, T, I, U, G } = d;
   const GU = G * U;
-  const BU = B * U;
   const k = w.k;
+  const cs = s.chunk;
   w.release(s.region);
-  const pMh = masks.h ? w.put(masks.h) : 0;
   const pR = w.put(rk);
   const pRT = w.alloc(GU * U);
   k.transpose(pR, pRT, U, GU);
@@ -187,54 +242,40 @@ function backwardPass(w: RnnWasm, spec: RnnSpec, d: Dims, dy: Float32Array, kern
   const pW = w.put(kernel);
   const pWT = w.alloc(GU * Ip);
   k.transposePad(pW, pWT, I, GU, Ip);
-  let pDy: number;
-  if (spec.returnSequences) {
-    const pIn = w.put(dy);
-    pDy = w.alloc(T * BU);
-    k.toTimeMajor(pIn, pDy, B, T, U, 0, 0);
-  } else {
-    pDy = w.put(dy);
-  }
-  const pDxw = w.alloc(T * B * GU);
-  const pDh = w.alloc(BU);
-  const pDrk = w.alloc(U * GU);
-  // the states that multiply R: hd_t = h_{t-1} (times the recurrent mask)
-  const pHd = s.hds || s.hs;
-  const rs = spec.returnSequences ? 1 : 0;
-  // reset_after GRU: the recurrent products' gradients (their bias row's too)
-  let pDin = 0;
-  if (spec.cell === 'SimpleRNN') {
-    k.rnnBackward(T, B, U, pDy, rs, pRT, pMh, spec.activation, s.hs, pDxw, pDh);
-    k.gemm(pHd, 1, U, pDxw, GU, pDrk, GU, U, T * B, GU, 0);
-  } else if (spec.resetAfter) {
-    pDin = w.alloc(T * B * GU);
-    k.gruBackwardRA(T, B, U, pDy, rs, pRT, pMh, spec.activation, spec.recurrentActivation, s.hs, s.gates, s.recs, pDxw, pDin, pDh, w.alloc(BU));
-    k.gemm(pHd, 1, U, pDin, GU, pDrk, GU, U, T * B, GU, 0);
-  } else if (spec.cell === 'GRU') {
-    const pRhs = w.alloc(T * BU);
-    const pTmp = w.alloc(3 * BU);
-    k.gruBackward(T, B, U, pDy, rs, pRT, pMh, spec.activation, spec.recurrentActivation, s.hs, s.hds, s.gates, pDxw, pRhs, pDh, pTmp);
-    k.gemm(pHd, 1, U, pDxw, GU, pDrk, GU, U, T * B, 2 * U, 0);
-    k.gemm(pRhs, 1, U, pDxw + 8 * U, GU, pDrk + 8 * U, GU, U, T * B, U, 0);
-  } else {
-    const pDc = w.alloc(BU);
-    const pTmp = w.alloc(BU);
-    k.lstmBackward(T, B, U, pDy, rs, pRT, pMh, spec.activation, spec.recurrentActivation, s.cs, s.tcs, s.gates, pDxw, pDh, pDc, pTmp);
-    k.gemm(pHd, 1, U, pDxw, GU, pDrk, GU, U, T * B, GU, 0);
-  }
-  const pDk = w.alloc(I * GU);
-  k.gemm(s.xt, 1, I, pDxw, GU, pDk, GU, I, T * B, GU, 0);
-  const biasFloats = spec.resetAfter ? 2 * GU : GU;
-  const pDb = w.alloc(biasFloats);
-  k.colSum(pDxw, pDb, T * B, GU, 0);
-  if (pDin) k.colSum(pDin, pDb + GU * 4, T * B, GU, 0);
-  const pDxt = w.alloc(T * B * Ip);
-  k.gemm(pDxw, GU, 1, pWT, Ip, pDxt, Ip, T * B, GU, Ip, 0);
-  const pMx = masks.x ? w.put(masks.x) : 0;
+  const chunks = Math.ceil(B / cs);
+  const stride = k.partFloats(I, U, GU);
+  const pParts = w.alloc(chunks * stride);
   const pDx = w.alloc(T * B * I);
-  k.toBatchMajor(pDxt, pDx, B, T, I, spec.goBackwards ? 1 : 0, pMx, Ip);
+  const p = params(w, spec, d, cs, {
+    [P.rk]: pRT,
+    [P.mh]: masks.h ? w.put(masks.h) : 0,
+    [P.hs]: s.hs,
+    [P.hds]: s.hds,
+    [P.gates]: s.gates,
+    [P.cst]: s.cs,
+    [P.tcs]: s.tcs,
+    [P.recs]: s.recs,
+    [P.xt]: s.xt,
+    [P.mx]: masks.x ? w.put(masks.x) : 0,
+    [Q.dy]: w.put(dy),
+    [Q.WT]: pWT,
+    [Q.Ip]: Ip,
+    [Q.dx]: pDx,
+    [Q.parts]: pParts,
+  });
+  runChunks(w, 'chunkBackward', p, B, cs, backwardScratch(d, cs));
+  // the chunks' weight gradients, added up in chunk order (columns shared by the threads)
+  const biasFloats = spec.resetAfter ? 2 * GU : GU;
+  const n = (U + I) * GU + biasFloats;
+  const pOut = w.alloc(n);
+  w.split('sumParts', n, { args: [pParts, pOut, n, chunks, stride], count: 2, perItem: [4, 4, 0, 0, 0] });
   // views of the module's memory: turned into tensors (tensorFrom) before the module runs again
-  return { dx: w.view(pDx, T * B * I), dKernel: w.view(pDk, I * GU), dRk: w.view(pDrk, U * GU), dBias: w.view(pDb, biasFloats) };
+  return {
+    dx: w.view(pDx, T * B * I),
+    dRk: w.view(pOut, U * GU),
+    dKernel: w.view(pOut + U * GU * 4, I * GU),
+    dBias: w.view(pOut + (U + I) * GU * 4, biasFloats),
+  };
 }
 
 /**

@@ -134,6 +134,11 @@ export interface SplitJob {
   perItem: number[];
   /** Bytes each argument moves per thread: private scratch (default none). */
   perThread?: number[];
+  /**
+   * Samples per chunk, when the kernel needs a fixed cut (its results or its scratch depend
+   * on it: the fused RNN op's chunks); by default the team picks it from the thread count.
+   */
+  chunk?: number;
 }
 
 export class Team {
@@ -190,7 +195,7 @@ export class Team {
     this.perItem.set(job.perItem);
     if (job.perThread) this.perThread.set(job.perThread);
     this.base[SCALE] = job.scale ?? 1;
-    const chunk = Math.max(1, Math.ceil(total / (this.size * CHUNKS_PER_THREAD)));
+    const chunk = job.chunk ?? Math.max(1, Math.ceil(total / (this.size * CHUNKS_PER_THREAD)));
     const chunks = Math.ceil(total / chunk);
     if (chunks > 0xffff) throw new RangeError('too many chunks');
     c[FN] = idx;

@@ -7,7 +7,7 @@
  * unbundled (Vitest), the module is compiled on demand by scripts/build-wasm.mjs, which
  * caches it under node_modules/.cache/seqlab/ keyed by a hash of the source and flags.
  */
-import { Team, teamSize, type SplitJob } from './team';
+import { Team, chunkCalls, teamSize, type SplitJob } from './team';
 
 declare const __SEQLAB_RNN_WASM__: string | undefined;
 
@@ -41,6 +41,10 @@ export interface RnnExports {
   conv2dFilterGrad(B: number, IH: number, IW: number, CI: number, OH: number, OW: number, CO: number, FH: number, FW: number, SH: number, SW: number, top: number, left: number, x: number, dy: number, cols: number, dw: number, accumulate: number): void;
   conv2dInputGrad(B: number, IH: number, IW: number, CI: number, OH: number, OW: number, CO: number, FH: number, FW: number, SH: number, SW: number, top: number, left: number, dy: number, wT: number, cols: number, dx: number): void;
   lstmBackward(T: number, B: number, U: number, dys: number, returnSeq: number, rkT: number, mh: number, kind: number, rkind: number, cs: number, tcs: number, gates: number, dxw: number, dh: number, dc: number, tmp: number): void;
+  chunkForward(params: number, b0: number, nb: number, tmp: number): void;
+  chunkBackward(params: number, b0: number, nb: number, tmp: number): void;
+  partFloats(I: number, U: number, GU: number): number;
+  sumParts(parts: number, out: number, n: number, chunks: number, stride: number): void;
 }
 
 /** Memory kept between an op's forward and backward pass. */
@@ -161,13 +165,20 @@ export class RnnWasm {
    * On one thread it is a single call for the whole batch.
    */
   split(name: keyof RnnExports, total: number, job: SplitJob): void {
-    if (this.team && total > 1) {
+    const chunked = job.chunk !== undefined && job.chunk < total;
+    if (this.team && total > 1 && (job.chunk === undefined || chunked)) {
       this.team.run(name, total, job);
+      return;
+    }
+    const fn = this.k[name] as unknown as (...args: number[]) => void;
+    if (chunked) {
+      // a fixed cut on this thread alone: the same calls, one after the other
+      for (const a of chunkCalls(total, job, job.chunk!)) fn(...a);
       return;
     }
     const a = [...job.args];
     a[job.count] = total * (job.scale ?? 1);
-    (this.k[name] as unknown as (...args: number[]) => void)(...a);
+    fn(...a);
   }
   /** A fresh view (the buffer changes when memory grows). */
   view(p: number, n: number): Float32Array {
