@@ -607,9 +607,9 @@ function renderMarkdown(r: { o: Options; started: Date; load: number; rows: Row[
       out.push(`Peak (measured, practical): the kernel module's gemm (assembly/rnn, WebAssembly SIMD) on n x n matrices, rows split over the kernel threads: ${pk.all.gflops.toFixed(1)} GFLOP/s on ${pk.all.threads} threads (${sizes}), ${pk.one ? `${pk.one.gflops.toFixed(1)} GFLOP/s on 1 thread` : 'one thread: not measured'}.`);
     } else out.push(`Peak: not measured (${pk.error ?? '?'}).`);
     const th = pk.theoretical;
-    if (th) out.push(`Peak (theoretical, ${th.cores} cores at ${th.mhz.toFixed(0)} MHz as /proc/cpuinfo reports): ${th.wasmSimdGflops.toFixed(0)} GFLOP/s for 128-bit WebAssembly SIMD without FMA (8 FLOP/cycle/core)${th.nativeFmaGflops ? `; ${th.nativeFmaGflops.toFixed(0)} GFLOP/s for native AVX2 + FMA code (32 FLOP/cycle/core), which WebAssembly cannot issue` : ''}.`);
+    if (th?.nativeFmaGflops) out.push(`Peak of native code (theoretical, ${th.cores} cores at the ${th.mhz.toFixed(0)} MHz base clock /proc/cpuinfo reports): ${th.nativeFmaGflops.toFixed(0)} GFLOP/s with AVX2 + FMA (32 FLOP/cycle/core), which WebAssembly cannot issue (no FMA, 128-bit vectors).`);
     for (const x of r.rows.filter((q) => q.gflops !== undefined)) {
-      out.push(`GRU(32) ${x.mode}${x.variant ? ` (${x.variant})` : ''}: ${(pk.gruFlopsPerBatch / 1e9).toFixed(2)} GFLOP per training batch (flops.ts) in ${f0(x.msPerBatch?.median)} ms = ${x.gflops!.toFixed(1)} GFLOP/s, ${pct(x.peakShare)} of the measured ${pk.all?.threads ?? '?'}-thread gemm peak${th ? `, ${pct(x.gflops! / th.wasmSimdGflops)} of the theoretical WebAssembly SIMD peak` : ''}.`);
+      out.push(`GRU(32) ${x.mode}${x.variant ? ` (${x.variant})` : ''}: ${(pk.gruFlopsPerBatch / 1e9).toFixed(2)} GFLOP per training batch (flops.ts) in ${f0(x.msPerBatch?.median)} ms = ${x.gflops!.toFixed(1)} GFLOP/s, ${pct(x.peakShare)} of the measured ${pk.all?.threads ?? '?'}-thread gemm peak${th?.nativeFmaGflops ? `, ${pct(x.gflops! / th.nativeFmaGflops)} of the native AVX2 + FMA figure` : ''}.`);
     }
   }
   const lessonLoop = r.lesson?.rows.map((x) => x.loopP99Ms ?? 0) ?? [];

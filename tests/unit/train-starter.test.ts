@@ -16,10 +16,19 @@ describe('engine trains the starter GRU', () => {
 
   it('loss falls, and the model beats the naive baseline on validation', async () => {
     const progress: number[] = [];
-    const done = await runTraining(small, 'test-run', { onProgress: (p) => p.phase === 'training' && progress.push(p.loss), progressIntervalMs: 0 });
+    // validation reports its batches too (epoch, batch k of 8), so a long validation never looks stalled
+    const validating: string[] = [];
+    const done = await runTraining(small, 'test-run', {
+      onProgress: (p) => {
+        if (p.phase === 'training') progress.push(p.loss);
+        else if (p.phase === 'validating' && p.batches > 0) validating.push(`${p.epoch}:${p.batch}/${p.batches}`);
+      },
+      progressIntervalMs: 0,
+    });
     expect(done.status).toBe('completed');
     expect(done.history).toHaveLength(4);
     expect(progress.length).toBe(4 * 20);
+    expect(validating).toEqual([1, 2, 3, 4].flatMap((e) => Array.from({ length: 8 }, (_, k) => `${e}:${k + 1}/8`)));
     const first = done.history[0]!;
     const last = done.history[done.history.length - 1]!;
     expect(last.loss).toBeLessThan(first.loss * 0.8);

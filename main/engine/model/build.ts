@@ -8,6 +8,7 @@ import type { Experiment } from '../../../shared/experiment';
 import { BLOCKS } from '../../../shared/model';
 import { tf } from '../platform/backend';
 import { installFusedConvLstm, installFusedRnn } from '../kernels';
+import { foldTimeDistributed } from './time-distributed';
 
 const RANDOM_INITIALIZERS = new Set([
   'GlorotUniform', 'GlorotNormal', 'HeUniform', 'HeNormal', 'LecunUniform', 'LecunNormal',
@@ -64,7 +65,8 @@ export function seedTopology<T>(topology: T, seed: number): T {
  * on the CPU backends (wasm, cpu) recurrent layers and ConvLSTM2D run as fused WebAssembly
  * ops; the model stays the same plain Keras layers (kernels/rnn, kernels/convlstm).
  * SEQLAB_FUSED=0 turns them off. Every model the engine trains is built here (forecasting,
- * the comparison, video, captioning), so all of them get every kernel.
+ * the comparison, video, captioning), so all of them get every kernel, and TimeDistributed
+ * runs folded as in Keras (time-distributed.ts).
  */
 export async function buildTopology(topology: unknown, seed: number): Promise<tf.LayersModel> {
   let model: tf.LayersModel;
@@ -75,6 +77,7 @@ export async function buildTopology(topology: unknown, seed: number): Promise<tf
   }
   await installFusedRnn(model, seed);
   installFusedConvLstm(model);
+  foldTimeDistributed(model);
   return model;
 }
 

@@ -41,7 +41,7 @@ export async function evaluateSplit(
   model: tf.LayersModel | null,
   source: SampleSource,
   split: SplitName,
-  opts: { loss: LossName; batchSize: number; maxBatches?: number; shouldStop?: () => boolean },
+  opts: { loss: LossName; batchSize: number; maxBatches?: number; shouldStop?: () => boolean; onBatch?: (done: number, total: number) => void },
 ): Promise<EvalResult | null> {
   const count = source.count(split);
   const B = opts.batchSize;
@@ -79,6 +79,7 @@ export async function evaluateSplit(
         if (cls && pred[k]! >= 0.5 === t >= 0.5) right++;
       }
     }
+    opts.onBatch?.(Math.ceil((first + m) / B), Math.ceil(n / B));
     await yieldToEvents();
   }
   const values = n * Y;

@@ -240,7 +240,30 @@ export async function trainModel(exp: Experiment, runId: string, hooks: TrainHoo
       if (stopped) break;
 
       // Validation: evenly spread samples of the split, with the naive baseline on the same ones.
-      const v = await evaluateSplit(model, src, 'validation', { loss: s.loss, batchSize: B, maxBatches: valBatches, shouldStop: hooks.shouldStop });
+      // Its batches report progress too: the book's whole split (769 batches) takes as long as
+      // the epoch's training, and the window must not look stalled meanwhile.
+      const onValidationBatch = (done: number, total: number): void => {
+        const now = performance.now();
+        if (now - lastEmit < interval && done < total) return;
+        lastEmit = now;
+        const elapsed = (now - started) / 1000;
+        const perBatch = elapsed / Math.max(1, doneBatches + done);
+        hooks.onProgress?.({
+          runId,
+          phase: 'validating',
+          epoch,
+          epochs: s.epochs,
+          batch: done,
+          batches: total,
+          loss: smoothed || 0,
+          smoothedLoss: smoothed || 0,
+          samplesPerSecond: (done * B) / Math.max(1e-3, (now - validationStart) / 1000),
+          etaSeconds: Math.max(0, (totalBatches - doneBatches - done) * perBatch),
+          elapsedSeconds: elapsed,
+        });
+      };
+      const validationStart = performance.now();
+      const v = await evaluateSplit(model, src, 'validation', { loss: s.loss, batchSize: B, maxBatches: valBatches, shouldStop: hooks.shouldStop, onBatch: onValidationBatch });
       if (!v) {
         stopped = true;
         break;

@@ -252,6 +252,19 @@ function LiveProgress() {
   const progress = useApp((s) => s.training.progress);
   const busy = useApp((s) => s.training.status !== 'idle');
   if (!progress || !busy) return null;
+  if (progress.phase === 'validating') {
+    return (
+      <p data-testid="live-progress">
+        {t('train.validatingProgress', {
+          epoch: f.int(progress.epoch),
+          epochs: f.int(progress.epochs),
+          batch: f.int(progress.batch),
+          batches: f.int(progress.batches),
+          eta: f.int(progress.etaSeconds),
+        })}
+      </p>
+    );
+  }
   return (
     <p data-testid="live-progress">
       {t('train.progress', {
