@@ -10,61 +10,12 @@
 // colsH [T, P, Kh] (row block t = patches of h_{t-1}; zeros at t = 0), gates [T, P, 4F]
 // (after their activations), cs [T+1, P, F] (cs[0] = 0), tcs [T, P, F] = act(c_t),
 // hs [T, P, F]; P = OH*OW, Kx = FH*FW*C, Kh = FH*FW*F.
+import { actv, at, dactv } from './activations';
 import { gemm, gemmBias } from './index';
-
-// @ts-ignore: decorator
-@inline function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 2);
-}
 
 // @ts-ignore: decorator
 @inline function gi(geo: usize, i: i32): i32 {
   return load<i32>(geo + (<usize>i << 2));
-}
-
-// The activations of index.ts (same formulas, so that fused and plain layers agree);
-// derivatives from the activation's output, as tfjs's gradients take them.
-// @ts-ignore: decorator
-@inline function expv(x: v128): v128 {
-  x = f32x4.min(f32x4.max(x, f32x4.splat(-87.3)), f32x4.splat(88.3));
-  const fx = f32x4.floor(f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), f32x4.splat(0.5)));
-  x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(0.693359375)));
-  x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(-2.12194440e-4)));
-  let y = f32x4.splat(1.9875691500e-4);
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.3981999507e-3));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(8.3334519073e-3));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(4.1665795894e-2));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.6666665459e-1));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(5.0000001201e-1));
-  y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(y, x), x), x), f32x4.splat(1));
-  const e = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(fx), i32x4.splat(127)), 23);
-  return f32x4.mul(y, e);
-}
-
-// @ts-ignore: decorator
-@inline function actv(kind: i32, x: v128): v128 {
-  if (kind == 2) {
-    const a = f32x4.abs(x);
-    const e = expv(f32x4.add(a, a));
-    const t = f32x4.sub(f32x4.splat(1), f32x4.div(f32x4.splat(2), f32x4.add(e, f32x4.splat(1))));
-    return v128.or(t, v128.and(x, i32x4.splat(0x80000000)));
-  }
-  if (kind == 4) {
-    const y = f32x4.add(f32x4.mul(x, f32x4.splat(0.2)), f32x4.splat(0.5));
-    return f32x4.min(f32x4.max(y, f32x4.splat(0)), f32x4.splat(1));
-  }
-  if (kind == 3) return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), expv(f32x4.neg(x))));
-  if (kind == 1) return f32x4.max(x, f32x4.splat(0));
-  return x;
-}
-
-// @ts-ignore: decorator
-@inline function dactv(kind: i32, y: v128): v128 {
-  if (kind == 2) return f32x4.sub(f32x4.splat(1), f32x4.mul(y, y));
-  if (kind == 4) return v128.and(f32x4.splat(0.2), v128.and(f32x4.gt(y, f32x4.splat(0)), f32x4.lt(y, f32x4.splat(1))));
-  if (kind == 3) return f32x4.mul(y, f32x4.sub(f32x4.splat(1), y));
-  if (kind == 1) return v128.and(f32x4.splat(1), f32x4.gt(y, f32x4.splat(0)));
-  return f32x4.splat(1);
 }
 
 /** cols[OH*OW, FH*FW*CI] = patches of x[IH, IW, CI] (zeros outside the image). */

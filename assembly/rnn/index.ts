@@ -21,74 +21,7 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
-// @ts-ignore: decorator
-@inline function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 2);
-}
-
-// ------------------------------------------------------------------ activations
-
-// exp by Cephes' expf polynomial (relative error ~2e-7), four lanes at a time; tanh and
-// sigmoid are built on it. The scalar forms use the same formulas so that every element
-// of a row gets the same arithmetic whatever its lane.
-
-// @ts-ignore: decorator
-@inline function expv(x: v128): v128 {
-  x = f32x4.min(f32x4.max(x, f32x4.splat(-87.3)), f32x4.splat(88.3));
-  const fx = f32x4.floor(f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), f32x4.splat(0.5)));
-  x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(0.693359375)));
-  x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(-2.12194440e-4)));
-  let y = f32x4.splat(1.9875691500e-4);
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.3981999507e-3));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(8.3334519073e-3));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(4.1665795894e-2));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.6666665459e-1));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(5.0000001201e-1));
-  y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(y, x), x), x), f32x4.splat(1));
-  const e = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(fx), i32x4.splat(127)), 23);
-  return f32x4.mul(y, e);
-}
-
-// @ts-ignore: decorator
-@inline function actv(kind: i32, x: v128): v128 {
-  if (kind == 2) {
-    // tanh(x) = sign(x) * (1 - 2 / (exp(2|x|) + 1))
-    const a = f32x4.abs(x);
-    const e = expv(f32x4.add(a, a));
-    const t = f32x4.sub(f32x4.splat(1), f32x4.div(f32x4.splat(2), f32x4.add(e, f32x4.splat(1))));
-    return v128.or(t, v128.and(x, i32x4.splat(0x80000000)));
-  }
-  if (kind == 4) {
-    const y = f32x4.add(f32x4.mul(x, f32x4.splat(0.2)), f32x4.splat(0.5));
-    return f32x4.min(f32x4.max(y, f32x4.splat(0)), f32x4.splat(1));
-  }
-  if (kind == 3) return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), expv(f32x4.neg(x))));
-  if (kind == 1) return f32x4.max(x, f32x4.splat(0));
-  return x;
-}
-
-// @ts-ignore: decorator
-@inline function act(kind: i32, x: f32): f32 {
-  return f32x4.extract_lane(actv(kind, f32x4.splat(x)), 0);
-}
-
-// @ts-ignore: decorator
-@inline function dact(kind: i32, y: f32): f32 {
-  if (kind == 2) return <f32>1 - y * y;
-  if (kind == 4) return y > 0 && y < 1 ? <f32>0.2 : 0;
-  if (kind == 3) return y * (<f32>1 - y);
-  if (kind == 1) return y > 0 ? <f32>1 : 0;
-  return 1;
-}
-
-// @ts-ignore: decorator
-@inline function dactv(kind: i32, y: v128): v128 {
-  if (kind == 2) return f32x4.sub(f32x4.splat(1), f32x4.mul(y, y));
-  if (kind == 4) return v128.and(f32x4.splat(0.2), v128.and(f32x4.gt(y, f32x4.splat(0)), f32x4.lt(y, f32x4.splat(1))));
-  if (kind == 3) return f32x4.mul(y, f32x4.sub(f32x4.splat(1), y));
-  if (kind == 1) return v128.and(f32x4.splat(1), f32x4.gt(y, f32x4.splat(0)));
-  return f32x4.splat(1);
-}
+import { act, actv, at, dact, dactv, expv } from './activations';
 
 /** In place: p[0..n) = act(p[0..n)). */
 function actRun(kind: i32, p: usize, n: i32): void {

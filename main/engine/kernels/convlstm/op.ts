@@ -11,7 +11,7 @@
  */
 import { tf } from '../../platform/backend';
 import { tensorFrom } from '../rnn/op';
-import { copyOf, type Region, type RnnExports, type RnnWasm } from '../rnn/wasm';
+import { carve, copyOf, type Region, type RnnExports, type RnnWasm } from '../rnn/wasm';
 
 /** What the kernels run: tfjs's ConvLSTM2DCell with channels last, dilation 1. */
 export interface ConvLstmSpec {
@@ -94,15 +94,6 @@ interface Saved {
   gates: number;
   cs: number;
   tcs: number;
-}
-
-function carve(start: number): (floats: number) => number {
-  let p = start;
-  return (floats) => {
-    const q = p;
-    p += (floats * 4 + 15) & ~15;
-    return q;
-  };
 }
 
 function timed<R>(key: 'forward' | 'backward' | 'weightGrads', f: () => R): R {

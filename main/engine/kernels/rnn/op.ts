@@ -18,7 +18,7 @@
  */
 import { tf } from '../../platform/backend';
 import { fusedOn } from '../switches';
-import { copyOf, type Region, type RnnWasm } from './wasm';
+import { carve, copyOf, type Region, type RnnWasm } from './wasm';
 
 export type CellKind = 'SimpleRNN' | 'GRU' | 'LSTM';
 
@@ -73,15 +73,6 @@ interface Saved {
   tcs: number;
   /** reset_after GRU: the recurrent products of the candidate, hd.Rh + bh' [T, B, U]. */
   recs: number;
-}
-
-function carve(start: number): (floats: number) => number {
-  let p = start;
-  return (floats) => {
-    const q = p;
-    p += (floats * 4 + 15) & ~15;
-    return q;
-  };
 }
 
 function savedFloats(spec: RnnSpec, d: Dims, recurrentMask: boolean): number {
