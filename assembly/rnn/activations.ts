@@ -72,3 +72,11 @@
   return f32x4.splat(1);
 }
 
+
+/** In place: p[0..n) = act(p[0..n)). */
+export function actRun(kind: i32, p: usize, n: i32): void {
+  if (kind == 0) return;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(at(p, i), actv(kind, v128.load(at(p, i))));
+  for (; i < n; i++) store<f32>(at(p, i), act(kind, load<f32>(at(p, i))));
+}

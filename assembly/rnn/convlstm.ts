@@ -11,54 +11,12 @@
 // (after their activations), cs [T+1, P, F] (cs[0] = 0), tcs [T, P, F] = act(c_t),
 // hs [T, P, F]; P = OH*OW, Kx = FH*FW*C, Kh = FH*FW*F.
 import { actv, at, dactv } from './activations';
+import { patches, unpatch } from './conv2d';
 import { gemm, gemmBias } from './index';
 
 // @ts-ignore: decorator
 @inline function gi(geo: usize, i: i32): i32 {
   return load<i32>(geo + (<usize>i << 2));
-}
-
-/** cols[OH*OW, FH*FW*CI] = patches of x[IH, IW, CI] (zeros outside the image). */
-function patches(x: usize, IH: i32, IW: i32, CI: i32, OH: i32, OW: i32, FH: i32, FW: i32, SH: i32, SW: i32, top: i32, left: i32, cols: usize): void {
-  const K = FH * FW * CI;
-  const bytes = <usize>CI << 2;
-  for (let oh = 0; oh < OH; oh++) {
-    for (let ow = 0; ow < OW; ow++) {
-      const row = at(cols, (oh * OW + ow) * K);
-      for (let fh = 0; fh < FH; fh++) {
-        const ih = oh * SH - top + fh;
-        for (let fw = 0; fw < FW; fw++) {
-          const iw = ow * SW - left + fw;
-          const dst = at(row, (fh * FW + fw) * CI);
-          if (ih < 0 || ih >= IH || iw < 0 || iw >= IW) memory.fill(dst, 0, bytes);
-          else memory.copy(dst, at(x, (ih * IW + iw) * CI), bytes);
-        }
-      }
-    }
-  }
-}
-
-/** dx[IH, IW, CI] += the patch gradients cols[OH*OW, FH*FW*CI] where the patches were read. */
-function unpatch(cols: usize, IH: i32, IW: i32, CI: i32, OH: i32, OW: i32, FH: i32, FW: i32, SH: i32, SW: i32, top: i32, left: i32, dx: usize): void {
-  const K = FH * FW * CI;
-  for (let oh = 0; oh < OH; oh++) {
-    for (let ow = 0; ow < OW; ow++) {
-      const row = at(cols, (oh * OW + ow) * K);
-      for (let fh = 0; fh < FH; fh++) {
-        const ih = oh * SH - top + fh;
-        if (ih < 0 || ih >= IH) continue;
-        for (let fw = 0; fw < FW; fw++) {
-          const iw = ow * SW - left + fw;
-          if (iw < 0 || iw >= IW) continue;
-          const d = at(dx, (ih * IW + iw) * CI);
-          const s = at(row, (fh * FW + fw) * CI);
-          let c = 0;
-          for (; c + 4 <= CI; c += 4) v128.store(at(d, c), f32x4.add(v128.load(at(d, c)), v128.load(at(s, c))));
-          for (; c < CI; c++) store<f32>(at(d, c), load<f32>(at(d, c)) + load<f32>(at(s, c)));
-        }
-      }
-    }
-  }
 }
 
 /**

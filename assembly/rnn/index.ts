@@ -21,15 +21,7 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
-import { act, actv, at, dact, dactv, expv } from './activations';
-
-/** In place: p[0..n) = act(p[0..n)). */
-function actRun(kind: i32, p: usize, n: i32): void {
-  if (kind == 0) return;
-  let i = 0;
-  for (; i + 4 <= n; i += 4) v128.store(at(p, i), actv(kind, v128.load(at(p, i))));
-  for (; i < n; i++) store<f32>(at(p, i), act(kind, load<f32>(at(p, i))));
-}
+import { act, actRun, actv, at, dact, dactv, expv } from './activations';
 
 /** dst[0..n) = src[0..n) (small rows: cheaper than memory.copy's call). */
 // @ts-ignore: decorator
@@ -812,71 +804,7 @@ export function addTo(dst: usize, src: usize, n: i32): void {
   addInto(dst, src, dst, n);
 }
 
-// ------------------------------------------------------------------ Conv2D gradients (NHWC)
-//
-// For tfjs-backend-wasm's Conv2DBackpropInput and Conv2DBackpropFilter (main/engine/kernels/
-// conv/conv2d-grad.ts): dilation 1, any stride and padding. One image at a time:
-//   cols[OH*OW, FH*FW*CI]  the image's patches (im2col) or their gradients
-//   w    [FH*FW*CI, CO]    the filter, flat (tfjs's [FH, FW, CI, CO])
-
-/** cols = patches of image x[IH, IW, CI] (zeros where a patch leaves the image). */
-function im2col(x: usize, IH: i32, IW: i32, CI: i32, OH: i32, OW: i32, FH: i32, FW: i32, SH: i32, SW: i32, top: i32, left: i32, cols: usize): void {
-  const K = FH * FW * CI;
-  for (let oh = 0; oh < OH; oh++) {
-    for (let ow = 0; ow < OW; ow++) {
-      const row = at(cols, (oh * OW + ow) * K);
-      for (let fh = 0; fh < FH; fh++) {
-        const ih = oh * SH - top + fh;
-        for (let fw = 0; fw < FW; fw++) {
-          const iw = ow * SW - left + fw;
-          const dst = at(row, (fh * FW + fw) * CI);
-          if (ih < 0 || ih >= IH || iw < 0 || iw >= IW) memory.fill(dst, 0, <usize>CI << 2);
-          else copyF(dst, at(x, (ih * IW + iw) * CI), CI);
-        }
-      }
-    }
-  }
-}
-
-/** dw[K, CO] (+)= sum over the batch of patches(x_b)^T . dy_b. cols: OH*OW*K floats of scratch. */
-export function conv2dFilterGrad(B: i32, IH: i32, IW: i32, CI: i32, OH: i32, OW: i32, CO: i32, FH: i32, FW: i32, SH: i32, SW: i32, top: i32, left: i32, x: usize, dy: usize, cols: usize, dw: usize, accumulate: i32): void {
-  const K = FH * FW * CI;
-  const P = OH * OW;
-  if (B == 0 && !accumulate) memory.fill(dw, 0, <usize>(K * CO) << 2);
-  for (let b = 0; b < B; b++) {
-    im2col(at(x, b * IH * IW * CI), IH, IW, CI, OH, OW, FH, FW, SH, SW, top, left, cols);
-    gemm(cols, 1, K, at(dy, b * P * CO), CO, dw, CO, K, P, CO, b > 0 || accumulate ? 1 : 0);
-  }
-}
-
-/**
- * dx[B, IH, IW, CI] = col2im(dy_b . w^T) per image: each patch gradient added back where the
- * patch was read. wT: [CO, K]; cols: OH*OW*K floats of scratch.
- */
-export function conv2dInputGrad(B: i32, IH: i32, IW: i32, CI: i32, OH: i32, OW: i32, CO: i32, FH: i32, FW: i32, SH: i32, SW: i32, top: i32, left: i32, dy: usize, wT: usize, cols: usize, dx: usize): void {
-  const K = FH * FW * CI;
-  const P = OH * OW;
-  memory.fill(dx, 0, <usize>(B * IH * IW * CI) << 2);
-  for (let b = 0; b < B; b++) {
-    gemm(at(dy, b * P * CO), CO, 1, wT, K, cols, K, P, CO, K, 0);
-    const xb = at(dx, b * IH * IW * CI);
-    for (let oh = 0; oh < OH; oh++) {
-      for (let ow = 0; ow < OW; ow++) {
-        const row = at(cols, (oh * OW + ow) * K);
-        for (let fh = 0; fh < FH; fh++) {
-          const ih = oh * SH - top + fh;
-          if (ih < 0 || ih >= IH) continue;
-          for (let fw = 0; fw < FW; fw++) {
-            const iw = ow * SW - left + fw;
-            if (iw < 0 || iw >= IW) continue;
-            const d = at(xb, (ih * IW + iw) * CI);
-            addInto(d, at(row, (fh * FW + fw) * CI), d, CI);
-          }
-        }
-      }
-    }
-  }
-}
+export * from './conv2d';
 export * from './convlstm';
 export * from './conv3d';
 export * from './chunks';
