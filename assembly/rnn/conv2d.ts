@@ -83,24 +83,31 @@ export function unpatch(cols: usize, IH: i32, IW: i32, CI: i32, OH: i32, OW: i32
 }
 
 /**
- * y[B, OH, OW, CO] = act(conv(x, w) + bias) (bias 0: none). cols: one image's patches of
- * scratch; a 1x1 convolution with stride 1 and no padding reads x as its own patches.
+ * y[B, OH, OW, CO] = act(conv(x, w) + bias) (bias 0: none) for images already padded to
+ * [IHp, IWp] (padImages). No im2col: for output row oh and filter row fh, the patches' fh
+ * rows are FW*CI contiguous floats of input row oh*SH+fh, SW*CI apart, so they are a
+ * strided matrix over x itself, and y's row += that . w[fh] (the conv1d kernels' trick).
  */
-export function conv2dForward(B: i32, IH: i32, IW: i32, CI: i32, OH: i32, OW: i32, CO: i32, FH: i32, FW: i32, SH: i32, SW: i32, top: i32, left: i32, x: usize, w: usize, bias: usize, cols: usize, y: usize, kind: i32): void {
-  const K = FH * FW * CI;
-  const P = OH * OW;
-  const pointwise = FH == 1 && FW == 1 && SH == 1 && SW == 1 && top == 0 && left == 0 && OH == IH && OW == IW;
+export function conv2dForward(B: i32, IHp: i32, IWp: i32, CI: i32, OH: i32, OW: i32, CO: i32, FH: i32, FW: i32, SH: i32, SW: i32, x: usize, w: usize, bias: usize, y: usize, kind: i32): void {
+  const run = FW * CI;
   for (let b = 0; b < B; b++) {
-    const xb = at(x, b * IH * IW * CI);
-    let a = xb;
-    if (!pointwise) {
-      patches(xb, IH, IW, CI, OH, OW, FH, FW, SH, SW, top, left, cols);
-      a = cols;
+    const xb = at(x, b * IHp * IWp * CI);
+    for (let oh = 0; oh < OH; oh++) {
+      const yr = at(y, (b * OH + oh) * OW * CO);
+      for (let fh = 0; fh < FH; fh++) {
+        gemmBias(at(xb, (oh * SH + fh) * IWp * CI), SW * CI, 1, at(w, fh * run * CO), CO, yr, CO, OW, run, CO, fh > 0 ? 1 : 0, bias);
+      }
+      // the activation while this row is still in cache
+      actRun(kind, yr, OW * CO);
     }
-    const yb = at(y, b * P * CO);
-    gemmBias(a, K, 1, w, CO, yb, CO, P, K, CO, 0, bias);
-    // the activation while this image's output is still in cache
-    actRun(kind, yb, P * CO);
+  }
+}
+
+/** dst[B, IHp, IWp, C] = src[B, IH, IW, C] placed at (top, left), zeros around it. */
+export function padImages(src: usize, dst: usize, B: i32, IH: i32, IW: i32, C: i32, top: i32, left: i32, IHp: i32, IWp: i32): void {
+  memory.fill(dst, 0, <usize>(B * IHp * IWp * C) << 2);
+  for (let b = 0; b < B; b++) {
+    for (let h = 0; h < IH; h++) copyRun(at(dst, ((b * IHp + h + top) * IWp + left) * C), at(src, (b * IH + h) * IW * C), IW * C);
   }
 }
 

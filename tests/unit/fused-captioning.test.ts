@@ -149,15 +149,24 @@ describe('captioning kernels on wasm', () => {
       tf.dispose([value, ...Object.values(g)]);
       return out;
     };
+    // the kernel wrappers serve the stock Conv2D/MaxPooling2D layers (the fused layers off)
+    process.env.SEQLAB_FUSED_OFF = 'conv2d';
     const n0 = served();
     const fast = grads();
     expect(served()).toBeGreaterThan(n0);
-    process.env.SEQLAB_FUSED_OFF = 'caption-pool-grad,caption-matmul-t,conv3d-bias-sum';
+    process.env.SEQLAB_FUSED_OFF = 'conv2d,caption-pool-grad,caption-matmul-t,conv3d-bias-sum';
     const n1 = served();
     const old = grads();
     expect(served(), 'the earlier path ran').toBe(n1);
+    // and the fused layers (kernels/conv2d), as training runs them
+    delete process.env.SEQLAB_FUSED_OFF;
+    const fused = grads();
     expect(fast.length).toBe(old.length);
-    for (let i = 0; i < fast.length; i++) expect(relErr(fast[i]!, old[i]!), `tensor ${i}`).toBeLessThan(1e-4);
+    expect(fused.length).toBe(old.length);
+    for (let i = 0; i < fast.length; i++) {
+      expect(relErr(fast[i]!, old[i]!), `tensor ${i}`).toBeLessThan(1e-4);
+      expect(relErr(fused[i]!, old[i]!), `tensor ${i}, fused layers`).toBeLessThan(1e-4);
+    }
     model.dispose();
     tf.dispose([x, t, y]);
   });

@@ -7,4 +7,5 @@ import './setup';
 
 export { installFusedRnn } from './rnn';
 export { installFusedConvLstm } from './convlstm';
+export { installFusedConv2d } from './conv2d';
 export { FusedRMSProp } from './optim';

@@ -7,7 +7,7 @@ import { AppError } from '../../../shared/errors';
 import type { Experiment } from '../../../shared/experiment';
 import { BLOCKS } from '../../../shared/model';
 import { tf } from '../platform/backend';
-import { installFusedConvLstm, installFusedRnn } from '../kernels';
+import { installFusedConv2d, installFusedConvLstm, installFusedRnn } from '../kernels';
 import { foldTimeDistributed } from './time-distributed';
 
 const RANDOM_INITIALIZERS = new Set([
@@ -62,8 +62,9 @@ export function seedTopology<T>(topology: T, seed: number): T {
 
 /**
  * Builds a Keras topology with seeded initializers and installs the engine's kernels on it:
- * on the CPU backends (wasm, cpu) recurrent layers and ConvLSTM2D run as fused WebAssembly
- * ops; the model stays the same plain Keras layers (kernels/rnn, kernels/convlstm).
+ * on the CPU backends (wasm, cpu) recurrent layers, Conv1D/Conv2D, their max poolings and
+ * ConvLSTM2D run as fused WebAssembly ops; the model stays the same plain Keras layers
+ * (kernels/rnn, kernels/conv1d, kernels/conv2d, kernels/convlstm).
  * SEQLAB_FUSED=0 turns them off. Every model the engine trains is built here (forecasting,
  * the comparison, video, captioning), so all of them get every kernel, and TimeDistributed
  * runs folded as in Keras (time-distributed.ts).
@@ -77,6 +78,7 @@ export async function buildTopology(topology: unknown, seed: number): Promise<tf
   }
   await installFusedRnn(model, seed);
   installFusedConvLstm(model);
+  installFusedConv2d(model);
   foldTimeDistributed(model);
   return model;
 }

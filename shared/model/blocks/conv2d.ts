@@ -12,6 +12,7 @@ export const conv2d: BlockDef = {
   // Keras 3 applies the activation to the convolution plus bias (keras/src/layers/convolutional/base_conv.py); kernel (..., filters): every output channel
   keras3HardSigmoid: hardSigmoidGates(['activation']),
   initializers: KERNEL_INIT,
+  kernels: { conv2d: true },
   torch: convTorch(2),
   onnx: convOnnx(2),
 };

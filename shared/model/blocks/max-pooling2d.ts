@@ -9,6 +9,7 @@ export const maxPooling2d: BlockDef = {
   params: [...poolNdParams(2), padding(false)],
   output: poolNdRule(2, false),
   keras: { fixed: POOL_ND_FIXED },
+  kernels: { pool2d: true },
   torch: poolTorch(2, 'max'),
   onnx: poolOnnx(2, 'max'),
 };

@@ -75,6 +75,10 @@ export interface BlockKernels {
   pool1d?: 'window' | 'global';
   /** The fused whole-sequence ConvLSTM2D (kernels/convlstm). */
   convLstm2d?: boolean;
+  /** The fused image convolution, with its bias and activation (kernels/conv2d). */
+  conv2d?: boolean;
+  /** The fused 2-D max pooling (kernels/conv2d). */
+  pool2d?: boolean;
 }
 
 /** The wrapped layer of a wrapper, for HDF5 weight names. */

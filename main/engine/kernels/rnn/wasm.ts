@@ -38,6 +38,10 @@ export interface RnnExports {
   maxPool1dForward(B: number, T: number, C: number, To: number, p: number, s: number, padL: number, x: number, y: number, idx: number): void;
   maxPool1dBackward(B: number, T: number, C: number, To: number, dy: number, idx: number, dx: number): void;
   addTo(dst: number, src: number, n: number): void;
+  conv2dForward(B: number, IHp: number, IWp: number, CI: number, OH: number, OW: number, CO: number, FH: number, FW: number, SH: number, SW: number, x: number, w: number, bias: number, y: number, kind: number): void;
+  padImages(src: number, dst: number, B: number, IH: number, IW: number, C: number, top: number, left: number, IHp: number, IWp: number): void;
+  maxPool2dForward(B: number, IH: number, IW: number, C: number, OH: number, OW: number, PH: number, PW: number, SH: number, SW: number, top: number, left: number, x: number, y: number, idx: number): void;
+  maxPool2dBackward(B: number, IH: number, IW: number, C: number, OH: number, OW: number, dy: number, idx: number, dx: number): void;
   conv2dFilterGrad(B: number, IH: number, IW: number, CI: number, OH: number, OW: number, CO: number, FH: number, FW: number, SH: number, SW: number, top: number, left: number, x: number, dy: number, cols: number, dw: number, accumulate: number): void;
   conv2dInputGrad(B: number, IH: number, IW: number, CI: number, OH: number, OW: number, CO: number, FH: number, FW: number, SH: number, SW: number, top: number, left: number, dy: number, wT: number, cols: number, dx: number): void;
   lstmBackward(T: number, B: number, U: number, dys: number, returnSeq: number, rkT: number, mh: number, kind: number, rkind: number, cs: number, tcs: number, gates: number, dxw: number, dh: number, dc: number, tmp: number): void;

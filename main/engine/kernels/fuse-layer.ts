@@ -1,0 +1,51 @@
+/**
+ * Puts a fused op in place of a built layer's `call` (the layer's class, config, weights and
+ * exports stay the stock ones). The fused op runs on the CPU backends when the kernel module
+ * is loaded and the input is one float32 tensor of the rank it handles; anything else, or
+ * a batch too big for the module's memory (RangeError), goes to the stock call.
+ */
+import { tf } from '../platform/backend';
+import { rnnWasm } from './rnn/wasm';
+import { fusedOn } from './switches';
+
+type Call = (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => tf.Tensor | tf.Tensor[];
+
+export interface CallableLayer {
+  name: string;
+  getClassName(): string;
+  call: Call;
+  invokeCallHook?: (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => void;
+}
+
+const FUSED = Symbol('seqlab.fusedLayer');
+
+export function isFused(layer: CallableLayer): boolean {
+  return (layer as CallableLayer & { [FUSED]?: true })[FUSED] === true;
+}
+
+/** Whether fused layers run now: a CPU backend, and neither SEQLAB_FUSED=0 nor `name` switched off. */
+export function fusedLayersWanted(name?: string): boolean {
+  if (!fusedOn(name)) return false;
+  const b = tf.getBackend();
+  return b === 'wasm' || b === 'cpu';
+}
+
+/** Replaces `layer`'s call with `run` for single float32 inputs of `rank`. */
+export function fuseLayerCall(layer: CallableLayer, rank: number, run: (x: tf.Tensor, kwargs: Record<string, unknown>) => tf.Tensor, name?: string): void {
+  const marked = layer as CallableLayer & { [FUSED]?: true };
+  marked[FUSED] = true;
+  const original = layer.call.bind(layer);
+  layer.call = (inputs, kwargs) => {
+    const one = Array.isArray(inputs) ? (inputs.length === 1 ? inputs[0]! : null) : inputs;
+    const x = one && one.rank === rank && one.dtype === 'float32' ? one : null;
+    if (!x || !rnnWasm() || !fusedLayersWanted(name)) return original(inputs, kwargs);
+    layer.invokeCallHook?.(inputs, kwargs);
+    try {
+      return tf.tidy(() => run(x, kwargs));
+    } catch (e) {
+      // e.g. a batch too big for the module's 32-bit memory: tfjs's own layer still works
+      if (!(e instanceof RangeError)) throw e;
+      return original(inputs, kwargs);
+    }
+  };
+}
