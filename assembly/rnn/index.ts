@@ -808,3 +808,4 @@ export * from './conv2d';
 export * from './convlstm';
 export * from './conv3d';
 export * from './chunks';
+export * from './optim';

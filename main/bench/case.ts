@@ -6,6 +6,7 @@
 import { initBackend, tf } from '../engine/platform/backend';
 import { mulberry32 } from '../engine/data/random';
 import { fusedConvStatus } from '../engine/kernels/conv1d';
+import { fusedConv2dLayers } from '../engine/kernels/conv2d';
 import { fusedRnnStatus, rnnWasm } from '../engine/kernels/rnn';
 import { FusedRMSProp } from '../engine/kernels/optim';
 import { buildModel } from '../engine/model/build';
@@ -35,7 +36,7 @@ export interface CaseResult {
   activeBackend?: string;
   /** Recurrent layers running as fused kernels (kernels/rnn); 0 = stock tfjs layers. */
   fusedLayers?: number;
-  /** Conv1D / MaxPooling1D / GlobalMaxPooling1D layers running as fused kernels (kernels/conv1d). */
+  /** Conv1D / MaxPooling1D / GlobalMaxPooling1D / Conv2D / MaxPooling2D layers running as fused kernels (kernels/conv1d, kernels/conv2d). */
   fusedConvLayers?: number;
   /** Threads the fused kernels split a batch over. */
   kernelThreads?: number;
@@ -83,7 +84,7 @@ export async function runCase(req: CaseRequest, post: (m: CaseMessage) => void):
     // (main/engine/kernels/rnn) where they apply, unless SEQLAB_FUSED=0.
     const model = await buildModel({ model: spec.spec(), training: { seed: 1 } } as unknown as Experiment);
     const fused = fusedRnnStatus();
-    const fusedConv = fusedConvStatus().layers;
+    const fusedConv = fusedConvStatus().layers + fusedConv2dLayers();
     const B = req.batchSize;
     const rand = mulberry32(1234);
     const xs = model.inputs.map((inp) => {

@@ -6,6 +6,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../../main/engine/platform/backend';
 import { FusedRMSProp } from '../../main/engine/kernels/optim';
+import { loadRnnWasm } from '../../main/engine/kernels/rnn/wasm';
 
 function model(seed: number): tf.Sequential {
   const m = tf.sequential();
@@ -33,12 +34,16 @@ describe('fused RMSprop', () => {
   });
   afterEach(async () => {
     delete process.env.SEQLAB_FUSED;
+    delete process.env.SEQLAB_FUSED_OFF;
     await tf.setBackend('wasm');
   });
 
-  for (const backend of ['wasm', 'cpu'] as const) {
-    it(`matches tfjs's RMSprop bit for bit on ${backend} (weights, optimizer state, losses), and the loss falls`, async () => {
+  for (const [backend, where] of [['wasm', 'js'], ['cpu', 'js'], ['wasm', 'module'], ['cpu', 'module']] as const) {
+    it(`matches tfjs's RMSprop bit for bit on ${backend}, the update ${where === 'module' ? 'on the kernel module' : 'as a JavaScript loop'} (weights, optimizer state, losses), and the loss falls`, async () => {
       await tf.setBackend(backend);
+      // the module, once loaded, serves every later update unless switched off
+      await loadRnnWasm();
+      if (where === 'js') process.env.SEQLAB_FUSED_OFF = 'rmsprop-module';
       for (const [lr, momentum] of [[0.01, 0], [0.003, 0.9]] as const) {
         const a = model(7);
         const b = model(7);
@@ -47,6 +52,7 @@ describe('fused RMSprop', () => {
         const la = train(a, stock, 25);
         const lb = train(b, fused, 25);
         expect(fused.lastFused).toBe(true);
+        expect(fused.lastOnModule).toBe(where === 'module');
         expect(lb).toEqual(la);
         const wa = a.getWeights().map((w) => Array.from(w.dataSync()));
         const wb = b.getWeights().map((w) => Array.from(w.dataSync()));

@@ -93,6 +93,7 @@ export function fusePool2dLayer(layer: Pool2DLayerLike): boolean {
  * (the kernel module must be loaded: ../rnn installFusedRnn does it). Returns the count.
  */
 export function installFusedConv2d(model: tf.LayersModel): number {
+  lastCount = 0;
   if (!fusedLayersWanted(SWITCH) || !rnnWasm()) return 0;
   let n = 0;
   const visit = (layer: tf.layers.Layer): void => {
@@ -109,5 +110,13 @@ export function installFusedConv2d(model: tf.LayersModel): number {
     }
   };
   for (const layer of model.layers) visit(layer);
+  lastCount = n;
   return n;
+}
+
+let lastCount = 0;
+
+/** Conv2D / MaxPooling2D layers fused in the most recently built model (the benchmark's mode column). */
+export function fusedConv2dLayers(): number {
+  return lastCount;
 }

@@ -49,6 +49,7 @@ export interface RnnExports {
   chunkBackward(params: number, b0: number, nb: number, tmp: number): void;
   partFloats(I: number, U: number, GU: number): number;
   sumParts(parts: number, out: number, n: number, chunks: number, stride: number): void;
+  rmspropUpdate(v: number, g: number, ms: number, mom: number, n: number, decay: number, oneMinusDecay: number, momentum: number, lr: number, eps: number): void;
 }
 
 /** Memory kept between an op's forward and backward pass. */
