@@ -13,6 +13,7 @@
  * operations, so the same bits), about 20x faster than the JavaScript loop with its frounds.
  */
 import { tf } from '../platform/backend';
+import { heapValues } from './lazy-op';
 import { tensorFrom } from './rnn/op';
 import { rnnWasm, type RnnWasm } from './rnn/wasm';
 import { FUSED_SWITCHES, fusedOn } from './switches';
@@ -78,11 +79,11 @@ export class FusedRMSProp extends tf.RMSPropOptimizer {
       // copies, updated and assigned back as new tensors: a variable's storage may be shared
       // with a clone (tfjs clones share it), and the cpu backend's dataSync returns the
       // storage itself, so nothing is ever written in place
-      const g = gradient.dataSync() as Float32Array;
       const module = fusedOn('rmsprop-module') ? rnnWasm() : null;
-      const done = module ? updateOnModule(module, value, g, msVar, momVar, [decay, oneMinusDecay, momentum, lr, eps]) : false;
+      const done = module ? updateOnModule(module, value, gradient, msVar, momVar, [decay, oneMinusDecay, momentum, lr, eps]) : false;
       this.lastOnModule = done;
       if (done) return;
+      const g = gradient.dataSync() as Float32Array;
       const ms = new Float32Array(msVar.dataSync() as Float32Array);
       const mom = new Float32Array(momVar.dataSync() as Float32Array);
       const v = new Float32Array(value.dataSync() as Float32Array);
@@ -107,15 +108,16 @@ export class FusedRMSProp extends tf.RMSPropOptimizer {
 }
 
 /** The update of one variable on the kernel module; false when its memory cannot hold it (the loop above runs instead). */
-function updateOnModule(w: RnnWasm, value: tf.Variable, g: Float32Array, msVar: tf.Variable, momVar: tf.Variable, scalars: [number, number, number, number, number]): boolean {
-  const n = g.length;
+function updateOnModule(w: RnnWasm, value: tf.Variable, gradient: tf.Tensor, msVar: tf.Variable, momVar: tf.Variable, scalars: [number, number, number, number, number]): boolean {
+  const n = gradient.size;
   let pv: number, pms: number, pmom: number;
   try {
     w.begin();
-    pv = w.put(value.dataSync() as Float32Array);
-    const pg = w.put(g);
-    pms = w.put(msVar.dataSync() as Float32Array);
-    pmom = w.put(momVar.dataSync() as Float32Array);
+    // read where the backend keeps them (no copy on wasm), copied once into the module
+    pv = w.put(heapValues(value));
+    const pg = w.put(heapValues(gradient));
+    pms = w.put(heapValues(msVar));
+    pmom = w.put(heapValues(momVar));
     w.k.rmspropUpdate(pv, pg, pms, pmom, n, ...scalars);
   } catch (e) {
     if (e instanceof RangeError) return false;
