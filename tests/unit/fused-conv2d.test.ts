@@ -12,6 +12,7 @@ import { toKerasSpec } from '../../shared/model/graph';
 import { getPreset } from '../../shared/model/presets';
 import { mulberry32 } from '../../shared/random';
 import { initBackend, tf } from '../../main/engine/platform/backend';
+import { onCpu, maxRelDiff } from './reference-backend';
 import { conv2dGeometry, fuseConv2dLayer, fusePool2dLayer, installFusedConv2d, type Conv2DLayerLike, type Pool2DLayerLike } from '../../main/engine/kernels/conv2d';
 import { loadRnnWasm, rnnWasm } from '../../main/engine/kernels/rnn';
 import { buildTopology } from '../../main/engine/model/build';
@@ -22,19 +23,6 @@ interface Case {
   activation: string; useBias: boolean;
   pool: boolean; ph: number; pw: number; psh: number; psw: number; poolPadding: 'valid' | 'same';
   seed: number;
-}
-
-async function onCpu<T>(f: () => T): Promise<T> {
-  await tf.setBackend('cpu');
-  try {
-    return f();
-  } finally {
-    await tf.setBackend('wasm');
-  }
-}
-
-function maxRelDiff(a: tf.Tensor, b: tf.Tensor): number {
-  return tf.tidy(() => tf.max(tf.div(tf.abs(tf.sub(a, b)), tf.maximum(1, tf.abs(a)))).dataSync()[0]!);
 }
 
 /** Conv2D (and MaxPooling2D), stock and fused with the same weights. */

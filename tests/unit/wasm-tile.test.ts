@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../../main/engine/platform/backend';
+import { onCpu } from './reference-backend';
 // the engine's kernels, registered at wasm init as in the app
 import { fastWasmOpsInstalled } from '../../main/engine/kernels/wasm-ops';
 import '../../main/engine/kernels';
@@ -17,15 +18,6 @@ beforeAll(async () => {
 afterEach(() => {
   delete process.env.SEQLAB_FUSED_OFF;
 });
-
-async function onCpu<T>(f: () => T): Promise<T> {
-  await tf.setBackend('cpu');
-  try {
-    return f();
-  } finally {
-    await tf.setBackend('wasm');
-  }
-}
 
 describe('Tile on wasm', () => {
   it('gives the cpu backend’s values for random shapes, repeats and dtypes', async () => {
