@@ -8,7 +8,7 @@
 // Conv2DBackpropFilter (main/engine/kernels/conv/conv2d-grad.ts); the patches are also
 // ConvLSTM2D's (convlstm.ts).
 import { actRun, at } from './activations';
-import { gemm, gemmBias } from './index';
+import { gemm } from './index';
 
 // @ts-ignore: decorator
 @inline function copyRun(dst: usize, src: usize, n: i32): void {
@@ -82,21 +82,145 @@ export function unpatch(cols: usize, IH: i32, IW: i32, CI: i32, OH: i32, OW: i32
   }
 }
 
+// @ts-ignore: decorator
+@inline function ldb(bias: usize, j: i32): v128 {
+  return bias ? v128.load(at(bias, j)) : f32x4.splat(0);
+}
+
+/**
+ * One output row of a convolution: c[M, N] = bias + A . w, where A's row i (output pixel i)
+ * is FH runs of `run` contiguous floats starting at a + i*sai, the runs `rowStride` floats
+ * apart (the filter rows over the input rows), and w is [FH*run, N]. The whole K = FH*run
+ * stays in the 4x8 register tiles: no im2col and no reload of c between filter rows.
+ */
+function convRow(a: usize, sai: i32, FH: i32, rowStride: i32, run: i32, w: usize, N: i32, c: usize, M: i32, bias: usize): void {
+  const sa = <usize>sai << 2;
+  const sa2 = sa + sa;
+  const sa3 = sa2 + sa;
+  const jump = <usize>(rowStride - run) << 2;
+  const sb = <usize>N << 2;
+  let i = 0;
+  for (; i + 4 <= M; i += 4) {
+    const pa0 = at(a, i * sai);
+    const c0 = at(c, i * N);
+    const c1 = at(c, (i + 1) * N);
+    const c2 = at(c, (i + 2) * N);
+    const c3 = at(c, (i + 3) * N);
+    let j = 0;
+    for (; j + 8 <= N; j += 8) {
+      let s00 = ldb(bias, j), s01 = ldb(bias, j + 4);
+      let s10 = s00, s11 = s01, s20 = s00, s21 = s01, s30 = s00, s31 = s01;
+      let pa = pa0;
+      let pb = at(w, j);
+      for (let fh = 0; fh < FH; fh++) {
+        for (let k = 0; k < run; k++) {
+          const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+          let x = v128.load32_splat(pa);
+          s00 = f32x4.add(s00, f32x4.mul(x, b0)); s01 = f32x4.add(s01, f32x4.mul(x, b1));
+          x = v128.load32_splat(pa + sa);
+          s10 = f32x4.add(s10, f32x4.mul(x, b0)); s11 = f32x4.add(s11, f32x4.mul(x, b1));
+          x = v128.load32_splat(pa + sa2);
+          s20 = f32x4.add(s20, f32x4.mul(x, b0)); s21 = f32x4.add(s21, f32x4.mul(x, b1));
+          x = v128.load32_splat(pa + sa3);
+          s30 = f32x4.add(s30, f32x4.mul(x, b0)); s31 = f32x4.add(s31, f32x4.mul(x, b1));
+          pa += 4;
+          pb += sb;
+        }
+        pa += jump;
+      }
+      v128.store(at(c0, j), s00); v128.store(at(c0, j + 4), s01);
+      v128.store(at(c1, j), s10); v128.store(at(c1, j + 4), s11);
+      v128.store(at(c2, j), s20); v128.store(at(c2, j + 4), s21);
+      v128.store(at(c3, j), s30); v128.store(at(c3, j + 4), s31);
+    }
+    for (; j + 4 <= N; j += 4) {
+      let s0 = ldb(bias, j);
+      let s1 = s0, s2 = s0, s3 = s0;
+      let pa = pa0;
+      let pb = at(w, j);
+      for (let fh = 0; fh < FH; fh++) {
+        for (let k = 0; k < run; k++) {
+          const b0 = v128.load(pb);
+          s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(pa), b0));
+          s1 = f32x4.add(s1, f32x4.mul(v128.load32_splat(pa + sa), b0));
+          s2 = f32x4.add(s2, f32x4.mul(v128.load32_splat(pa + sa2), b0));
+          s3 = f32x4.add(s3, f32x4.mul(v128.load32_splat(pa + sa3), b0));
+          pa += 4;
+          pb += sb;
+        }
+        pa += jump;
+      }
+      v128.store(at(c0, j), s0); v128.store(at(c1, j), s1); v128.store(at(c2, j), s2); v128.store(at(c3, j), s3);
+    }
+    for (; j < N; j++) {
+      const b = bias ? load<f32>(at(bias, j)) : <f32>0;
+      let s0 = b, s1 = b, s2 = b, s3 = b;
+      let pa = pa0;
+      let pb = at(w, j);
+      for (let fh = 0; fh < FH; fh++) {
+        for (let k = 0; k < run; k++) {
+          const bv = load<f32>(pb);
+          s0 += load<f32>(pa) * bv;
+          s1 += load<f32>(pa + sa) * bv;
+          s2 += load<f32>(pa + sa2) * bv;
+          s3 += load<f32>(pa + sa3) * bv;
+          pa += 4;
+          pb += sb;
+        }
+        pa += jump;
+      }
+      store<f32>(at(c0, j), s0); store<f32>(at(c1, j), s1); store<f32>(at(c2, j), s2); store<f32>(at(c3, j), s3);
+    }
+  }
+  for (; i < M; i++) {
+    const pa0 = at(a, i * sai);
+    const c0 = at(c, i * N);
+    let j = 0;
+    for (; j + 4 <= N; j += 4) {
+      let s0 = ldb(bias, j);
+      let pa = pa0;
+      let pb = at(w, j);
+      for (let fh = 0; fh < FH; fh++) {
+        for (let k = 0; k < run; k++) {
+          s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(pa), v128.load(pb)));
+          pa += 4;
+          pb += sb;
+        }
+        pa += jump;
+      }
+      v128.store(at(c0, j), s0);
+    }
+    for (; j < N; j++) {
+      let s0 = bias ? load<f32>(at(bias, j)) : <f32>0;
+      let pa = pa0;
+      let pb = at(w, j);
+      for (let fh = 0; fh < FH; fh++) {
+        for (let k = 0; k < run; k++) {
+          s0 += load<f32>(pa) * load<f32>(pb);
+          pa += 4;
+          pb += sb;
+        }
+        pa += jump;
+      }
+      store<f32>(at(c0, j), s0);
+    }
+  }
+}
+
 /**
  * y[B, OH, OW, CO] = act(conv(x, w) + bias) (bias 0: none) for images already padded to
- * [IHp, IWp] (padImages). No im2col: for output row oh and filter row fh, the patches' fh
- * rows are FW*CI contiguous floats of input row oh*SH+fh, SW*CI apart, so they are a
- * strided matrix over x itself, and y's row += that . w[fh] (the conv1d kernels' trick).
+ * [IHp, IWp] (padImages). No im2col: for output row oh, a patch is FH runs of FW*CI
+ * contiguous floats of the input rows oh*SH.., and consecutive patches are SW*CI floats
+ * apart, so each row of y is one convRow over x itself (the conv1d kernels' trick, in 2-D).
  */
 export function conv2dForward(B: i32, IHp: i32, IWp: i32, CI: i32, OH: i32, OW: i32, CO: i32, FH: i32, FW: i32, SH: i32, SW: i32, x: usize, w: usize, bias: usize, y: usize, kind: i32): void {
   const run = FW * CI;
+  const rowStride = IWp * CI;
   for (let b = 0; b < B; b++) {
-    const xb = at(x, b * IHp * IWp * CI);
+    const xb = at(x, b * IHp * rowStride);
     for (let oh = 0; oh < OH; oh++) {
       const yr = at(y, (b * OH + oh) * OW * CO);
-      for (let fh = 0; fh < FH; fh++) {
-        gemmBias(at(xb, (oh * SH + fh) * IWp * CI), SW * CI, 1, at(w, fh * run * CO), CO, yr, CO, OW, run, CO, fh > 0 ? 1 : 0, bias);
-      }
+      convRow(at(xb, oh * SH * rowStride), SW * CI, FH, rowStride, run, w, CO, yr, OW, bias);
       // the activation while this row is still in cache
       actRun(kind, yr, OW * CO);
     }
