@@ -5,7 +5,7 @@ import { build } from 'esbuild';
 import { buildWasm } from './build-wasm.mjs';
 
 // The fused recurrent kernels (assembly/rnn, AssemblyScript -> WebAssembly SIMD), embedded
-// into the bundle as base64 (main/engine/kernels/rnn/wasm.ts reads __SEQLAB_RNN_WASM__).
+// into the bundle as base64, both forms (main/engine/kernels/rnn/wasm.ts reads __SEQLAB_RNN_WASM__).
 const rnnWasm = await buildWasm();
 
 const common = {

@@ -14,12 +14,19 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // same kernels on the same data (main/engine/kernels/rnn/team.ts).
 export const ASC_FLAGS = ['-O3', '--runtime', 'stub', '--enable', 'simd', '--enable', 'threads', '--noAssert', '--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '65536'];
 
-/** Compiles assembly/rnn/index.ts; returns the module bytes. */
-export async function compileRnnWasm() {
+/**
+ * The module's two forms: plain WebAssembly SIMD, and with relaxed SIMD, whose fused
+ * multiply-add the GEMM tiles use (assembly/rnn/activations.ts madd); the engine picks the
+ * second where its V8 runs it (main/engine/kernels/rnn/wasm.ts).
+ */
+export const WASM_FORMS = { simd: [], fma: ['--enable', 'relaxed-simd'] };
+
+/** Compiles assembly/rnn/index.ts in one form; returns the module bytes. */
+export async function compileRnnWasm(form = 'simd') {
   const asc = (await import('assemblyscript/asc')).default;
   let binary = null;
   const errors = [];
-  const { error } = await asc.main(['assembly/rnn/index.ts', '--outFile', 'rnn.wasm', ...ASC_FLAGS], {
+  const { error } = await asc.main(['assembly/rnn/index.ts', '--outFile', 'rnn.wasm', ...ASC_FLAGS, ...WASM_FORMS[form]], {
     readFile: async (name, baseDir) => {
       const { readFile } = await import('node:fs/promises');
       try {
@@ -43,7 +50,7 @@ export async function compileRnnWasm() {
  * The module bytes, from node_modules/.cache/seqlab when the source and flags are
  * unchanged since the last compilation (the compiler takes several seconds).
  */
-export async function rnnWasmBytes() {
+export async function rnnWasmBytes(form = 'simd') {
   const { createHash } = await import('node:crypto');
   const { readFile, rename } = await import('node:fs/promises');
   // every source file of the module (index.ts re-exports the others)
@@ -52,15 +59,15 @@ export async function rnnWasmBytes() {
   for (const f of (await readdir(resolve(root, 'assembly/rnn'))).filter((n) => n.endsWith('.ts')).sort()) {
     hasher.update(f).update(await readFile(resolve(root, 'assembly/rnn', f), 'utf8'));
   }
-  const hash = hasher.update(JSON.stringify(ASC_FLAGS)).digest('hex').slice(0, 16);
+  const hash = hasher.update(JSON.stringify([...ASC_FLAGS, ...WASM_FORMS[form]])).digest('hex').slice(0, 16);
   const cacheDir = resolve(root, 'node_modules/.cache/seqlab');
-  const cached = resolve(cacheDir, `rnn-${hash}.wasm`);
+  const cached = resolve(cacheDir, `rnn-${form}-${hash}.wasm`);
   try {
     return new Uint8Array(await readFile(cached));
   } catch {
     // not compiled yet
   }
-  const bytes = await compileRnnWasm();
+  const bytes = await compileRnnWasm(form);
   await mkdir(cacheDir, { recursive: true });
   const tmp = `${cached}.${process.pid}.tmp`;
   await writeFile(tmp, bytes);
@@ -68,21 +75,25 @@ export async function rnnWasmBytes() {
   // drop the modules of earlier sources
   const { rm } = await import('node:fs/promises');
   for (const f of await readdir(cacheDir)) {
-    if (/^rnn-[0-9a-f]{16}\.wasm$/.test(f) && resolve(cacheDir, f) !== cached) await rm(resolve(cacheDir, f), { force: true });
+    if ((/^rnn-[0-9a-f]{16}\.wasm$/.test(f) || f.startsWith(`rnn-${form}-`)) && f.endsWith('.wasm') && resolve(cacheDir, f) !== cached) await rm(resolve(cacheDir, f), { force: true });
   }
   return bytes;
 }
 
-/** Builds dist/main/kernels/rnn.wasm and returns its bytes as base64. */
+/** Builds dist/main/kernels/rnn.wasm and rnn-fma.wasm; returns both forms as base64 ({ simd, fma }). */
 export async function buildWasm() {
-  const bytes = await rnnWasmBytes();
-  const out = resolve(root, 'dist/main/kernels/rnn.wasm');
-  await mkdir(dirname(out), { recursive: true });
-  await writeFile(out, bytes);
-  return Buffer.from(bytes).toString('base64');
+  const forms = {};
+  for (const form of Object.keys(WASM_FORMS)) {
+    const bytes = await rnnWasmBytes(form);
+    const out = resolve(root, `dist/main/kernels/${form === 'simd' ? 'rnn' : `rnn-${form}`}.wasm`);
+    await mkdir(dirname(out), { recursive: true });
+    await writeFile(out, bytes);
+    forms[form] = Buffer.from(bytes).toString('base64');
+  }
+  return forms;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const b64 = await buildWasm();
-  console.log(`built dist/main/kernels/rnn.wasm (${Math.round((b64.length * 3) / 4)} bytes)`);
+  const forms = await buildWasm();
+  console.log(`built dist/main/kernels/rnn.wasm (${Math.round((forms.simd.length * 3) / 4)} bytes) and rnn-fma.wasm (${Math.round((forms.fma.length * 3) / 4)} bytes)`);
 }

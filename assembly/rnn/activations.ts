@@ -80,3 +80,14 @@ export function actRun(kind: i32, p: usize, n: i32): void {
   for (; i + 4 <= n; i += 4) v128.store(at(p, i), actv(kind, v128.load(at(p, i))));
   for (; i < n; i++) store<f32>(at(p, i), act(kind, load<f32>(at(p, i))));
 }
+
+/**
+ * c + a*b four lanes at a time: fused (one rounding) where the module is compiled with
+ * relaxed SIMD (scripts/build-wasm.mjs builds both forms; main/engine/kernels/rnn/wasm.ts
+ * picks the fused one where the engine's V8 runs it), else a multiply and an add.
+ */
+// @ts-ignore: decorator
+@inline export function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}

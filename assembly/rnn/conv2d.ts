@@ -7,8 +7,8 @@
 // main/engine/kernels/conv2d, and tfjs-backend-wasm's Conv2DBackpropInput /
 // Conv2DBackpropFilter (main/engine/kernels/conv/conv2d-grad.ts); the patches are also
 // ConvLSTM2D's (convlstm.ts).
-import { actRun, at } from './activations';
-import { gemm } from './index';
+import { actRun, at, madd } from './activations';
+import { gemmFma } from './index';
 
 // @ts-ignore: decorator
 @inline function copyRun(dst: usize, src: usize, n: i32): void {
@@ -116,13 +116,13 @@ function convRow(a: usize, sai: i32, FH: i32, rowStride: i32, run: i32, w: usize
         for (let k = 0; k < run; k++) {
           const b0 = v128.load(pb), b1 = v128.load(pb, 16);
           let x = v128.load32_splat(pa);
-          s00 = f32x4.add(s00, f32x4.mul(x, b0)); s01 = f32x4.add(s01, f32x4.mul(x, b1));
+          s00 = madd(x, b0, s00); s01 = madd(x, b1, s01);
           x = v128.load32_splat(pa + sa);
-          s10 = f32x4.add(s10, f32x4.mul(x, b0)); s11 = f32x4.add(s11, f32x4.mul(x, b1));
+          s10 = madd(x, b0, s10); s11 = madd(x, b1, s11);
           x = v128.load32_splat(pa + sa2);
-          s20 = f32x4.add(s20, f32x4.mul(x, b0)); s21 = f32x4.add(s21, f32x4.mul(x, b1));
+          s20 = madd(x, b0, s20); s21 = madd(x, b1, s21);
           x = v128.load32_splat(pa + sa3);
-          s30 = f32x4.add(s30, f32x4.mul(x, b0)); s31 = f32x4.add(s31, f32x4.mul(x, b1));
+          s30 = madd(x, b0, s30); s31 = madd(x, b1, s31);
           pa += 4;
           pb += sb;
         }
@@ -141,10 +141,10 @@ function convRow(a: usize, sai: i32, FH: i32, rowStride: i32, run: i32, w: usize
       for (let fh = 0; fh < FH; fh++) {
         for (let k = 0; k < run; k++) {
           const b0 = v128.load(pb);
-          s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(pa), b0));
-          s1 = f32x4.add(s1, f32x4.mul(v128.load32_splat(pa + sa), b0));
-          s2 = f32x4.add(s2, f32x4.mul(v128.load32_splat(pa + sa2), b0));
-          s3 = f32x4.add(s3, f32x4.mul(v128.load32_splat(pa + sa3), b0));
+          s0 = madd(v128.load32_splat(pa), b0, s0);
+          s1 = madd(v128.load32_splat(pa + sa), b0, s1);
+          s2 = madd(v128.load32_splat(pa + sa2), b0, s2);
+          s3 = madd(v128.load32_splat(pa + sa3), b0, s3);
           pa += 4;
           pb += sb;
         }
@@ -182,7 +182,7 @@ function convRow(a: usize, sai: i32, FH: i32, rowStride: i32, run: i32, w: usize
       let pb = at(w, j);
       for (let fh = 0; fh < FH; fh++) {
         for (let k = 0; k < run; k++) {
-          s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(pa), v128.load(pb)));
+          s0 = madd(v128.load32_splat(pa), v128.load(pb), s0);
           pa += 4;
           pb += sb;
         }
@@ -242,7 +242,7 @@ export function conv2dFilterGrad(B: i32, IH: i32, IW: i32, CI: i32, OH: i32, OW:
   if (B == 0 && !accumulate) memory.fill(dw, 0, <usize>(K * CO) << 2);
   for (let b = 0; b < B; b++) {
     patches(at(x, b * IH * IW * CI), IH, IW, CI, OH, OW, FH, FW, SH, SW, top, left, cols);
-    gemm(cols, 1, K, at(dy, b * P * CO), CO, dw, CO, K, P, CO, b > 0 || accumulate ? 1 : 0);
+    gemmFma(cols, 1, K, at(dy, b * P * CO), CO, dw, CO, K, P, CO, b > 0 || accumulate ? 1 : 0);
   }
 }
 
@@ -255,7 +255,7 @@ export function conv2dInputGrad(B: i32, IH: i32, IW: i32, CI: i32, OH: i32, OW: 
   const P = OH * OW;
   memory.fill(dx, 0, <usize>(B * IH * IW * CI) << 2);
   for (let b = 0; b < B; b++) {
-    gemm(at(dy, b * P * CO), CO, 1, wT, K, cols, K, P, CO, K, 0);
+    gemmFma(at(dy, b * P * CO), CO, 1, wT, K, cols, K, P, CO, K, 0);
     unpatch(cols, IH, IW, CI, OH, OW, FH, FW, SH, SW, top, left, at(dx, b * IH * IW * CI));
   }
 }

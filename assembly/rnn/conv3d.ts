@@ -7,7 +7,7 @@
 // batch splits over the kernel threads by images:
 //   cols[OD*OH*OW, FD*FH*FW*CI]  the image's patches (im2col) or their gradients
 //   w   [FD*FH*FW*CI, CO]        the filter, flat (tfjs's [FD, FH, FW, CI, CO])
-import { gemm } from './index';
+import { gemmFma } from './index';
 
 // @ts-ignore: decorator
 @inline function p4(p: usize, i: i32): usize {
@@ -62,7 +62,7 @@ export function conv3dForward(B: i32, geo: usize, x: usize, w: usize, cols: usiz
   const K = g(geo, 8) * g(geo, 9) * g(geo, 10) * g(geo, 3);
   for (let b = 0; b < B; b++) {
     im2col3d(geo, p4(x, b * xs), cols);
-    gemm(cols, K, 1, w, CO, p4(y, b * P * CO), CO, P, K, CO, 0);
+    gemmFma(cols, K, 1, w, CO, p4(y, b * P * CO), CO, P, K, CO, 0);
   }
 }
 
@@ -75,7 +75,7 @@ export function conv3dFilterGrad(B: i32, geo: usize, x: usize, dy: usize, cols: 
   if (B == 0 && !accumulate) memory.fill(dw, 0, <usize>(K * CO) << 2);
   for (let b = 0; b < B; b++) {
     im2col3d(geo, p4(x, b * xs), cols);
-    gemm(cols, 1, K, p4(dy, b * P * CO), CO, dw, CO, K, P, CO, b > 0 || accumulate ? 1 : 0);
+    gemmFma(cols, 1, K, p4(dy, b * P * CO), CO, dw, CO, K, P, CO, b > 0 || accumulate ? 1 : 0);
   }
 }
 
@@ -91,7 +91,7 @@ export function conv3dInputGrad(B: i32, geo: usize, dy: usize, wT: usize, cols: 
   const xs = ID * IH * IW * CI;
   memory.fill(dx, 0, <usize>(B * xs) << 2);
   for (let b = 0; b < B; b++) {
-    gemm(p4(dy, b * P * CO), CO, 1, wT, K, cols, K, P, CO, K, 0);
+    gemmFma(p4(dy, b * P * CO), CO, 1, wT, K, cols, K, P, CO, K, 0);
     const xb = p4(dx, b * xs);
     let row = cols;
     for (let od = 0; od < OD; od++) {

@@ -21,7 +21,7 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
-import { act, actRun, actv, at, dact, dactv, expv } from './activations';
+import { act, actRun, actv, at, dact, dactv, expv, madd } from './activations';
 
 /** dst[0..n) = src[0..n) (small rows: cheaper than memory.copy's call). */
 // @ts-ignore: decorator
@@ -61,8 +61,14 @@ export function gemm(a: usize, sai: i32, sak: i32, b: usize, ldb: i32, c: usize,
   return fresh ? (bias ? load<f32>(at(bias, j)) : 0) : load<f32>(at(c, j));
 }
 
-/** As gemm; without accumulate, C starts from the row vector bias (0: zeros) instead of C. */
-export function gemmBias(a: usize, sai: i32, sak: i32, b: usize, ldb: i32, c: usize, ldc: i32, M: i32, K: i32, N: i32, accumulate: i32, bias: usize): void {
+// @ts-ignore: decorator
+@inline function mac(a: v128, b: v128, c: v128, fused: bool): v128 {
+  return fused ? madd(a, b, c) : f32x4.add(c, f32x4.mul(a, b));
+}
+
+/** The GEMM's body; `fused` (a constant at each call) selects the fused multiply-add. */
+// @ts-ignore: decorator
+@inline function gemmCore(a: usize, sai: i32, sak: i32, b: usize, ldb: i32, c: usize, ldc: i32, M: i32, K: i32, N: i32, accumulate: i32, bias: usize, fused: bool): void {
   if (K == 0 && !accumulate) {
     for (let i = 0; i < M; i++) {
       if (bias) memory.copy(at(c, i * ldc), bias, <usize>N << 2);
@@ -103,13 +109,13 @@ export function gemmBias(a: usize, sai: i32, sak: i32, b: usize, ldb: i32, c: us
         for (let k = k0; k < k1; k++) {
           const b0 = v128.load(pb), b1 = v128.load(pb, 16);
           let x = v128.load32_splat(pa);
-          s00 = f32x4.add(s00, f32x4.mul(x, b0)); s01 = f32x4.add(s01, f32x4.mul(x, b1));
+          s00 = mac(x, b0, s00, fused); s01 = mac(x, b1, s01, fused);
           x = v128.load32_splat(pa + d1);
-          s10 = f32x4.add(s10, f32x4.mul(x, b0)); s11 = f32x4.add(s11, f32x4.mul(x, b1));
+          s10 = mac(x, b0, s10, fused); s11 = mac(x, b1, s11, fused);
           x = v128.load32_splat(pa + d2);
-          s20 = f32x4.add(s20, f32x4.mul(x, b0)); s21 = f32x4.add(s21, f32x4.mul(x, b1));
+          s20 = mac(x, b0, s20, fused); s21 = mac(x, b1, s21, fused);
           x = v128.load32_splat(pa + d3);
-          s30 = f32x4.add(s30, f32x4.mul(x, b0)); s31 = f32x4.add(s31, f32x4.mul(x, b1));
+          s30 = mac(x, b0, s30, fused); s31 = mac(x, b1, s31, fused);
           pa += sa;
           pb += sb;
         }
@@ -123,10 +129,10 @@ export function gemmBias(a: usize, sai: i32, sak: i32, b: usize, ldb: i32, c: us
         for (let k = k0; k < k1; k++) {
           const b0 = v128.load(at(b, k * ldb + j));
           const ko = k * sak;
-          s0 = f32x4.add(s0, f32x4.mul(f32x4.splat(load<f32>(at(a0, ko))), b0));
-          s1 = f32x4.add(s1, f32x4.mul(f32x4.splat(load<f32>(at(a1, ko))), b0));
-          s2 = f32x4.add(s2, f32x4.mul(f32x4.splat(load<f32>(at(a2, ko))), b0));
-          s3 = f32x4.add(s3, f32x4.mul(f32x4.splat(load<f32>(at(a3, ko))), b0));
+          s0 = mac(f32x4.splat(load<f32>(at(a0, ko))), b0, s0, fused);
+          s1 = mac(f32x4.splat(load<f32>(at(a1, ko))), b0, s1, fused);
+          s2 = mac(f32x4.splat(load<f32>(at(a2, ko))), b0, s2, fused);
+          s3 = mac(f32x4.splat(load<f32>(at(a3, ko))), b0, s3, fused);
         }
         v128.store(at(c0, j), s0); v128.store(at(c1, j), s1); v128.store(at(c2, j), s2); v128.store(at(c3, j), s3);
       }
@@ -152,15 +158,15 @@ export function gemmBias(a: usize, sai: i32, sak: i32, b: usize, ldb: i32, c: us
         for (let k = k0; k < k1; k++) {
           const bp = at(b, k * ldb + j);
           const x = f32x4.splat(load<f32>(at(a0, k * sak)));
-          s0 = f32x4.add(s0, f32x4.mul(x, v128.load(bp)));
-          s1 = f32x4.add(s1, f32x4.mul(x, v128.load(bp, 16)));
+          s0 = mac(x, v128.load(bp), s0, fused);
+          s1 = mac(x, v128.load(bp, 16), s1, fused);
         }
         v128.store(at(c0, j), s0); v128.store(at(c0, j + 4), s1);
       }
       for (; j + 4 <= N; j += 4) {
         let s0 = ldv(c0, j, fresh, bias);
         for (let k = k0; k < k1; k++) {
-          s0 = f32x4.add(s0, f32x4.mul(f32x4.splat(load<f32>(at(a0, k * sak))), v128.load(at(b, k * ldb + j))));
+          s0 = mac(f32x4.splat(load<f32>(at(a0, k * sak))), v128.load(at(b, k * ldb + j)), s0, fused);
         }
         v128.store(at(c0, j), s0);
       }
@@ -171,6 +177,26 @@ export function gemmBias(a: usize, sai: i32, sak: i32, b: usize, ldb: i32, c: us
       }
     }
   }
+}
+
+/** As gemm; without accumulate, C starts from the row vector bias (0: zeros) instead of C. */
+export function gemmBias(a: usize, sai: i32, sak: i32, b: usize, ldb: i32, c: usize, ldc: i32, M: i32, K: i32, N: i32, accumulate: i32, bias: usize): void {
+  gemmCore(a, sai, sak, b, ldb, c, ldc, M, K, N, accumulate, bias, false);
+}
+
+/**
+ * As gemmBias, with the fused multiply-add in the module's relaxed-SIMD form (one rounding
+ * per product and sum; the same as gemmBias in the plain form). The convolution kernels use
+ * it; the recurrent ones do not: through time their gradients amplify rounding differences,
+ * and a linear reset_after GRU drifted to 1.6e-4 from tfjs's (beyond the 1e-4 kept).
+ */
+export function gemmBiasFma(a: usize, sai: i32, sak: i32, b: usize, ldb: i32, c: usize, ldc: i32, M: i32, K: i32, N: i32, accumulate: i32, bias: usize): void {
+  gemmCore(a, sai, sak, b, ldb, c, ldc, M, K, N, accumulate, bias, ASC_FEATURE_RELAXED_SIMD);
+}
+
+/** gemm with gemmBiasFma. */
+export function gemmFma(a: usize, sai: i32, sak: i32, b: usize, ldb: i32, c: usize, ldc: i32, M: i32, K: i32, N: i32, accumulate: i32): void {
+  gemmBiasFma(a, sai, sak, b, ldb, c, ldc, M, K, N, accumulate, 0);
 }
 
 /** C[M,N] = bias broadcast over rows (before an accumulating gemm). */
@@ -684,7 +710,7 @@ export function transposePad(src: usize, dst: usize, M: i32, N: i32, ldd: i32): 
 export function conv1dForward(B: i32, Tp: i32, C: i32, To: i32, s: i32, kC: i32, N: i32, x: usize, w: usize, bias: usize, y: usize, kind: i32): void {
   for (let b = 0; b < B; b++) {
     const yb = at(y, b * To * N);
-    gemmBias(at(x, b * Tp * C), s * C, 1, w, N, yb, N, To, kC, N, 0, bias);
+    gemmBiasFma(at(x, b * Tp * C), s * C, 1, w, N, yb, N, To, kC, N, 0, bias);
     // the activation while this image's output is still in cache
     actRun(kind, yb, To * N);
   }
@@ -704,7 +730,7 @@ export function dactMul(kind: i32, y: usize, dz: usize, n: i32): void {
  */
 export function conv1dFilterGrad(B: i32, Tp: i32, C: i32, To: i32, s: i32, kC: i32, N: i32, x: usize, dz: usize, dw: usize, accumulate: i32): void {
   if (B == 0 && !accumulate) memory.fill(dw, 0, <usize>(kC * N) << 2);
-  for (let b = 0; b < B; b++) gemm(at(x, b * Tp * C), 1, s * C, at(dz, b * To * N), N, dw, N, kC, To, N, b > 0 || accumulate ? 1 : 0);
+  for (let b = 0; b < B; b++) gemmFma(at(x, b * Tp * C), 1, s * C, at(dz, b * To * N), N, dw, N, kC, To, N, b > 0 || accumulate ? 1 : 0);
 }
 
 /**
@@ -714,7 +740,7 @@ export function conv1dFilterGrad(B: i32, Tp: i32, C: i32, To: i32, s: i32, kC: i
 export function conv1dInputGrad(B: i32, Tp: i32, C: i32, To: i32, s: i32, kC: i32, N: i32, dz: usize, wT: usize, cols: usize, dx: usize): void {
   memory.fill(dx, 0, <usize>(B * Tp * C) << 2);
   for (let b = 0; b < B; b++) {
-    gemm(at(dz, b * To * N), N, 1, wT, kC, cols, kC, To, N, kC, 0);
+    gemmFma(at(dz, b * To * N), N, 1, wT, kC, cols, kC, To, N, kC, 0);
     const xb = at(dx, b * Tp * C);
     for (let t = 0; t < To; t++) {
       const row = at(xb, t * s * C);

@@ -8,6 +8,7 @@ import { mulberry32 } from '../engine/data/random';
 import { fusedConvStatus } from '../engine/kernels/conv1d';
 import { fusedConv2dLayers } from '../engine/kernels/conv2d';
 import { fusedRnnStatus, rnnWasm } from '../engine/kernels/rnn';
+import { rnnWasmForm } from '../engine/kernels/rnn/wasm';
 import { FusedRMSProp } from '../engine/kernels/optim';
 import { buildModel } from '../engine/model/build';
 import type { Experiment } from '../../shared/experiment';
@@ -40,6 +41,8 @@ export interface CaseResult {
   fusedConvLayers?: number;
   /** Threads the fused kernels split a batch over. */
   kernelThreads?: number;
+  /** The kernel module's form (fma: relaxed SIMD's fused multiply-add in the convolutions). */
+  kernelForm?: string;
   firstBatchMs?: number;
   msPerBatch?: number;
   /** Median process CPU time (user + system, all threads) per batch: robust to other programs competing for the cores. */
@@ -164,6 +167,7 @@ export async function runCase(req: CaseRequest, post: (m: CaseMessage) => void):
       fusedLayers: fused.active ? fused.layers : 0,
       fusedConvLayers: fusedConv,
       kernelThreads: process.env.SEQLAB_FUSED !== '0' && rnnWasm() ? rnnWasm()!.threads : undefined,
+      kernelForm: process.env.SEQLAB_FUSED !== '0' ? (rnnWasmForm() ?? undefined) : undefined,
       firstBatchMs,
       msPerBatch: ms,
       cpuMsPerBatch: median(cpuTimes),

@@ -84,6 +84,7 @@ interface Row {
   fusedLayers?: number;
   fusedConvLayers?: number;
   kernelThreads?: number;
+  kernelForm?: string;
   msPerBatch: Spread | null;
   cpuMsPerBatch: Spread | null;
   samplesPerSecond: Spread | null;
@@ -401,7 +402,7 @@ function caseGroups(o: Options): Slot[][] {
 
 function modeLabel(run: CaseResult, env: NodeJS.ProcessEnv): string {
   const parts = [run.fusedLayers ? `RNN x${run.fusedLayers}` : '', run.fusedConvLayers ? `conv/pool x${run.fusedConvLayers}` : ''].filter(Boolean);
-  const threads = (run.kernelThreads ?? 1) > 1 ? `, ${run.kernelThreads} threads` : '';
+  const threads = `${(run.kernelThreads ?? 1) > 1 ? `, ${run.kernelThreads} threads` : ''}${run.kernelForm === 'fma' ? ', FMA' : ''}`;
   return parts.length ? `fused ${parts.join(', ')}${threads}` : env.SEQLAB_FUSED === '0' ? 'stock' : `default${threads}`;
 }
 
@@ -418,6 +419,7 @@ function toRow(slot: Slot, runs: Run[]): Row {
     fusedLayers: first?.fusedLayers,
     fusedConvLayers: first?.fusedConvLayers,
     kernelThreads: first?.kernelThreads,
+    kernelForm: first?.kernelForm,
     msPerBatch: spread(ok.map((r) => r.msPerBatch)),
     cpuMsPerBatch: spread(ok.map((r) => r.cpuMsPerBatch)),
     samplesPerSecond: spread(ok.map((r) => r.samplesPerSecond)),
@@ -605,9 +607,11 @@ function renderMarkdown(r: { o: Options; started: Date; load: number; rows: Row[
     if (pk.all) {
       const sizes = pk.all.bySize.map((s) => `n=${s.n}: ${s.gflops.toFixed(1)}`).join(', ');
       out.push(`Peak (measured, practical): the kernel module's gemm (assembly/rnn, WebAssembly SIMD) on n x n matrices, rows split over the kernel threads: ${pk.all.gflops.toFixed(1)} GFLOP/s on ${pk.all.threads} threads (${sizes}), ${pk.one ? `${pk.one.gflops.toFixed(1)} GFLOP/s on 1 thread` : 'one thread: not measured'}.`);
+      if (pk.all.fma) out.push(`With relaxed SIMD's fused multiply-add (the module's ${pk.all.form} form; the convolutions' gemmFma, the recurrent kernels keep gemm): ${pk.all.fma.gflops.toFixed(1)} GFLOP/s on ${pk.all.threads} threads (${pk.all.fma.bySize.map((s) => `n=${s.n}: ${s.gflops.toFixed(1)}`).join(', ')}), ${pk.one?.fma ? `${pk.one.fma.gflops.toFixed(1)} GFLOP/s on 1 thread` : 'one thread: not measured'}.`);
+      else out.push(`Module form: ${pk.all.form ?? '?'} (no fused multiply-add on this V8).`);
     } else out.push(`Peak: not measured (${pk.error ?? '?'}).`);
     const th = pk.theoretical;
-    if (th?.nativeFmaGflops) out.push(`Peak of native code (theoretical, ${th.cores} cores at the ${th.mhz.toFixed(0)} MHz base clock /proc/cpuinfo reports): ${th.nativeFmaGflops.toFixed(0)} GFLOP/s with AVX2 + FMA (32 FLOP/cycle/core), which WebAssembly cannot issue (no FMA, 128-bit vectors).`);
+    if (th?.nativeFmaGflops) out.push(`Peak of native code (theoretical, ${th.cores} cores at the ${th.mhz.toFixed(0)} MHz base clock /proc/cpuinfo reports): ${th.nativeFmaGflops.toFixed(0)} GFLOP/s with AVX2 + FMA (32 FLOP/cycle/core), which 128-bit WebAssembly SIMD cannot reach (relaxed SIMD adds a 4-lane FMA).`);
     for (const x of r.rows.filter((q) => q.gflops !== undefined)) {
       out.push(`GRU(32) ${x.mode}${x.variant ? ` (${x.variant})` : ''}: ${(pk.gruFlopsPerBatch / 1e9).toFixed(2)} GFLOP per training batch (flops.ts) in ${f0(x.msPerBatch?.median)} ms = ${x.gflops!.toFixed(1)} GFLOP/s, ${pct(x.peakShare)} of the measured ${pk.all?.threads ?? '?'}-thread gemm peak${th?.nativeFmaGflops ? `, ${pct(x.gflops! / th.nativeFmaGflops)} of the native AVX2 + FMA figure` : ''}.`);
     }

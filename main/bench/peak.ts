@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
-import { loadRnnWasm } from '../engine/kernels/rnn/wasm';
+import { loadRnnWasm, rnnWasmForm, type KernelForm } from '../engine/kernels/rnn/wasm';
 
 export interface PeakResult {
   threads: number;
@@ -15,9 +15,20 @@ export interface PeakResult {
   gflops: number;
   /** GFLOP/s per matrix size n (n x n times n x n). */
   bySize: { n: number; gflops: number; calls: number }[];
+  /** The module form loaded (fma: relaxed SIMD). */
+  form?: KernelForm | null;
+  /** The same for gemmFma (the convolutions' GEMM: fused multiply-add in the fma form). */
+  fma?: { gflops: number; bySize: { n: number; gflops: number; calls: number }[] };
 }
 
 export async function measureGemmPeak(sizes: number[] = [256, 512, 1024], secondsPerSize = 1.5): Promise<PeakResult> {
+  const plain = await gemmPeak('gemm', sizes, secondsPerSize);
+  const w = await loadRnnWasm();
+  const fused = rnnWasmForm() === 'fma' ? await gemmPeak('gemmFma', sizes, secondsPerSize) : null;
+  return { threads: w.threads, ...plain, form: rnnWasmForm(), ...(fused ? { fma: fused } : {}) };
+}
+
+async function gemmPeak(kernel: 'gemm' | 'gemmFma', sizes: number[], secondsPerSize: number): Promise<{ gflops: number; bySize: PeakResult['bySize'] }> {
   const w = await loadRnnWasm();
   const bySize: PeakResult['bySize'] = [];
   for (const n of sizes) {
@@ -33,7 +44,7 @@ export async function measureGemmPeak(sizes: number[] = [256, 512, 1024], second
     }
     // C = A·B, rows of A and C cut between the threads (B is read by all)
     const call = (): void =>
-      w.split('gemm', n, { args: [a, n, 1, b, n, c, n, n, n, n, 0], count: 7, perItem: [n * 4, 0, 0, 0, 0, n * 4, 0, 0, 0, 0, 0] });
+      w.split(kernel, n, { args: [a, n, 1, b, n, c, n, n, n, n, 0], count: 7, perItem: [n * 4, 0, 0, 0, 0, n * 4, 0, 0, 0, 0, 0] });
     call(); // warm-up: JIT, helper threads awake
     let calls = 0;
     const t0 = performance.now();
@@ -44,7 +55,7 @@ export async function measureGemmPeak(sizes: number[] = [256, 512, 1024], second
     const s = (performance.now() - t0) / 1000;
     bySize.push({ n, gflops: (2 * n * n * n * calls) / s / 1e9, calls });
   }
-  return { threads: w.threads, gflops: Math.max(...bySize.map((x) => x.gflops)), bySize };
+  return { gflops: Math.max(...bySize.map((x) => x.gflops)), bySize };
 }
 
 export interface TheoreticalPeak {

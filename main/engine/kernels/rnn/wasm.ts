@@ -6,16 +6,30 @@
  * __SEQLAB_RNN_WASM__, so nothing is read from disk (no asar paths). When the sources run
  * unbundled (Vitest), the module is compiled on demand by scripts/build-wasm.mjs, which
  * caches it under node_modules/.cache/seqlab/ keyed by a hash of the source and flags.
+ *
+ * The module comes in two forms (scripts/build-wasm.mjs WASM_FORMS): plain SIMD, and with
+ * relaxed SIMD's fused multiply-add in the GEMM tiles. The second is used where the V8 that
+ * runs the engine compiles it (Electron's does; Node 20's needs --experimental-wasm-relaxed-simd,
+ * which is set here for the engine's own process) unless SEQLAB_FUSED_OFF=fma.
  */
+import v8 from 'node:v8';
+import { FUSED_SWITCHES, fusedOn } from '../switches';
 import { Team, chunkCalls, teamSize, type SplitJob } from './team';
 
-declare const __SEQLAB_RNN_WASM__: string | undefined;
+/** Both forms of the module, base64 (the bundle's constant). */
+declare const __SEQLAB_RNN_WASM__: { simd: string; fma: string } | undefined;
+
+FUSED_SWITCHES.fma = "the kernel module's GEMM tiles with relaxed SIMD's fused multiply-add (off: the plain SIMD module, a multiply and an add)";
+
+export type KernelForm = 'simd' | 'fma';
 
 export interface RnnExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
   gemm(a: number, sai: number, sak: number, b: number, ldb: number, c: number, ldc: number, M: number, K: number, N: number, accumulate: number): void;
   gemmBias(a: number, sai: number, sak: number, b: number, ldb: number, c: number, ldc: number, M: number, K: number, N: number, accumulate: number, bias: number): void;
+  gemmFma(a: number, sai: number, sak: number, b: number, ldb: number, c: number, ldc: number, M: number, K: number, N: number, accumulate: number): void;
+  gemmBiasFma(a: number, sai: number, sak: number, b: number, ldb: number, c: number, ldc: number, M: number, K: number, N: number, accumulate: number, bias: number): void;
   fillRows(c: number, bias: number, M: number, N: number): void;
   colSum(a: number, out: number, M: number, N: number, accumulate: number): void;
   transpose(src: number, dst: number, M: number, N: number): void;
@@ -234,20 +248,40 @@ function instantiate(bytes: Uint8Array): RnnWasm {
 }
 
 let loaded: RnnWasm | null = null;
+let loadedForm: KernelForm | null = null;
 let loading: Promise<RnnWasm> | null = null;
 
-function embedded(): string | undefined {
-  return typeof __SEQLAB_RNN_WASM__ === 'string' ? __SEQLAB_RNN_WASM__ : undefined;
+function embedded(form: KernelForm): Uint8Array | undefined {
+  return typeof __SEQLAB_RNN_WASM__ === 'object' && __SEQLAB_RNN_WASM__ ? new Uint8Array(Buffer.from(__SEQLAB_RNN_WASM__[form], 'base64')) : undefined;
 }
 
-async function compileFromSource(): Promise<Uint8Array> {
+async function compileFromSource(form: KernelForm): Promise<Uint8Array> {
   // Development and tests only (the bundle always carries the module): the same
   // compiler call and cache as the build, scripts/build-wasm.mjs.
   const path = await import('node:path');
   const url = await import('node:url');
   const script = path.join(process.cwd(), 'scripts/build-wasm.mjs');
-  const mod = (await import(/* @vite-ignore */ url.pathToFileURL(script).href)) as { rnnWasmBytes(): Promise<Uint8Array> };
-  return mod.rnnWasmBytes();
+  const mod = (await import(/* @vite-ignore */ url.pathToFileURL(script).href)) as { rnnWasmBytes(form: KernelForm): Promise<Uint8Array> };
+  return mod.rnnWasmBytes(form);
+}
+
+/**
+ * Whether this V8 compiles the relaxed-SIMD form: Electron's (Chrome 114 and later) does;
+ * Node 20's V8 (11.3) has it behind a flag, set here (it only adds instructions to what the
+ * validator accepts, and is process-wide, so every kernel thread sees it).
+ */
+function relaxedSimdUsable(bytes: Uint8Array): boolean {
+  if (WebAssembly.validate(bytes as BufferSource)) return true;
+  try {
+    v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  } catch {
+    return false;
+  }
+  return WebAssembly.validate(bytes as BufferSource);
+}
+
+async function formBytes(form: KernelForm): Promise<Uint8Array> {
+  return embedded(form) ?? (await compileFromSource(form));
 }
 
 /** Loads (once) the kernel module. Rejects when WebAssembly SIMD is unavailable. */
@@ -255,9 +289,17 @@ export function loadRnnWasm(): Promise<RnnWasm> {
   if (loaded) return Promise.resolve(loaded);
   if (!loading) {
     loading = (async () => {
-      const b64 = embedded();
-      const bytes = b64 !== undefined ? new Uint8Array(Buffer.from(b64, 'base64')) : await compileFromSource();
-      loaded = instantiate(bytes);
+      let form: KernelForm = 'simd';
+      let bytes: Uint8Array | null = null;
+      if (fusedOn('fma')) {
+        const fma = await formBytes('fma');
+        if (relaxedSimdUsable(fma)) {
+          form = 'fma';
+          bytes = fma;
+        }
+      }
+      loaded = instantiate(bytes ?? (await formBytes('simd')));
+      loadedForm = form;
       return loaded;
     })();
     loading.catch(() => {
@@ -265,6 +307,11 @@ export function loadRnnWasm(): Promise<RnnWasm> {
     });
   }
   return loading;
+}
+
+/** Which form of the module is loaded (null: none yet). */
+export function rnnWasmForm(): KernelForm | null {
+  return loadedForm;
 }
 
 /** The module if already loaded (layer calls are synchronous). */
