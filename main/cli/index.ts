@@ -48,7 +48,7 @@ async function backends(args: string[]): Promise<number> {
     console.log(`  ${mark}${a.name.padEnd(15)}${a.ok ? '' : ` ${a.reason ?? ''}${a.detail ? `: ${a.detail}` : ''}`}`);
   }
   console.log(`active: ${r.active}`);
-  if (r.fusedKernels !== undefined) console.log(`fused kernels: ${r.fusedKernels ? `on, ${r.kernelThreads ?? 1} thread(s)` : 'off'}`);
+  if (r.fusedKernels !== undefined) console.log(`fused kernels: ${r.fusedKernels ? `on, ${r.kernelThreads ?? 1} thread(s)${r.kernelFma ? ', fused multiply-add in the convolutions' : ''}` : 'off'}`);
   return 0;
 }
 

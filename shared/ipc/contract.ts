@@ -56,6 +56,8 @@ export const BackendReportSchema = z.object({
   fusedKernels: z.boolean().optional(),
   /** Threads the fused kernels split a batch over (the engine's own included; SEQLAB_THREADS caps it). */
   kernelThreads: z.number().int().positive().optional(),
+  /** Whether the convolution kernels use relaxed SIMD's fused multiply-add (the module's FMA form). */
+  kernelFma: z.boolean().optional(),
 });
 export type BackendReport = z.infer<typeof BackendReportSchema>;
 

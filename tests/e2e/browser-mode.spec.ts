@@ -58,6 +58,8 @@ test('status bar shows the active backend and why better ones are not used', asy
     if (os.availableParallelism() > 1 && process.env.SEQLAB_THREADS === undefined) {
       await expect(page.getByTestId('fused-kernels')).toContainText(/(\d|[۰-۹])/);
     }
+    // Node 20 (the engine in browser mode) runs the module's relaxed-SIMD form: the convolutions' fused multiply-add
+    await expect(page.getByTestId('kernel-fma')).toHaveText('FMA');
   }
 });
 

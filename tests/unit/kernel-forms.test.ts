@@ -5,6 +5,8 @@
  * GEMM to the bit.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../main/engine/platform/backend';
+import '../../main/engine/kernels';
 import { loadRnnWasm, rnnWasmForm } from '../../main/engine/kernels/rnn/wasm';
 
 /** scripts/build-wasm.mjs: the compiler call and cache the build uses. */
@@ -29,8 +31,11 @@ describe('kernel module forms', () => {
     await loadRnnWasm();
   });
 
-  it('loads the fused multiply-add form where V8 has relaxed SIMD (Node 20 with the flag the loader sets)', () => {
+  it('loads the fused multiply-add form where V8 has relaxed SIMD (Node 20 with the flag the loader sets), and says so in the backend report', async () => {
     expect(rnnWasmForm()).toBe('fma');
+    const report = await initBackend({ prefer: 'wasm' });
+    expect(report.fusedKernels).toBe(true);
+    expect(report.kernelFma).toBe(true);
   });
 
   it('gives the same products in both forms (1e-5, the forward tolerance), the plain form’s fused GEMM being its plain one to the bit', async () => {

@@ -7,11 +7,15 @@
  */
 import { addBackendSetup } from '../platform/backend';
 import { registerWasmGradKernels } from './conv';
-import { loadRnnWasm } from './rnn/wasm';
+import { loadRnnWasm, rnnWasmForm } from './rnn/wasm';
 
 addBackendSetup({
   onWasm: () => {
     registerWasmGradKernels();
   },
-  cpuKernels: async () => (process.env.SEQLAB_FUSED !== '0' ? loadRnnWasm() : null),
+  cpuKernels: async () => {
+    if (process.env.SEQLAB_FUSED === '0') return null;
+    const w = await loadRnnWasm();
+    return { threads: w.threads, fma: rnnWasmForm() === 'fma' };
+  },
 });

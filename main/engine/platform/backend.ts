@@ -15,8 +15,8 @@ type Attempt = BackendReport['attempts'][number];
 export interface BackendSetup {
   /** Runs once the wasm backend is ready (registers kernels the package lacks). Must be idempotent. */
   onWasm?(): void;
-  /** Loads the CPU backends' own kernels; their thread count, or null when they cannot run. */
-  cpuKernels?(): Promise<{ threads: number } | null>;
+  /** Loads the CPU backends' own kernels; their thread count and whether they use the fused multiply-add, or null when they cannot run. */
+  cpuKernels?(): Promise<{ threads: number; fma?: boolean } | null>;
 }
 
 const setups = new Set<BackendSetup>();
@@ -133,10 +133,10 @@ async function climb(opts: LadderOptions): Promise<BackendReport> {
   const rung = active ?? 'cpu';
   if (rung === 'wasm' || rung === 'cpu') {
     // The fused kernels (registered by kernels/index.ts) load here once, so the report can say whether they run.
-    let kernels: { threads: number } | null = null;
+    let kernels: { threads: number; fma?: boolean } | null = null;
     for (const setup of setups) kernels = (await setup.cpuKernels?.().catch(() => null)) ?? kernels;
     if (!kernels) return { active: rung, attempts, tfjsVersion: tf.version.tfjs, fusedKernels: false };
-    return { active: rung, attempts, tfjsVersion: tf.version.tfjs, fusedKernels: true, kernelThreads: kernels.threads };
+    return { active: rung, attempts, tfjsVersion: tf.version.tfjs, fusedKernels: true, kernelThreads: kernels.threads, kernelFma: kernels.fma === true };
   }
   return { active: rung, attempts, tfjsVersion: tf.version.tfjs };
 }

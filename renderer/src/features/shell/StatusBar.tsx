@@ -19,6 +19,7 @@ export function StatusBar() {
             {' '}
             · {t('backend.fused')}
             {(backend.kernelThreads ?? 1) > 1 ? <> · {t('backend.threads', { threads: f.int(backend.kernelThreads!) })}</> : null}
+            {backend.kernelFma ? <> · <span data-testid="kernel-fma" title={t('backend.fmaHint')}>FMA</span></> : null}
           </span>
         )}
       </span>
