@@ -831,6 +831,7 @@ export function addTo(dst: usize, src: usize, n: i32): void {
 }
 
 export * from './conv2d';
+export * from './dense';
 export * from './convlstm';
 export * from './conv3d';
 export * from './chunks';

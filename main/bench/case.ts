@@ -7,6 +7,7 @@ import { initBackend, tf } from '../engine/platform/backend';
 import { mulberry32 } from '../engine/data/random';
 import { fusedConvStatus } from '../engine/kernels/conv1d';
 import { fusedConv2dLayers } from '../engine/kernels/conv2d';
+import { fusedDenseLayers } from '../engine/kernels/dense';
 import { fusedRnnStatus, rnnWasm } from '../engine/kernels/rnn';
 import { rnnWasmForm } from '../engine/kernels/rnn/wasm';
 import { FusedRMSProp } from '../engine/kernels/optim';
@@ -41,6 +42,8 @@ export interface CaseResult {
   fusedConvLayers?: number;
   /** Threads the fused kernels split a batch over. */
   kernelThreads?: number;
+  /** Dense layers running as fused kernels (kernels/dense). */
+  fusedDenseLayers?: number;
   /** The kernel module's form (fma: relaxed SIMD's fused multiply-add in the convolutions). */
   kernelForm?: string;
   firstBatchMs?: number;
@@ -88,6 +91,7 @@ export async function runCase(req: CaseRequest, post: (m: CaseMessage) => void):
     const model = await buildModel({ model: spec.spec(), training: { seed: 1 } } as unknown as Experiment);
     const fused = fusedRnnStatus();
     const fusedConv = fusedConvStatus().layers + fusedConv2dLayers();
+    const fusedDense = fusedDenseLayers();
     const B = req.batchSize;
     const rand = mulberry32(1234);
     const xs = model.inputs.map((inp) => {
@@ -166,6 +170,7 @@ export async function runCase(req: CaseRequest, post: (m: CaseMessage) => void):
       activeBackend: report.active,
       fusedLayers: fused.active ? fused.layers : 0,
       fusedConvLayers: fusedConv,
+      fusedDenseLayers: fusedDense,
       kernelThreads: process.env.SEQLAB_FUSED !== '0' && rnnWasm() ? rnnWasm()!.threads : undefined,
       kernelForm: process.env.SEQLAB_FUSED !== '0' ? (rnnWasmForm() ?? undefined) : undefined,
       firstBatchMs,

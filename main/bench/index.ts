@@ -85,6 +85,7 @@ interface Row {
   fusedConvLayers?: number;
   kernelThreads?: number;
   kernelForm?: string;
+  fusedDenseLayers?: number;
   msPerBatch: Spread | null;
   cpuMsPerBatch: Spread | null;
   samplesPerSecond: Spread | null;
@@ -401,7 +402,7 @@ function caseGroups(o: Options): Slot[][] {
 }
 
 function modeLabel(run: CaseResult, env: NodeJS.ProcessEnv): string {
-  const parts = [run.fusedLayers ? `RNN x${run.fusedLayers}` : '', run.fusedConvLayers ? `conv/pool x${run.fusedConvLayers}` : ''].filter(Boolean);
+  const parts = [run.fusedLayers ? `RNN x${run.fusedLayers}` : '', run.fusedConvLayers ? `conv/pool x${run.fusedConvLayers}` : '', run.fusedDenseLayers ? `dense x${run.fusedDenseLayers}` : ''].filter(Boolean);
   const threads = `${(run.kernelThreads ?? 1) > 1 ? `, ${run.kernelThreads} threads` : ''}${run.kernelForm === 'fma' ? ', FMA' : ''}`;
   return parts.length ? `fused ${parts.join(', ')}${threads}` : env.SEQLAB_FUSED === '0' ? 'stock' : `default${threads}`;
 }
@@ -420,6 +421,7 @@ function toRow(slot: Slot, runs: Run[]): Row {
     fusedConvLayers: first?.fusedConvLayers,
     kernelThreads: first?.kernelThreads,
     kernelForm: first?.kernelForm,
+    fusedDenseLayers: first?.fusedDenseLayers,
     msPerBatch: spread(ok.map((r) => r.msPerBatch)),
     cpuMsPerBatch: spread(ok.map((r) => r.cpuMsPerBatch)),
     samplesPerSecond: spread(ok.map((r) => r.samplesPerSecond)),

@@ -6,6 +6,7 @@
  * pooling window; the captioning and video presets fused, predicting as the stock layers;
  * a model trained through them reaching the stock layers' loss.
  */
+import { availableParallelism } from 'node:os';
 import fc from 'fast-check';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { toKerasSpec } from '../../shared/model/graph';
@@ -136,6 +137,26 @@ describe('fused image convolutions', () => {
         { numRuns: 60, seed: 20261207 },
       ),
     );
+  });
+
+  it('give the same bits on any number of threads and in every run (weight and bias gradients summed per fixed chunk)', () => {
+    const c: Case = { B: 37, H: 9, W: 10, C: 3, filters: 6, kh: 3, kw: 3, sh: 1, sw: 1, padding: 'same', activation: 'relu', useBias: true, pool: true, ph: 2, pw: 2, psh: 2, psw: 2, poolPadding: 'valid', seed: 12 };
+    const { fused } = pair(c);
+    const x = tf.randomNormal([37, 9, 10, 3], 0, 1, 'float32', 6);
+    const r = tf.randomNormal([37, 4, 5, 6], 0, 1, 'float32', 7);
+    const run = (): number[][] => gradients(fused, x, r).map((g) => Array.from(g.dataSync()));
+    const w = rnnWasm()!;
+    // with two cores or more the kernels run on a team of threads (the CI machine has two)
+    if (availableParallelism() > 1 && process.env.SEQLAB_THREADS === undefined) expect(w.threads).toBeGreaterThan(1);
+    const many = run();
+    for (let i = 0; i < 3; i++) expect(run()).toEqual(many);
+    const helpers = w.team;
+    w.team = null;
+    try {
+      expect(run()).toEqual(many);
+    } finally {
+      w.team = helpers;
+    }
   });
 
   it('route a pooling gradient to the first maximum of each window, as tfjs does with ties', async () => {

@@ -30,14 +30,15 @@ export function fusedLayersWanted(name?: string): boolean {
   return b === 'wasm' || b === 'cpu';
 }
 
-/** Replaces `layer`'s call with `run` for single float32 inputs of `rank`. */
-export function fuseLayerCall(layer: CallableLayer, rank: number, run: (x: tf.Tensor, kwargs: Record<string, unknown>) => tf.Tensor, name?: string): void {
+/** Replaces `layer`'s call with `run` for single float32 inputs of `rank` (a number, or a test of it). */
+export function fuseLayerCall(layer: CallableLayer, rank: number | ((rank: number) => boolean), run: (x: tf.Tensor, kwargs: Record<string, unknown>) => tf.Tensor, name?: string): void {
+  const rankOk = typeof rank === 'number' ? (r: number) => r === rank : rank;
   const marked = layer as CallableLayer & { [FUSED]?: true };
   marked[FUSED] = true;
   const original = layer.call.bind(layer);
   layer.call = (inputs, kwargs) => {
     const one = Array.isArray(inputs) ? (inputs.length === 1 ? inputs[0]! : null) : inputs;
-    const x = one && one.rank === rank && one.dtype === 'float32' ? one : null;
+    const x = one && rankOk(one.rank) && one.dtype === 'float32' ? one : null;
     if (!x || !rnnWasm() || !fusedLayersWanted(name)) return original(inputs, kwargs);
     layer.invokeCallHook?.(inputs, kwargs);
     try {

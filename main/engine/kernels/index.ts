@@ -8,4 +8,5 @@ import './setup';
 export { installFusedRnn } from './rnn';
 export { installFusedConvLstm } from './convlstm';
 export { installFusedConv2d } from './conv2d';
+export { installFusedDense } from './dense';
 export { FusedRMSProp } from './optim';

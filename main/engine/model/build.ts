@@ -7,7 +7,7 @@ import { AppError } from '../../../shared/errors';
 import type { Experiment } from '../../../shared/experiment';
 import { BLOCKS } from '../../../shared/model';
 import { tf } from '../platform/backend';
-import { installFusedConv2d, installFusedConvLstm, installFusedRnn } from '../kernels';
+import { installFusedConv2d, installFusedConvLstm, installFusedDense, installFusedRnn } from '../kernels';
 import { foldTimeDistributed } from './time-distributed';
 
 const RANDOM_INITIALIZERS = new Set([
@@ -79,6 +79,7 @@ export async function buildTopology(topology: unknown, seed: number): Promise<tf
   await installFusedRnn(model, seed);
   installFusedConvLstm(model);
   installFusedConv2d(model);
+  installFusedDense(model);
   foldTimeDistributed(model);
   return model;
 }

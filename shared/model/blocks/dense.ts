@@ -32,6 +32,7 @@ export const dense: BlockDef = {
   // Keras 3 applies the activation to x.kernel + bias (keras/src/layers/core/dense.py): every column
   keras3HardSigmoid: hardSigmoidGates(['activation']),
   initializers: KERNEL_INIT,
+  kernels: { dense: true },
   torch: (layer) => {
     const act = torchActivation(layer.config);
     const kernel = kerasWeight(layer, 'kernel');

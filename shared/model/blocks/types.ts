@@ -79,6 +79,8 @@ export interface BlockKernels {
   conv2d?: boolean;
   /** The fused 2-D max pooling (kernels/conv2d). */
   pool2d?: boolean;
+  /** The fused Dense product, with its bias and activation (kernels/dense). */
+  dense?: boolean;
 }
 
 /** The wrapped layer of a wrapper, for HDF5 weight names. */

@@ -16,7 +16,7 @@
 import { tf } from '../../platform/backend';
 import { activeTape, heapValues, runLazyOp } from '../lazy-op';
 import { tensorFrom } from '../rnn/op';
-import { copyOf, type Region, type RnnWasm } from '../rnn/wasm';
+import { copyOf, RnnWasm, type Region } from '../rnn/wasm';
 
 /** A convolution the kernels run: channels last, dilation 1. */
 export interface Conv2dSpec {
@@ -174,30 +174,27 @@ export function fusedConv2d(w: RnnWasm, spec: Conv2dSpec, x: tf.Tensor, kernel: 
         },
         kernel: () => {
           const p = dz();
-          // each thread adds its images' products into its own zeroed buffer; then one sum
-          const parts = w.threads;
-          const cols = w.alloc(parts * P * K);
-          const pdw = w.alloc(parts * K * CO);
-          w.view(pdw, parts * K * CO).fill(0);
-          // on the padded images kept by the forward pass: no padding left to apply
-          w.split('conv2dFilterGrad', B, {
-            args: [...rows, 0, 0, saved!.px, p, cols, pdw, 1],
-            count: 0,
-            perItem: [...NONE, imgP * 4, out * 4, 0, 0, 0],
-            perThread: [...NONE, 0, 0, P * K * 4, K * CO * 4, 0],
-          });
-          for (let q = 1; q < parts; q++) w.k.addTo(pdw, pdw + q * K * CO * 4, K * CO);
+          // one partial per fixed chunk of images, summed in order: the same bits on any thread count
+          const cols = w.alloc(w.threads * P * K);
+          const pdw = w.reduceByChunks(B, K * CO, (chunk, first) =>
+            // on the padded images kept by the forward pass: no padding left to apply
+            w.split('conv2dFilterGrad', B, {
+              args: [...rows, 0, 0, saved!.px, p, cols, first, 1],
+              count: 0,
+              chunk,
+              perItem: [...NONE, imgP * 4, out * 4, 0, 0, 0],
+              perThread: [...NONE, 0, 0, P * K * 4, 0, 0],
+              perChunk: [...NONE, 0, 0, 0, RnnWasm.partStride(K * CO), 0],
+            }),
+          );
           return tensorFrom(w.view(pdw, K * CO), kernel.shape);
         },
         bias: () => {
           const p = dz();
-          // column sums of dz, each thread into its own zeroed row, then one sum
-          const parts = w.threads;
-          const row = (CO + 3) & ~3;
-          const pdb = w.alloc(parts * row);
-          w.view(pdb, parts * row).fill(0);
-          w.split('colSum', B, { args: [p, pdb, B, CO, 1], count: 2, scale: P, perItem: [out * 4, 0, 0, 0, 0], perThread: [0, row * 4, 0, 0, 0] });
-          for (let q = 1; q < parts; q++) w.k.addTo(pdb, pdb + q * row * 4, CO);
+          // column sums of dz, one partial per fixed chunk of images
+          const pdb = w.reduceByChunks(B, CO, (chunk, first) =>
+            w.split('colSum', B, { args: [p, first, B, CO, 1], count: 2, scale: P, chunk, perItem: [out * 4, 0, 0, 0, 0], perChunk: [0, RnnWasm.partStride(CO), 0, 0, 0] }),
+          );
           return tensorFrom(w.view(pdb, CO), bias.shape);
         },
       };

@@ -37,9 +37,9 @@ const COUNT_ARG = 5; // which argument is the number of samples
 const CHUNK = 6; // samples per chunk
 const TOTAL = 7; // samples in all
 const ERROR = 8; // a helper's kernel threw
-// then three Float64 arrays of MAX_ARGS: arguments for sample 0, bytes per sample, bytes per thread
+// then four Float64 arrays of MAX_ARGS: arguments for sample 0, bytes per sample, bytes per thread, bytes per chunk
 const F64 = 64;
-const BLOCK_BYTES = F64 + 3 * MAX_ARGS * 8;
+const BLOCK_BYTES = F64 + 4 * MAX_ARGS * 8;
 // (the scale of the count argument: samples times this, e.g. floats per sample)
 const SCALE = MAX_ARGS - 1;
 
@@ -48,7 +48,7 @@ const SCALE = MAX_ARGS - 1;
  * same loop in plain JS). A chunk is claimed by compare-and-swap on NEXT, which carries
  * the job's sequence number, so a claim can only succeed for the job it was meant for.
  */
-function takeChunks(c: Int32Array, base: Float64Array, perItem: Float64Array, perThread: Float64Array, fn: (...a: number[]) => void, thread: number, seq: number): void {
+function takeChunks(c: Int32Array, base: Float64Array, perItem: Float64Array, perThread: Float64Array, perChunk: Float64Array, fn: (...a: number[]) => void, thread: number, seq: number): void {
   for (;;) {
     const cur = Atomics.load(c, NEXT);
     if (cur >>> 16 !== seq) return;
@@ -60,7 +60,7 @@ function takeChunks(c: Int32Array, base: Float64Array, perItem: Float64Array, pe
     if (Atomics.compareExchange(c, NEXT, cur, cur + 1) !== cur) continue;
     const n = c[NARGS]!;
     const a = new Array<number>(n);
-    for (let j = 0; j < n; j++) a[j] = base[j]! + b0 * perItem[j]! + thread * perThread[j]!;
+    for (let j = 0; j < n; j++) a[j] = base[j]! + b0 * perItem[j]! + thread * perThread[j]! + i * perChunk[j]!;
     a[c[COUNT_ARG]!] = Math.min(chunk, total - b0) * base[SCALE]!;
     try {
       fn(...a);
@@ -78,6 +78,7 @@ const c = new Int32Array(block, 0, 16);
 const base = new Float64Array(block, ${F64}, ${MAX_ARGS});
 const perItem = new Float64Array(block, ${F64 + MAX_ARGS * 8}, ${MAX_ARGS});
 const perThread = new Float64Array(block, ${F64 + 2 * MAX_ARGS * 8}, ${MAX_ARGS});
+const perChunk = new Float64Array(block, ${F64 + 3 * MAX_ARGS * 8}, ${MAX_ARGS});
 function takeChunks(seq) {
   for (;;) {
     const cur = Atomics.load(c, ${NEXT});
@@ -86,7 +87,7 @@ function takeChunks(seq) {
     if (b0 >= total) return;
     if (Atomics.compareExchange(c, ${NEXT}, cur, cur + 1) !== cur) continue;
     const n = c[${NARGS}], a = new Array(n);
-    for (let j = 0; j < n; j++) a[j] = base[j] + b0 * perItem[j] + thread * perThread[j];
+    for (let j = 0; j < n; j++) a[j] = base[j] + b0 * perItem[j] + thread * perThread[j] + i * perChunk[j];
     a[c[${COUNT_ARG}]] = Math.min(chunk, total - b0) * base[${SCALE}];
     try {
       inst.exports[names[c[${FN}]]](...a);
@@ -135,6 +136,12 @@ export interface SplitJob {
   /** Bytes each argument moves per thread: private scratch (default none). */
   perThread?: number[];
   /**
+   * Bytes each argument moves per chunk (chunk i adds i times this): a partial result per
+   * chunk, summed afterwards in chunk order, so that a reduction over the batch gives the
+   * same bits however the threads share the chunks. Use with a fixed `chunk`.
+   */
+  perChunk?: number[];
+  /**
    * Samples per chunk, when the kernel needs a fixed cut (its results or its scratch depend
    * on it: the fused RNN op's chunks); by default the team picks it from the thread count.
    */
@@ -147,6 +154,7 @@ export class Team {
   private readonly base: Float64Array;
   private readonly perItem: Float64Array;
   private readonly perThread: Float64Array;
+  private readonly perChunk: Float64Array;
   private readonly index: Map<string, number>;
   private seq = 0;
 
@@ -163,6 +171,7 @@ export class Team {
     this.base = new Float64Array(block, F64, MAX_ARGS);
     this.perItem = new Float64Array(block, F64 + MAX_ARGS * 8, MAX_ARGS);
     this.perThread = new Float64Array(block, F64 + 2 * MAX_ARGS * 8, MAX_ARGS);
+    this.perChunk = new Float64Array(block, F64 + 3 * MAX_ARGS * 8, MAX_ARGS);
     try {
       for (let t = 1; t < threads; t++) {
         const worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { module, memory, block, names, thread: t } });
@@ -191,9 +200,11 @@ export class Team {
     this.base.fill(0);
     this.perItem.fill(0);
     this.perThread.fill(0);
+    this.perChunk.fill(0);
     this.base.set(job.args);
     this.perItem.set(job.perItem);
     if (job.perThread) this.perThread.set(job.perThread);
+    if (job.perChunk) this.perChunk.set(job.perChunk);
     this.base[SCALE] = job.scale ?? 1;
     const chunk = job.chunk ?? Math.max(1, Math.ceil(total / (this.size * CHUNKS_PER_THREAD)));
     const chunks = Math.ceil(total / chunk);
@@ -212,7 +223,7 @@ export class Team {
     let failure: unknown = null;
     let claimed = chunks;
     try {
-      takeChunks(c, this.base, this.perItem, this.perThread, fn, 0, this.seq);
+      takeChunks(c, this.base, this.perItem, this.perThread, this.perChunk, fn, 0, this.seq);
     } catch (e) {
       // no new chunks for anyone; wait for those already taken, then report
       failure = e;
@@ -242,9 +253,9 @@ export class Team {
 /** The calls a SplitJob makes on one thread, chunk by chunk ([args], in order). */
 export function chunkCalls(total: number, job: SplitJob, chunk: number): number[][] {
   const out: number[][] = [];
-  for (let b0 = 0; b0 < total; b0 += chunk) {
+  for (let b0 = 0, i = 0; b0 < total; b0 += chunk, i++) {
     const nb = Math.min(chunk, total - b0);
-    const a = job.args.map((v, j) => v + b0 * (job.perItem[j] ?? 0));
+    const a = job.args.map((v, j) => v + b0 * (job.perItem[j] ?? 0) + i * (job.perChunk?.[j] ?? 0));
     a[job.count] = nb * (job.scale ?? 1);
     out.push(a);
   }

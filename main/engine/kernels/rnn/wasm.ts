@@ -63,6 +63,8 @@ export interface RnnExports {
   chunkBackward(params: number, b0: number, nb: number, tmp: number): void;
   partFloats(I: number, U: number, GU: number): number;
   sumParts(parts: number, out: number, n: number, chunks: number, stride: number): void;
+  denseForward(M: number, I: number, N: number, x: number, w: number, bias: number, y: number, kind: number): void;
+  denseInputGrad(M: number, I: number, N: number, dz: number, wT: number, dx: number): void;
   rmspropUpdate(v: number, g: number, ms: number, mom: number, n: number, decay: number, oneMinusDecay: number, momentum: number, lr: number, eps: number): void;
 }
 
@@ -208,6 +210,27 @@ export class RnnWasm {
     const a = [...job.args];
     a[job.count] = total * (job.scale ?? 1);
     fn(...a);
+  }
+  /**
+   * Sums a reduction over the batch that `run` writes as one partial per chunk (SplitJob
+   * perChunk, `floats` apart from `first`): the batch cut into at most 16 chunks of a size
+   * that does not depend on the thread count, and the partials added in chunk order, so the
+   * result is the same to the bit on any number of threads and in every run. Returns the
+   * offset of the sum (the first partial). `run` gets the chunk size and zeroed partials.
+   */
+  reduceByChunks(total: number, floats: number, run: (chunk: number, first: number) => void): number {
+    const chunk = Math.max(1, Math.ceil(total / 16));
+    const parts = Math.max(1, Math.ceil(total / chunk));
+    const stride = (floats + 3) & ~3;
+    const first = this.alloc(parts * stride);
+    this.view(first, parts * stride).fill(0);
+    run(chunk, first);
+    for (let q = 1; q < parts; q++) this.k.addTo(first, first + q * stride * 4, floats);
+    return first;
+  }
+  /** The byte stride between reduceByChunks' partials of `floats` floats. */
+  static partStride(floats: number): number {
+    return ((floats + 3) & ~3) * 4;
   }
   /** A fresh view (the buffer changes when memory grows). */
   view(p: number, n: number): Float32Array {
