@@ -10,7 +10,7 @@
  * col2im sum for the input.
  */
 import * as tf from '@tensorflow/tfjs';
-import { rnnWasm, type RnnWasm } from '../rnn/wasm';
+import { RnnWasm, rnnWasm } from '../rnn/wasm';
 
 type TensorInfo = tf.TensorInfo;
 
@@ -64,17 +64,18 @@ export function conv2dFilterGradFast(args: KernelArgs): TensorInfo | null {
     w.begin();
     const px = w.put(f32(backend, x));
     const pdy = w.put(f32(backend, dy));
-    const parts = w.threads;
-    const cols = w.alloc(parts * P * K);
-    const pdw = w.alloc(parts * K * g.CO);
-    w.view(pdw, parts * K * g.CO).fill(0);
-    w.split('conv2dFilterGrad', g.B, {
-      args: [g.B, g.IH, g.IW, g.CI, g.OH, g.OW, g.CO, g.FH, g.FW, g.SH, g.SW, g.top, g.left, px, pdy, cols, pdw, 1],
-      count: 0,
-      perItem: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, g.IH * g.IW * g.CI * 4, P * g.CO * 4, 0, 0, 0],
-      perThread: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, P * K * 4, K * g.CO * 4, 0],
-    });
-    for (let q = 1; q < parts; q++) w.k.addTo(pdw, pdw + q * K * g.CO * 4, K * g.CO);
+    const cols = w.alloc(w.threads * P * K);
+    // one partial sum per fixed chunk of images, added up in order: the same bits on any thread count
+    const pdw = w.reduceByChunks(g.B, K * g.CO, (chunk, first) =>
+      w.split('conv2dFilterGrad', g.B, {
+        args: [g.B, g.IH, g.IW, g.CI, g.OH, g.OW, g.CO, g.FH, g.FW, g.SH, g.SW, g.top, g.left, px, pdy, cols, first, 1],
+        count: 0,
+        chunk,
+        perItem: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, g.IH * g.IW * g.CI * 4, P * g.CO * 4, 0, 0, 0],
+        perThread: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, P * K * 4, 0, 0],
+        perChunk: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, RnnWasm.partStride(K * g.CO), 0],
+      }),
+    );
     const out = backend.makeOutput([...a.filterShape!], 'float32');
     f32(backend, out).set(w.view(pdw, K * g.CO));
     return out;

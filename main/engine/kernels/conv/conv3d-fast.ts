@@ -11,7 +11,7 @@
  * Switches (switches.ts): 'conv3d-conv' the convolution, 'conv3d-pool' the pooling.
  */
 import * as tf from '@tensorflow/tfjs';
-import { rnnWasm, type RnnExports, type RnnWasm } from '../rnn/wasm';
+import { RnnWasm, rnnWasm, type RnnExports } from '../rnn/wasm';
 import { FUSED_SWITCHES, fusedOn } from '../switches';
 
 type TensorInfo = tf.TensorInfo;
@@ -134,13 +134,18 @@ export function conv3dFilterGradFast(args: KernelArgs): TensorInfo | null {
     const geo = putGeo(w, geoOf(info, false));
     const px = w.put(f32(backend, x));
     const pdy = w.put(f32(backend, dy));
-    const parts = w.threads;
-    const cols = w.alloc(parts * P * K);
-    // one partial sum per thread (each thread accumulates the chunks it takes), added up here
-    const pdw = w.alloc(parts * K * CO);
-    w.view(pdw, parts * K * CO).fill(0);
-    split(w, 'conv3dFilterGrad', B, [geo, px, pdy, cols, pdw, 1], [0, xs * 4, P * CO * 4, 0, 0, 0], [0, 0, 0, P * K * 4, K * CO * 4, 0]);
-    for (let q = 1; q < parts; q++) w.k.addTo(pdw, pdw + q * K * CO * 4, K * CO);
+    const cols = w.alloc(w.threads * P * K);
+    // one partial sum per fixed chunk of images, added up in order: the same bits on any thread count
+    const pdw = w.reduceByChunks(B, K * CO, (chunk, first) =>
+      w.split('conv3dFilterGrad' as unknown as keyof RnnExports, B, {
+        args: [B, geo, px, pdy, cols, first, 1],
+        count: 0,
+        chunk,
+        perItem: [0, 0, xs * 4, P * CO * 4, 0, 0, 0],
+        perThread: [0, 0, 0, 0, P * K * 4, 0, 0],
+        perChunk: [0, 0, 0, 0, 0, RnnWasm.partStride(K * CO), 0],
+      }),
+    );
     const out = backend.makeOutput([...a.filterShape!], 'float32');
     f32(backend, out).set(w.view(pdw, K * CO));
     return out;
