@@ -179,19 +179,29 @@ export function fillRows(c: usize, bias: usize, M: i32, N: i32): void {
   for (let i = 0; i < M; i++) memory.copy(at(c, i * N), bias, bytes);
 }
 
-/** out[N] (+)= column sums of A[M,N]. */
+/** Rows of A summed per pass of colSum: a block stays in L1 while each column group runs down it. */
+const COLSUM_ROWS: i32 = 32;
+
+/**
+ * out[N] (+)= column sums of A[M,N]. Row blocks, so that A is read from memory once (a
+ * column group down the whole matrix read it N/4 times); each column still sums its rows
+ * in order, so the result is the same to the bit.
+ */
 export function colSum(a: usize, out: usize, M: i32, N: i32, accumulate: i32): void {
   if (!accumulate) memory.fill(out, 0, <usize>N << 2);
-  let j = 0;
-  for (; j + 4 <= N; j += 4) {
-    let s = v128.load(at(out, j));
-    for (let i = 0; i < M; i++) s = f32x4.add(s, v128.load(at(a, i * N + j)));
-    v128.store(at(out, j), s);
-  }
-  for (; j < N; j++) {
-    let s = load<f32>(at(out, j));
-    for (let i = 0; i < M; i++) s += load<f32>(at(a, i * N + j));
-    store<f32>(at(out, j), s);
+  for (let i0 = 0; i0 < M; i0 += COLSUM_ROWS) {
+    const i1 = min(M, i0 + COLSUM_ROWS);
+    let j = 0;
+    for (; j + 4 <= N; j += 4) {
+      let s = v128.load(at(out, j));
+      for (let i = i0; i < i1; i++) s = f32x4.add(s, v128.load(at(a, i * N + j)));
+      v128.store(at(out, j), s);
+    }
+    for (; j < N; j++) {
+      let s = load<f32>(at(out, j));
+      for (let i = i0; i < i1; i++) s += load<f32>(at(a, i * N + j));
+      store<f32>(at(out, j), s);
+    }
   }
 }
 
@@ -720,6 +730,25 @@ export function conv1dInputGrad(B: i32, Tp: i32, C: i32, To: i32, s: i32, kC: i3
       const row = at(xb, t * s * C);
       addInto(row, at(cols, t * kC), row, kC);
     }
+  }
+}
+
+/**
+ * The whole backward pass of a Conv1D, image by image while its data is in cache:
+ * dz = dy * act'(y) in place (dz holds dy on entry), db (+)= column sums of dz,
+ * dw (+)= windows(x)^T . dz and, with dx != 0, dx = the input gradient (as
+ * conv1dInputGrad: wT [N, k*C], cols To*k*C floats of scratch). db 0 or dw 0: skipped.
+ * The same arithmetic in the same order as dactMul, colSum, conv1dFilterGrad and
+ * conv1dInputGrad run one after the other on the same images.
+ */
+export function conv1dBackward(B: i32, Tp: i32, C: i32, To: i32, s: i32, kC: i32, N: i32, kind: i32, y: usize, dz: usize, x: usize, dw: usize, db: usize, wT: usize, cols: usize, dx: usize): void {
+  const n = To * N;
+  for (let b = 0; b < B; b++) {
+    const zb = at(dz, b * n);
+    if (kind != 0) dactMul(kind, at(y, b * n), zb, n);
+    if (db) colSum(zb, db, To, N, 1);
+    if (dw) gemm(at(x, b * Tp * C), 1, s * C, zb, N, dw, N, kC, To, N, 1);
+    if (dx) conv1dInputGrad(1, Tp, C, To, s, kC, N, zb, wT, cols, at(dx, b * Tp * C));
   }
 }
 

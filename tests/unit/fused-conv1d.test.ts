@@ -216,6 +216,58 @@ describe('fused sequence convolutions', () => {
     for (let i = 0; i < team.length; i++) expect(maxRelDiff(alone[i]!, team[i]!)).toBeLessThan(1e-5);
   });
 
+  it('run the backward pass as one kernel per image with the results of the four passes, to the bit (switch conv1d-grad)', async () => {
+    const w = rnnWasm()!;
+    const cases: Case[] = [
+      // listing 6.47's first layer in small: relu, bias, valid; then same padding (a cropped input gradient), stride 2, no bias, tanh
+      { B: 5, T: 40, C: 14, filters: 32, kernelSize: 5, stride: 1, padding: 'valid', activation: 'relu', useBias: true, pool: 'max', poolSize: 3, poolStride: 3, poolPadding: 'valid', seed: 31 },
+      { B: 3, T: 17, C: 5, filters: 7, kernelSize: 4, stride: 2, padding: 'same', activation: 'tanh', useBias: false, pool: 'none', poolSize: 1, poolStride: 1, poolPadding: 'valid', seed: 32 },
+      { B: 4, T: 12, C: 3, filters: 6, kernelSize: 3, stride: 1, padding: 'same', activation: 'linear', useBias: true, pool: 'global', poolSize: 1, poolStride: 1, poolPadding: 'valid', seed: 33 },
+    ];
+    // one thread: the four passes and the fused kernel then add the same products in the same order
+    const helpers = w.team;
+    w.team = null;
+    try {
+      for (const c of cases) {
+        const { fused } = pair(c);
+        const rand = mulberry32(c.seed);
+        const x = tf.tensor3d(Float32Array.from({ length: c.B * c.T * c.C }, () => rand() * 4 - 2), [c.B, c.T, c.C]);
+        const r = tf.randomNormal((fused.predict(x) as tf.Tensor).shape, 0, 1, 'float32', c.seed);
+        process.env.SEQLAB_FUSED_OFF = 'conv1d-grad';
+        const before = gradients(fused, x, r);
+        delete process.env.SEQLAB_FUSED_OFF;
+        const after = gradients(fused, x, r);
+        expect(after).toHaveLength(before.length);
+        for (let i = 0; i < before.length; i++) expect(Array.from(after[i]!.dataSync()), `case ${c.seed} gradient ${i}`).toEqual(Array.from(before[i]!.dataSync()));
+        tf.dispose([x, r, ...before, ...after]);
+        fused.dispose();
+      }
+    } finally {
+      w.team = helpers;
+      delete process.env.SEQLAB_FUSED_OFF;
+    }
+  });
+
+  it('sum columns in row blocks in each column’s row order (colSum: the bias gradients)', () => {
+    const w = rnnWasm()!;
+    const rand = mulberry32(77);
+    for (const [M, N] of [[1, 1], [31, 5], [33, 32], [100, 7], [257, 96]] as const) {
+      w.begin();
+      const a = Float32Array.from({ length: M * N }, () => rand() * 2 - 1);
+      const start = Float32Array.from({ length: N }, () => rand());
+      const pa = w.put(a);
+      const po = w.put(start);
+      w.k.colSum(pa, po, M, N, 1);
+      // float32 additions down each column, first row first
+      const want = Array.from(start, (s0, j) => {
+        let s = s0;
+        for (let i = 0; i < M; i++) s = Math.fround(s + a[i * N + j]!);
+        return s;
+      });
+      expect(Array.from(w.view(po, N)), `${M}x${N}`).toEqual(want);
+    }
+  });
+
   it('read a tensor in place only where that is right: one Conv1D output feeding two poolings, gradients summed by tfjs', async () => {
     // conv -> (max pooling, global max pooling) -> concatenate -> dense: both poolings read the
     // convolution's output where it lies; the convolution's gradient is tfjs's sum of two

@@ -16,6 +16,11 @@
 import { tf } from '../../platform/backend';
 import { tensorFrom } from '../rnn/op';
 import { copyOf, type Region, type RnnWasm } from '../rnn/wasm';
+import { FUSED_SWITCHES, fusedOn } from '../switches';
+
+export const CONV1D_GRAD_SWITCH = 'conv1d-grad';
+FUSED_SWITCHES[CONV1D_GRAD_SWITCH] =
+  "Conv1D's backward pass as one kernel per image (activation derivative, bias and filter gradients, input gradient) in one split (off: dactMul, colSum, filter and input gradients as four passes over the batch)";
 
 /** A convolution the kernels run: channels last, dilation 1. */
 export interface Conv1dSpec {
@@ -143,6 +148,83 @@ export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: 
   const tape = activeTape();
   let saved: { region: Region | null; px: number; py: number } | null = null;
   let kCopy: Float32Array | null = null;
+
+  /**
+   * The backward pass as one split (conv1dBackward), run on the first gradient tfjs asks
+   * for. tfjs asks for the inputs on a path to the trained variables in the op's input
+   * order (x, kernel, bias), so x first means dx is wanted; otherwise it never is. dW and
+   * db are copied out at once: each gradient call is a tidy of its own.
+   */
+  const fusedGrads = (dy: tf.Tensor): LazyGrads => {
+    let out: { dx: Float32Array | null; dw: Float32Array; db: Float32Array } | null = null;
+    const run = (wantX: boolean): NonNullable<typeof out> => {
+      if (out) return out;
+      const sv = saved!;
+      out = cpuMs('backward', () => {
+        const resident = w.residentOffset(dy, B * To * N);
+        w.release(sv.region!);
+        let pdz: number;
+        if (resident !== null) {
+          w.protect(resident + B * To * N * 4);
+          pdz = resident;
+        } else {
+          pdz = w.put(read(dy));
+        }
+        const parts = w.threads;
+        const ldb = (N + 3) & ~3;
+        const pdw = w.alloc(parts * kC * N);
+        const pdb = w.alloc(parts * ldb);
+        w.view(pdw, parts * kC * N).fill(0);
+        w.view(pdb, parts * ldb).fill(0);
+        let pwT = 0;
+        let cols = 0;
+        let pdx = 0;
+        if (wantX) {
+          const pw = w.put(kCopy!);
+          pwT = w.alloc(N * kC);
+          w.k.transpose(pw, pwT, kC, N);
+          cols = w.alloc(parts * To * kC);
+          pdx = w.alloc(B * Tp * C);
+        }
+        const n = To * N * 4;
+        w.split('conv1dBackward', B, {
+          args: [B, Tp, C, To, s, kC, N, spec.activation, sv.py, pdz, sv.px, pdw, pdb, pwT, cols, pdx],
+          count: 0,
+          perItem: [0, 0, 0, 0, 0, 0, 0, 0, n, n, Tp * C * 4, 0, 0, 0, 0, wantX ? Tp * C * 4 : 0],
+          // each thread its own partial sums and window scratch
+          perThread: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, kC * N * 4, ldb * 4, 0, wantX ? To * kC * 4 : 0, 0],
+        });
+        for (let q = 1; q < parts; q++) {
+          w.k.addTo(pdw, pdw + q * kC * N * 4, kC * N);
+          w.k.addTo(pdb, pdb + q * ldb * 4, N);
+        }
+        let dx: Float32Array | null = null;
+        if (wantX) {
+          if (padL === 0 && Tp === T) dx = w.view(pdx, B * T * C);
+          else {
+            const pc = w.alloc(B * T * C);
+            w.split('cropSeq', B, { args: [pdx, pc, B, Tp, C, padL, T], count: 2, perItem: [Tp * C * 4, T * C * 4, 0, 0, 0, 0, 0] });
+            dx = w.view(pc, B * T * C);
+          }
+        }
+        return { dx, dw: copyOf(w.view(pdw, kC * N)), db: copyOf(w.view(pdb, N)) };
+      });
+      return out;
+    };
+    return {
+      x: () => {
+        const r = run(true);
+        if (!r.dx) throw new Error('fused Conv1D: the input gradient was asked for after the weights');
+        const dx = tensorFrom(r.dx, [B, T, C]);
+        // the gradient of the op before this one: it may read it here (until the next op begins)
+        w.markResident(dx, r.dx.byteOffset, B * T * C, null);
+        return dx;
+      },
+      kernel: () => tf.tensor(run(false).dw, kernel.shape, 'float32'),
+      bias: () => tf.tensor(run(false).db, bias.shape, 'float32'),
+    };
+  };
+
   return runOp({
     inputs: { x, kernel, bias },
     forwardFunc: () => {
@@ -155,6 +237,7 @@ export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: 
       return y;
     },
     backwardsFunc: (dy) => {
+      if (fusedOn(CONV1D_GRAD_SWITCH)) return fusedGrads(dy);
       // dz = dy * act'(y), computed once, on the first gradient tfjs asks for
       let pdz = -1;
       const dz = (): number => {

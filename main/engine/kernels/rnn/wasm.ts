@@ -33,6 +33,7 @@ export interface RnnExports {
   dactMul(kind: number, y: number, dz: number, n: number): void;
   conv1dFilterGrad(B: number, Tp: number, C: number, To: number, s: number, kC: number, N: number, x: number, dz: number, dw: number, accumulate: number): void;
   conv1dInputGrad(B: number, Tp: number, C: number, To: number, s: number, kC: number, N: number, dz: number, wT: number, cols: number, dx: number): void;
+  conv1dBackward(B: number, Tp: number, C: number, To: number, s: number, kC: number, N: number, kind: number, y: number, dz: number, x: number, dw: number, db: number, wT: number, cols: number, dx: number): void;
   padSeq(src: number, dst: number, B: number, T: number, C: number, padL: number, Tp: number): void;
   cropSeq(src: number, dst: number, B: number, Tp: number, C: number, padL: number, T: number): void;
   maxPool1dForward(B: number, T: number, C: number, To: number, p: number, s: number, padL: number, x: number, y: number, idx: number): void;
