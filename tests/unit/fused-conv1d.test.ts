@@ -216,16 +216,17 @@ describe('fused sequence convolutions', () => {
     for (let i = 0; i < team.length; i++) expect(maxRelDiff(alone[i]!, team[i]!)).toBeLessThan(1e-5);
   });
 
-  it('run the backward pass as one kernel per image with the results of the four passes, to the bit (switch conv1d-grad)', async () => {
+  it('run the backward pass as one kernel per image with the results of the four passes, to the bit (switches conv1d-grad, conv1d-dx)', async () => {
     const w = rnnWasm()!;
     const cases: Case[] = [
       // listing 6.47's first layer in small: relu, bias, valid; then same padding (a cropped input gradient), stride 2, no bias, tanh
-      { B: 5, T: 40, C: 14, filters: 32, kernelSize: 5, stride: 1, padding: 'valid', activation: 'relu', useBias: true, pool: 'max', poolSize: 3, poolStride: 3, poolPadding: 'valid', seed: 31 },
+      { B: 5, T: 60, C: 14, filters: 32, kernelSize: 5, stride: 1, padding: 'valid', activation: 'relu', useBias: true, pool: 'max', poolSize: 3, poolStride: 3, poolPadding: 'valid', seed: 31 },
       { B: 3, T: 17, C: 5, filters: 7, kernelSize: 4, stride: 2, padding: 'same', activation: 'tanh', useBias: false, pool: 'none', poolSize: 1, poolStride: 1, poolPadding: 'valid', seed: 32 },
       { B: 4, T: 12, C: 3, filters: 6, kernelSize: 3, stride: 1, padding: 'same', activation: 'linear', useBias: true, pool: 'global', poolSize: 1, poolStride: 1, poolPadding: 'valid', seed: 33 },
     ];
     // one thread: the four passes and the fused kernel then add the same products in the same order
     const helpers = w.team;
+    const split = w.split.bind(w);
     w.team = null;
     try {
       for (const c of cases) {
@@ -235,15 +236,30 @@ describe('fused sequence convolutions', () => {
         const r = tf.randomNormal((fused.predict(x) as tf.Tensor).shape, 0, 1, 'float32', c.seed);
         process.env.SEQLAB_FUSED_OFF = 'conv1d-grad';
         const before = gradients(fused, x, r);
-        delete process.env.SEQLAB_FUSED_OFF;
+        // the scattered input gradient, as before
+        process.env.SEQLAB_FUSED_OFF = 'conv1d-dx';
         const after = gradients(fused, x, r);
+        delete process.env.SEQLAB_FUSED_OFF;
+        // stride 1: the input gradient as one product sums in another order
+        const flags: number[] = [];
+        w.split = (name, total, job) => {
+          if (name === 'conv1dBackward') flags.push(job.args[16]!);
+          return split(name, total, job);
+        };
+        const direct = gradients(fused, x, r);
+        w.split = split;
+        // (the first case's 56 output rows of 60 make the direct product worth it; 9 of 17 at stride 2 cannot have it)
+        expect(flags.includes(1)).toBe(c.seed === 31);
         expect(after).toHaveLength(before.length);
         for (let i = 0; i < before.length; i++) expect(Array.from(after[i]!.dataSync()), `case ${c.seed} gradient ${i}`).toEqual(Array.from(before[i]!.dataSync()));
-        tf.dispose([x, r, ...before, ...after]);
+        for (let i = 1; i < before.length; i++) expect(Array.from(direct[i]!.dataSync()), `case ${c.seed} gradient ${i} (direct)`).toEqual(Array.from(before[i]!.dataSync()));
+        expect(maxRelDiff(before[0]!, direct[0]!)).toBeLessThan(1e-5);
+        tf.dispose([x, r, ...before, ...after, ...direct]);
         fused.dispose();
       }
     } finally {
       w.team = helpers;
+      w.split = split;
       delete process.env.SEQLAB_FUSED_OFF;
     }
   });

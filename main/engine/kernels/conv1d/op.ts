@@ -19,6 +19,12 @@ import { copyOf, type Region, type RnnWasm } from '../rnn/wasm';
 import { FUSED_SWITCHES, fusedOn } from '../switches';
 
 export const CONV1D_GRAD_SWITCH = 'conv1d-grad';
+export const CONV1D_DX_SWITCH = 'conv1d-dx';
+FUSED_SWITCHES[CONV1D_DX_SWITCH] =
+  "With conv1d-grad and stride 1: Conv1D's input gradient as one product over the padded output gradient and the kernel flipped in time (off: each window's gradient scattered back onto the input)";
+export const POOL1D_GRAD_SWITCH = 'pool1d-grad';
+FUSED_SWITCHES[POOL1D_GRAD_SWITCH] =
+  'MaxPooling1D gradient for windows that tile the sequence (stride = pool size): each input gradient written once (off: cleared, then added to)';
 FUSED_SWITCHES[CONV1D_GRAD_SWITCH] =
   "Conv1D's backward pass as one kernel per image (activation derivative, bias and filter gradients, input gradient) in one split (off: dactMul, colSum, filter and input gradients as four passes over the batch)";
 
@@ -113,7 +119,7 @@ export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: 
       const region = tape !== null ? w.keep(B * Tp * C + B * To * N + 8, tape) : null;
       // the backward pass's scratch must fit as well: fail now (stock layer takes over), not in backprop
       const P = w.threads;
-      if (region) w.reserve(B * To * N + kC * N * (P + 1) + N + P * To * kC + 2 * B * Tp * C + 64);
+      if (region) w.reserve(B * To * N + kC * N * (P + 2) + P * (N + 4) + P * Math.max(To * kC, (To + 2 * k - 2) * N) + 2 * B * Tp * C + 64);
       let px: number;
       let py: number;
       if (region) {
@@ -179,20 +185,25 @@ export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: 
         let pwT = 0;
         let cols = 0;
         let pdx = 0;
+        // the product runs over Tp rows instead of To: worth it while that adds little (listing 6.47: 78 vs 74, not 24 vs 20)
+        const direct = wantX && s === 1 && Tp * 10 <= To * 11 && fusedOn(CONV1D_DX_SWITCH);
+        // per thread: the padded output gradient of one image (direct) or its windows' gradients
+        const colFloats = direct ? (To + 2 * k - 2) * N : To * kC;
         if (wantX) {
           const pw = w.put(kCopy!);
           pwT = w.alloc(N * kC);
-          w.k.transpose(pw, pwT, kC, N);
-          cols = w.alloc(parts * To * kC);
+          if (direct) w.k.conv1dFlipKernel(pw, pwT, k, C, N);
+          else w.k.transpose(pw, pwT, kC, N);
+          cols = w.alloc(parts * colFloats);
           pdx = w.alloc(B * Tp * C);
         }
         const n = To * N * 4;
         w.split('conv1dBackward', B, {
-          args: [B, Tp, C, To, s, kC, N, spec.activation, sv.py, pdz, sv.px, pdw, pdb, pwT, cols, pdx],
+          args: [B, Tp, C, To, s, kC, N, spec.activation, sv.py, pdz, sv.px, pdw, pdb, pwT, cols, pdx, direct ? 1 : 0],
           count: 0,
-          perItem: [0, 0, 0, 0, 0, 0, 0, 0, n, n, Tp * C * 4, 0, 0, 0, 0, wantX ? Tp * C * 4 : 0],
-          // each thread its own partial sums and window scratch
-          perThread: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, kC * N * 4, ldb * 4, 0, wantX ? To * kC * 4 : 0, 0],
+          perItem: [0, 0, 0, 0, 0, 0, 0, 0, n, n, Tp * C * 4, 0, 0, 0, 0, wantX ? Tp * C * 4 : 0, 0],
+          // each thread its own partial sums and scratch
+          perThread: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, kC * N * 4, ldb * 4, 0, wantX ? colFloats * 4 : 0, 0, 0],
         });
         for (let q = 1; q < parts; q++) {
           w.k.addTo(pdw, pdw + q * kC * N * 4, kC * N);
@@ -385,7 +396,12 @@ export function fusedMaxPool1d(w: RnnWasm, spec: Pool1dSpec | 'global', x: tf.Te
             pdy = w.put(read(dy));
           }
           const pdx = w.alloc(B * T * C);
-          w.split('maxPool1dBackward', B, { args: [B, T, C, To, pdy, sv.pidx, pdx], count: 0, perItem: [0, 0, 0, 0, To * C * 4, To * C * 4, T * C * 4] });
+          // (not the global pooling: one scatter per channel beats writing every row)
+          if (padL === 0 && s === p && fusedOn(POOL1D_GRAD_SWITCH)) {
+            w.split('maxPool1dBackwardTiled', B, { args: [B, T, C, To, p, pdy, sv.pidx, pdx], count: 0, perItem: [0, 0, 0, 0, 0, To * C * 4, To * C * 4, T * C * 4] });
+          } else {
+            w.split('maxPool1dBackward', B, { args: [B, T, C, To, pdy, sv.pidx, pdx], count: 0, perItem: [0, 0, 0, 0, To * C * 4, To * C * 4, T * C * 4] });
+          }
           return w.view(pdx, B * T * C);
         });
         const dx = tensorFrom(out, [B, T, C]);

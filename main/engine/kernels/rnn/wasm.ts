@@ -33,11 +33,13 @@ export interface RnnExports {
   dactMul(kind: number, y: number, dz: number, n: number): void;
   conv1dFilterGrad(B: number, Tp: number, C: number, To: number, s: number, kC: number, N: number, x: number, dz: number, dw: number, accumulate: number): void;
   conv1dInputGrad(B: number, Tp: number, C: number, To: number, s: number, kC: number, N: number, dz: number, wT: number, cols: number, dx: number): void;
-  conv1dBackward(B: number, Tp: number, C: number, To: number, s: number, kC: number, N: number, kind: number, y: number, dz: number, x: number, dw: number, db: number, wT: number, cols: number, dx: number): void;
+  conv1dBackward(B: number, Tp: number, C: number, To: number, s: number, kC: number, N: number, kind: number, y: number, dz: number, x: number, dw: number, db: number, wT: number, cols: number, dx: number, direct: number): void;
+  conv1dFlipKernel(w: number, wf: number, k: number, C: number, N: number): void;
   padSeq(src: number, dst: number, B: number, T: number, C: number, padL: number, Tp: number): void;
   cropSeq(src: number, dst: number, B: number, Tp: number, C: number, padL: number, T: number): void;
   maxPool1dForward(B: number, T: number, C: number, To: number, p: number, s: number, padL: number, x: number, y: number, idx: number): void;
   maxPool1dBackward(B: number, T: number, C: number, To: number, dy: number, idx: number, dx: number): void;
+  maxPool1dBackwardTiled(B: number, T: number, C: number, To: number, p: number, dy: number, idx: number, dx: number): void;
   addTo(dst: number, src: number, n: number): void;
   conv2dFilterGrad(B: number, IH: number, IW: number, CI: number, OH: number, OW: number, CO: number, FH: number, FW: number, SH: number, SW: number, top: number, left: number, x: number, dy: number, cols: number, dw: number, accumulate: number): void;
   conv2dInputGrad(B: number, IH: number, IW: number, CI: number, OH: number, OW: number, CO: number, FH: number, FW: number, SH: number, SW: number, top: number, left: number, dy: number, wT: number, cols: number, dx: number): void;
