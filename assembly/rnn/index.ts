@@ -700,6 +700,19 @@ export function conv1dForward(B: i32, Tp: i32, C: i32, To: i32, s: i32, kC: i32,
   }
 }
 
+/**
+ * conv1dForward, then each image's output max-pooled while it is in cache (as
+ * maxPool1dForward with window p, stride ps, left padding padL over To steps, Top outputs,
+ * into py and pidx [B, Top, N]).
+ */
+export function conv1dForwardPool(B: i32, Tp: i32, C: i32, To: i32, s: i32, kC: i32, N: i32, x: usize, w: usize, bias: usize, y: usize, kind: i32, p: i32, ps: i32, padL: i32, Top: i32, py: usize, pidx: usize): void {
+  for (let b = 0; b < B; b++) {
+    const yb = at(y, b * To * N);
+    conv1dForward(1, Tp, C, To, s, kC, N, at(x, b * Tp * C), w, bias, yb, kind);
+    maxPool1dForward(1, To, N, Top, p, ps, padL, yb, at(py, b * Top * N), at(pidx, b * Top * N));
+  }
+}
+
 /** In place: dz[i] = dy[i] * act'(y[i]) (the derivative taken from the output y). */
 export function dactMul(kind: i32, y: usize, dz: usize, n: i32): void {
   if (kind == 0) return;

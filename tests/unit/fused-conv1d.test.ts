@@ -13,7 +13,7 @@ import { toKerasSpec } from '../../shared/model/graph';
 import { PRESETS } from '../../shared/model/presets';
 import { mulberry32 } from '../../shared/random';
 import { initBackend, tf } from '../../main/engine/platform/backend';
-import { convGeometry, fuseConv1dLayer, fusedConvStatus, fusePool1dLayer, poolGeometry, type Conv1DLayerLike, type Pool1DLayerLike } from '../../main/engine/kernels/conv1d';
+import { convGeometry, fuseConv1dLayer, fusedConvStatus, fusePool1dLayer, installFusedConv, poolGeometry, type Conv1DLayerLike, type Pool1DLayerLike } from '../../main/engine/kernels/conv1d';
 import { installFusedRnn, loadRnnWasm, rnnWasm } from '../../main/engine/kernels/rnn';
 import { chunkCalls } from '../../main/engine/kernels/rnn/team';
 
@@ -257,6 +257,58 @@ describe('fused sequence convolutions', () => {
         tf.dispose([x, r, ...before, ...after, ...direct]);
         fused.dispose();
       }
+    } finally {
+      w.team = helpers;
+      w.split = split;
+      delete process.env.SEQLAB_FUSED_OFF;
+    }
+  });
+
+  it('pool in the convolution’s own pass where a pooling is its one consumer, with the results of the separate pooling op (switch conv1d-pool)', () => {
+    const w = rnnWasm()!;
+    const make = (): tf.Sequential => {
+      let seed = 40;
+      const init = () => tf.initializers.glorotUniform({ seed: seed++ });
+      const m = tf.sequential();
+      m.add(tf.layers.conv1d({ inputShape: [50, 6], filters: 12, kernelSize: 5, activation: 'relu', kernelInitializer: init(), biasInitializer: 'ones' }));
+      m.add(tf.layers.maxPooling1d({ poolSize: 3 }));
+      m.add(tf.layers.conv1d({ filters: 8, kernelSize: 3, padding: 'same', activation: 'tanh', kernelInitializer: init() }));
+      m.add(tf.layers.maxPooling1d({ poolSize: 3, strides: 2, padding: 'same' }));
+      m.add(tf.layers.conv1d({ filters: 5, kernelSize: 2, activation: 'linear', kernelInitializer: init() }));
+      m.add(tf.layers.globalMaxPooling1d({}));
+      m.add(tf.layers.dense({ units: 1, kernelInitializer: init() }));
+      return m;
+    };
+    const model = make();
+    expect(installFusedConv(model)).toBe(6);
+    const x = tf.randomNormal([6, 50, 6], 0, 1, 'float32', 41);
+    const r = tf.randomNormal([6, 1], 0, 1, 'float32', 42);
+    const calls: string[] = [];
+    const split = w.split.bind(w);
+    const helpers = w.team;
+    // one thread: both ways then give the same numbers to the bit
+    w.team = null;
+    w.split = (name, total, job) => {
+      calls.push(name);
+      return split(name, total, job);
+    };
+    try {
+      process.env.SEQLAB_FUSED_OFF = 'conv1d-pool';
+      const before = gradients(model, x, r);
+      expect(calls.filter((c) => c === 'maxPool1dForward').length).toBeGreaterThanOrEqual(3);
+      expect(calls).not.toContain('conv1dForwardPool');
+      delete process.env.SEQLAB_FUSED_OFF;
+      calls.length = 0;
+      const after = gradients(model, x, r);
+      // two forward passes (tf.grad, then variableGrads): each pools three times inside the convolutions
+      expect(calls.filter((c) => c === 'conv1dForwardPool').length).toBe(6);
+      expect(calls).not.toContain('maxPool1dForward');
+      for (let i = 0; i < before.length; i++) expect(Array.from(after[i]!.dataSync()), `gradient ${i}`).toEqual(Array.from(before[i]!.dataSync()));
+      // the prediction path (no gradient) pools as before
+      calls.length = 0;
+      const y = model.predict(x) as tf.Tensor;
+      expect(calls).toContain('maxPool1dForward');
+      tf.dispose([y, ...before, ...after]);
     } finally {
       w.team = helpers;
       w.split = split;

@@ -25,6 +25,9 @@ FUSED_SWITCHES[CONV1D_DX_SWITCH] =
 export const POOL1D_GRAD_SWITCH = 'pool1d-grad';
 FUSED_SWITCHES[POOL1D_GRAD_SWITCH] =
   'MaxPooling1D gradient for windows that tile the sequence (stride = pool size): each input gradient written once (off: cleared, then added to)';
+export const CONV_POOL_SWITCH = 'conv1d-pool';
+FUSED_SWITCHES[CONV_POOL_SWITCH] =
+  "Training: a Conv1D whose one consumer is a max pooling also pools each image while its output is in cache, and the pooling op takes that result (off: the pooling reads the whole output again)";
 FUSED_SWITCHES[CONV1D_GRAD_SWITCH] =
   "Conv1D's backward pass as one kernel per image (activation derivative, bias and filter gradients, input gradient) in one split (off: dactMul, colSum, filter and input gradients as four passes over the batch)";
 
@@ -99,11 +102,25 @@ function activeTape(): unknown {
   return (tf.engine() as unknown as { state: { activeTape: unknown } }).state.activeTape ?? {};
 }
 
+/** A pooling of a Conv1D output done by the convolution (see poolAfter), by the output's dataId. */
+interface Pooled {
+  p: number;
+  s: number;
+  padL: number;
+  To: number;
+  py: number;
+  pidx: number;
+  region: Region;
+}
+const pooledOutputs = new WeakMap<object, Pooled>();
+
 /**
  * y = act(conv1d(x, kernel) + bias) for x [B, T, C], kernel [k, C, N], bias [N] (zeros
- * when the layer has none). With `grad` the op carries its backward pass.
+ * when the layer has none). With `grad` the op carries its backward pass. poolAfter: the
+ * max pooling that will read y (a hint, ./index.ts): with `grad` it is computed here, image
+ * by image, into this op's kept region, and fusedMaxPool1d takes it if its spec matches.
  */
-export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor, grad: boolean): tf.Tensor {
+export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor, grad: boolean, poolAfter: Pool1dSpec | 'global' | null = null): tf.Tensor {
   const [B, T, C] = x.shape as [number, number, number];
   const k = spec.kernelSize;
   const s = spec.stride;
@@ -112,11 +129,13 @@ export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: 
   const { padL, Tp, To } = convGeometry(T, k, s, spec.padding);
   if (To < 1) throw new RangeError('fused Conv1D: sequence shorter than the kernel');
   const outShape = [B, To, N];
+  const pool = grad && poolAfter && fusedOn(CONV_POOL_SWITCH) ? poolOf(poolAfter, To) : null;
+  const pooledFloats = pool ? B * pool.To * N : 0;
 
-  const forward = (xt: tf.Tensor, ks: Float32Array, bs: Float32Array, tape: unknown): { y: Float32Array; region: Region | null; px: number; py: number } =>
+  const forward = (xt: tf.Tensor, ks: Float32Array, bs: Float32Array, tape: unknown): { y: Float32Array; region: Region | null; px: number; py: number; pooled: Pooled | null } =>
     cpuMs('forward', () => {
       w.begin();
-      const region = tape !== null ? w.keep(B * Tp * C + B * To * N + 8, tape) : null;
+      const region = tape !== null ? w.keep(B * Tp * C + B * To * N + (pool ? 2 * pooledFloats + 8 : 0) + 8, tape) : null;
       // the backward pass's scratch must fit as well: fail now (stock layer takes over), not in backprop
       const P = w.threads;
       if (region) w.reserve(B * To * N + kC * N * (P + 2) + P * (N + 4) + P * Math.max(To * kC, (To + 2 * k - 2) * N) + 2 * B * Tp * C + 64);
@@ -143,9 +162,20 @@ export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: 
       const pw = w.put(ks);
       const pb = w.put(bs);
       // images split among the kernel threads (rnn/team.ts)
+      if (pool && region) {
+        const ppy = py + ((B * To * N * 4 + 15) & ~15);
+        const pidx = ppy + ((pooledFloats * 4 + 15) & ~15);
+        const q = pool.To * N * 4;
+        w.split('conv1dForwardPool', B, {
+          args: [B, Tp, C, To, s, kC, N, px, pw, pb, py, spec.activation, pool.p, pool.s, pool.padL, pool.To, ppy, pidx],
+          count: 0,
+          perItem: [0, 0, 0, 0, 0, 0, 0, Tp * C * 4, 0, 0, To * N * 4, 0, 0, 0, 0, 0, q, q],
+        });
+        return { y: w.view(py, B * To * N), region, px, py, pooled: { ...pool, py: ppy, pidx, region } };
+      }
       w.split('conv1dForward', B, { args: [B, Tp, C, To, s, kC, N, px, pw, pb, py, spec.activation], count: 0, perItem: [0, 0, 0, 0, 0, 0, 0, Tp * C * 4, 0, 0, To * N * 4, 0] });
       // a view: made a tensor (tensorFrom) before the module runs again
-      return { y: w.view(py, B * To * N), region, px, py };
+      return { y: w.view(py, B * To * N), region, px, py, pooled: null };
     });
 
   if (!grad) {
@@ -245,6 +275,7 @@ export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: 
       const y = tensorFrom(r.y, outShape);
       // y stays in this op's region until its backward pass: the next fused op may read it there
       if (r.region) w.markResident(y, r.py, B * To * N, r.region);
+      if (r.pooled) pooledOutputs.set(y.dataId, r.pooled);
       return y;
     },
     backwardsFunc: (dy) => {
@@ -343,6 +374,13 @@ export function poolGeometry(T: number, p: number, s: number, padding: 'valid' |
   return { padL: 0, To: Math.floor((T - p) / s) + 1 };
 }
 
+/** Window, stride, left padding and output length of a pooling over T steps. */
+function poolOf(spec: Pool1dSpec | 'global', T: number): { p: number; s: number; padL: number; To: number } | null {
+  if (spec === 'global') return { p: T, s: 1, padL: 0, To: 1 };
+  const g = poolGeometry(T, spec.poolSize, spec.stride, spec.padding);
+  return g.To >= 1 ? { p: spec.poolSize, s: spec.stride, ...g } : null;
+}
+
 /**
  * Max pooling over time of x [B, T, C]: MaxPooling1D (-> [B, To, C]) or, with
  * `global`, GlobalMaxPooling1D (-> [B, C]).
@@ -360,6 +398,14 @@ export function fusedMaxPool1d(w: RnnWasm, spec: Pool1dSpec | 'global', x: tf.Te
     cpuMs('forward', () => {
       w.begin();
       // kept: the argmax indices for the backward pass, and y for the next fused op
+      // pooled already by the convolution that made x, into its region (kept below ours)
+      const pre = tape !== null ? pooledOutputs.get(xt.dataId) : undefined;
+      if (pre && pre.region.tape === tape && pre.p === p && pre.s === s && pre.padL === padL && pre.To === To && w.residentOffset(xt, B * T * C) !== null) {
+        // a region of our own all the same: the stack of forward and backward passes stays one op per region
+        const token = w.keep(4, tape);
+        w.reserve(n + B * T * C + 16);
+        return { y: w.view(pre.py, n), region: token, py: pre.py, pidx: pre.pidx };
+      }
       const region = tape !== null ? w.keep(2 * n + 4, tape) : null;
       if (region) w.reserve(n + B * T * C + 16);
       const pidx = region ? region.start : w.alloc(n);

@@ -30,6 +30,7 @@ export interface RnnExports {
   toBatchMajor(src: number, dst: number, B: number, T: number, F: number, reverse: number, mask: number, ld: number): void;
   transposePad(src: number, dst: number, M: number, N: number, ldd: number): void;
   conv1dForward(B: number, Tp: number, C: number, To: number, s: number, kC: number, N: number, x: number, w: number, bias: number, y: number, kind: number): void;
+  conv1dForwardPool(B: number, Tp: number, C: number, To: number, s: number, kC: number, N: number, x: number, w: number, bias: number, y: number, kind: number, p: number, ps: number, padL: number, Top: number, py: number, pidx: number): void;
   dactMul(kind: number, y: number, dz: number, n: number): void;
   conv1dFilterGrad(B: number, Tp: number, C: number, To: number, s: number, kC: number, N: number, x: number, dz: number, dw: number, accumulate: number): void;
   conv1dInputGrad(B: number, Tp: number, C: number, To: number, s: number, kC: number, N: number, dz: number, wT: number, cols: number, dx: number): void;
