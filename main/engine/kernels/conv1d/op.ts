@@ -397,7 +397,6 @@ export function fusedMaxPool1d(w: RnnWasm, spec: Pool1dSpec | 'global', x: tf.Te
   const forward = (xt: tf.Tensor, tape: unknown): { y: Float32Array; region: Region | null; py: number; pidx: number } =>
     cpuMs('forward', () => {
       w.begin();
-      // kept: the argmax indices for the backward pass, and y for the next fused op
       // pooled already by the convolution that made x, into its region (kept below ours)
       const pre = tape !== null ? pooledOutputs.get(xt.dataId) : undefined;
       if (pre && pre.region.tape === tape && pre.p === p && pre.s === s && pre.padL === padL && pre.To === To && w.residentOffset(xt, B * T * C) !== null) {
@@ -406,6 +405,7 @@ export function fusedMaxPool1d(w: RnnWasm, spec: Pool1dSpec | 'global', x: tf.Te
         w.reserve(n + B * T * C + 16);
         return { y: w.view(pre.py, n), region: token, py: pre.py, pidx: pre.pidx };
       }
+      // kept: the argmax indices for the backward pass, and y for the next fused op
       const region = tape !== null ? w.keep(2 * n + 4, tape) : null;
       if (region) w.reserve(n + B * T * C + 16);
       const pidx = region ? region.start : w.alloc(n);
