@@ -316,6 +316,40 @@ describe('fused sequence convolutions', () => {
     }
   });
 
+  it('apply sigmoid and tanh as the Cephes exp formulas in float32, to the bit (the kernels’ shared activations)', () => {
+    const w = rnnWasm()!;
+    const f = Math.fround;
+    const exp = (v: number): number => {
+      let x = Math.min(Math.max(v, f(-87.3)), f(88.3));
+      const fx = Math.floor(f(f(x * f(1.44269504088896341)) + 0.5));
+      x = f(x - f(fx * f(0.693359375)));
+      x = f(x - f(fx * f(-2.1219444e-4)));
+      let y = f(1.98756915e-4);
+      for (const c of [1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1]) y = f(f(y * x) + f(c));
+      y = f(f(f(f(y * x) * x) + x) + 1);
+      return f(y * f(2 ** fx));
+    };
+    const sigmoid = (x: number): number => f(1 / f(1 + exp(-x)));
+    const tanh = (x: number): number => {
+      const a = Math.abs(x);
+      const t = f(1 - f(2 / f(exp(f(a + a)) + 1)));
+      return x < 0 ? -t : t;
+    };
+    const rand = mulberry32(5);
+    const xs = Float32Array.from({ length: 4000 }, (_, i) => (i < 2000 ? rand() * 200 - 100 : rand() * 12 - 6));
+    xs.set([0, 87.3, -87.3, 88.3, -88.3, 89, -89, 1e-20, -1e-20, 44.15, -44.15]);
+    for (const [kind, ref] of [[3, sigmoid], [2, tanh]] as const) {
+      w.begin();
+      const px = w.put(xs);
+      const one = w.put([1]);
+      const py = w.alloc(xs.length);
+      // a 1x1 convolution with weight 1 is the identity before its activation
+      w.k.conv1dForward(1, xs.length, 1, xs.length, 1, 1, 1, px, one, 0, py, kind);
+      const got = Array.from(w.view(py, xs.length));
+      expect(got, `activation ${kind}`).toEqual(Array.from(xs, (x) => ref(x)));
+    }
+  });
+
   it('sum columns in row blocks in each column’s row order (colSum: the bias gradients)', () => {
     const w = rnnWasm()!;
     const rand = mulberry32(77);
