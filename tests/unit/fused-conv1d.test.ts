@@ -316,7 +316,7 @@ describe('fused sequence convolutions', () => {
     }
   });
 
-  it('apply sigmoid and tanh as the Cephes exp formulas in float32, to the bit (the kernels’ shared activations)', () => {
+  it('apply sigmoid and tanh as the Cephes exp formulas in float32, hard_sigmoid as tfjs’s 0.2x + 0.5 clipped and relu as max(x, +0), to the bit (the kernels’ shared activations)', () => {
     const w = rnnWasm()!;
     const f = Math.fround;
     const exp = (v: number): number => {
@@ -335,10 +335,12 @@ describe('fused sequence convolutions', () => {
       const t = f(1 - f(2 / f(exp(f(a + a)) + 1)));
       return x < 0 ? -t : t;
     };
+    const hardSigmoid = (x: number): number => Math.min(1, Math.max(0, f(f(x * f(0.2)) + 0.5)));
     const rand = mulberry32(5);
     const xs = Float32Array.from({ length: 4000 }, (_, i) => (i < 2000 ? rand() * 200 - 100 : rand() * 12 - 6));
-    xs.set([0, 87.3, -87.3, 88.3, -88.3, 89, -89, 1e-20, -1e-20, 44.15, -44.15]);
-    for (const [kind, ref] of [[3, sigmoid], [2, tanh]] as const) {
+    xs.set([0, 87.3, -87.3, 88.3, -88.3, 89, -89, 1e-20, -1e-20, 44.15, -44.15, 2.5, -2.5, 2.4999998, -2.5000002]);
+    const relu = (x: number): number => (x > 0 ? x : 0);
+    for (const [kind, ref] of [[3, sigmoid], [2, tanh], [4, hardSigmoid], [1, relu]] as const) {
       w.begin();
       const px = w.put(xs);
       const one = w.put([1]);
