@@ -16,7 +16,9 @@
 
 // @ts-ignore: decorator
 @inline export function expv(x: v128): v128 {
-  x = f32x4.min(f32x4.max(x, f32x4.splat(-87.3)), f32x4.splat(88.3));
+  // pmin/pmax: one instruction each where min/max's NaN and -0 rules cost about seven in
+  // V8; for a clamp with constant bounds they give the same values, NaN included
+  x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-87.3)), f32x4.splat(88.3));
   const fx = f32x4.floor(f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), f32x4.splat(0.5)));
   x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(0.693359375)));
   x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(-2.12194440e-4)));
@@ -27,7 +29,9 @@
   y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.6666665459e-1));
   y = f32x4.add(f32x4.mul(y, x), f32x4.splat(5.0000001201e-1));
   y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(y, x), x), x), f32x4.splat(1));
-  const e = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(fx), i32x4.splat(127)), 23);
+  // 2^fx from the bits of fx + 1.5*2^23, whose low mantissa bits are the integer fx (|fx| <= 128):
+  // the same integer as trunc_sat, without its saturation sequence (about 7 instructions in V8)
+  const e = i32x4.shl(i32x4.add(f32x4.add(fx, f32x4.splat(12582912.0)), i32x4.splat(127)), 23);
   return f32x4.mul(y, e);
 }
 
@@ -41,11 +45,13 @@
     return v128.or(t, v128.and(x, i32x4.splat(0x80000000)));
   }
   if (kind == 4) {
+    // (pmin/pmax as in expv: y is never -0, so the values are min/max's)
     const y = f32x4.add(f32x4.mul(x, f32x4.splat(0.2)), f32x4.splat(0.5));
-    return f32x4.min(f32x4.max(y, f32x4.splat(0)), f32x4.splat(1));
+    return f32x4.pmin(f32x4.pmax(y, f32x4.splat(0)), f32x4.splat(1));
   }
   if (kind == 3) return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), expv(f32x4.neg(x))));
-  if (kind == 1) return f32x4.max(x, f32x4.splat(0));
+  // pmax keeps -0 and NaN where max gives +0 and NaN; + 0 turns -0 into +0: max's values in two instructions
+  if (kind == 1) return f32x4.add(f32x4.pmax(x, f32x4.splat(0)), f32x4.splat(0));
   return x;
 }
 

@@ -205,19 +205,29 @@ export function fillRows(c: usize, bias: usize, M: i32, N: i32): void {
   for (let i = 0; i < M; i++) memory.copy(at(c, i * N), bias, bytes);
 }
 
-/** out[N] (+)= column sums of A[M,N]. */
+/** Rows of A summed per pass of colSum: a block stays in L1 while each column group runs down it. */
+const COLSUM_ROWS: i32 = 32;
+
+/**
+ * out[N] (+)= column sums of A[M,N]. Row blocks, so that A is read from memory once (a
+ * column group down the whole matrix read it N/4 times); each column still sums its rows
+ * in order, so the result is the same to the bit.
+ */
 export function colSum(a: usize, out: usize, M: i32, N: i32, accumulate: i32): void {
   if (!accumulate) memory.fill(out, 0, <usize>N << 2);
-  let j = 0;
-  for (; j + 4 <= N; j += 4) {
-    let s = v128.load(at(out, j));
-    for (let i = 0; i < M; i++) s = f32x4.add(s, v128.load(at(a, i * N + j)));
-    v128.store(at(out, j), s);
-  }
-  for (; j < N; j++) {
-    let s = load<f32>(at(out, j));
-    for (let i = 0; i < M; i++) s += load<f32>(at(a, i * N + j));
-    store<f32>(at(out, j), s);
+  for (let i0 = 0; i0 < M; i0 += COLSUM_ROWS) {
+    const i1 = min(M, i0 + COLSUM_ROWS);
+    let j = 0;
+    for (; j + 4 <= N; j += 4) {
+      let s = v128.load(at(out, j));
+      for (let i = i0; i < i1; i++) s = f32x4.add(s, v128.load(at(a, i * N + j)));
+      v128.store(at(out, j), s);
+    }
+    for (; j < N; j++) {
+      let s = load<f32>(at(out, j));
+      for (let i = i0; i < i1; i++) s += load<f32>(at(a, i * N + j));
+      store<f32>(at(out, j), s);
+    }
   }
 }
 
@@ -716,6 +726,19 @@ export function conv1dForward(B: i32, Tp: i32, C: i32, To: i32, s: i32, kC: i32,
   }
 }
 
+/**
+ * conv1dForward, then each image's output max-pooled while it is in cache (as
+ * maxPool1dForward with window p, stride ps, left padding padL over To steps, Top outputs,
+ * into py and pidx [B, Top, N]).
+ */
+export function conv1dForwardPool(B: i32, Tp: i32, C: i32, To: i32, s: i32, kC: i32, N: i32, x: usize, w: usize, bias: usize, y: usize, kind: i32, p: i32, ps: i32, padL: i32, Top: i32, py: usize, pidx: usize): void {
+  for (let b = 0; b < B; b++) {
+    const yb = at(y, b * To * N);
+    conv1dForward(1, Tp, C, To, s, kC, N, at(x, b * Tp * C), w, bias, yb, kind);
+    maxPool1dForward(1, To, N, Top, p, ps, padL, yb, at(py, b * Top * N), at(pidx, b * Top * N));
+  }
+}
+
 /** In place: dz[i] = dy[i] * act'(y[i]) (the derivative taken from the output y). */
 export function dactMul(kind: i32, y: usize, dz: usize, n: i32): void {
   if (kind == 0) return;
@@ -747,6 +770,53 @@ export function conv1dInputGrad(B: i32, Tp: i32, C: i32, To: i32, s: i32, kC: i3
       addInto(row, at(cols, t * kC), row, kC);
     }
   }
+}
+
+/**
+ * The whole backward pass of a Conv1D, image by image while its data is in cache:
+ * dz = dy * act'(y) in place (dz holds dy on entry), db (+)= column sums of dz,
+ * dw (+)= windows(x)^T . dz and, with dx != 0, dx = the input gradient (as
+ * conv1dInputGrad: wT [N, k*C], cols To*k*C floats of scratch; or, with direct and stride
+ * 1, conv1dInputGradDirect: wT the flipped kernel, cols (To+2k-2)*N floats). db 0 or dw 0:
+ * skipped. dz, db and dw get the same arithmetic in the same order as dactMul, colSum and
+ * conv1dFilterGrad run one after the other on the same images; so does dx unless direct.
+ */
+export function conv1dBackward(B: i32, Tp: i32, C: i32, To: i32, s: i32, kC: i32, N: i32, kind: i32, y: usize, dz: usize, x: usize, dw: usize, db: usize, wT: usize, cols: usize, dx: usize, direct: i32): void {
+  const n = To * N;
+  for (let b = 0; b < B; b++) {
+    const zb = at(dz, b * n);
+    if (kind != 0) dactMul(kind, at(y, b * n), zb, n);
+    if (db) colSum(zb, db, To, N, 1);
+    if (dw) gemm(at(x, b * Tp * C), 1, s * C, zb, N, dw, N, kC, To, N, 1);
+    if (dx) {
+      if (direct) conv1dInputGradDirect(Tp, C, To, kC / C, N, zb, wT, cols, at(dx, b * Tp * C));
+      else conv1dInputGrad(1, Tp, C, To, s, kC, N, zb, wT, cols, at(dx, b * Tp * C));
+    }
+  }
+}
+
+/** wf[k*N, C]: row (j, n) is w[k-1-j, :, n] (the kernel flipped in time, for conv1dInputGradDirect). */
+export function conv1dFlipKernel(w: usize, wf: usize, k: i32, C: i32, N: i32): void {
+  for (let j = 0; j < k; j++) {
+    for (let n = 0; n < N; n++) {
+      const row = at(wf, (j * N + n) * C);
+      const src = at(w, (k - 1 - j) * C * N + n);
+      for (let c = 0; c < C; c++) store<f32>(at(row, c), load<f32>(at(src, c * N)));
+    }
+  }
+}
+
+/**
+ * One image's input gradient for stride 1 as a single product: dx[t, :] is the window of
+ * k rows of dz padded with k-1 zero rows on either side (dzp, (To+2k-2)*N floats of
+ * scratch) starting at row t, times wf (conv1dFlipKernel). No scatter back onto dx.
+ */
+function conv1dInputGradDirect(Tp: i32, C: i32, To: i32, k: i32, N: i32, dz: usize, wf: usize, dzp: usize, dx: usize): void {
+  const pad = <usize>((k - 1) * N) << 2;
+  memory.fill(dzp, 0, pad);
+  memory.copy(dzp + pad, dz, <usize>(To * N) << 2);
+  memory.fill(dzp + pad + (<usize>(To * N) << 2), 0, pad);
+  gemm(dzp, N, 1, wf, C, dx, C, Tp, k * N, C, 0);
 }
 
 /** dst[B, Tp, C] = src[B, T, C] with padL rows of zeros before and Tp-T-padL after each sequence. */
@@ -822,6 +892,33 @@ export function maxPool1dBackward(B: i32, T: i32, C: i32, To: i32, dy: usize, id
         store<f32>(q, load<f32>(q) + load<f32>(at(dy, o + c)));
       }
     }
+  }
+}
+
+/**
+ * maxPool1dBackward for windows that tile the sequence from its start without overlap
+ * (stride = pool size, no left padding): every element of dx is written once, dy at the
+ * kept index and 0 elsewhere, without clearing dx first.
+ */
+export function maxPool1dBackwardTiled(B: i32, T: i32, C: i32, To: i32, p: i32, dy: usize, idx: usize, dx: usize): void {
+  for (let b = 0; b < B; b++) {
+    const xb = at(dx, b * T * C);
+    let j = 0;
+    for (let t = 0; t < To; t++) {
+      const o = (b * To + t) * C;
+      const g = at(dy, o);
+      const ix = at(idx, o);
+      const j1 = min(T, j + p);
+      for (; j < j1; j++) {
+        const row = at(xb, j * C);
+        const jv = i32x4.splat(j);
+        let c = 0;
+        for (; c + 4 <= C; c += 4) v128.store(at(row, c), v128.and(v128.load(at(g, c)), i32x4.eq(v128.load(at(ix, c)), jv)));
+        for (; c < C; c++) store<f32>(at(row, c), load<i32>(at(ix, c)) == j ? load<f32>(at(g, c)) : 0);
+      }
+    }
+    // rows after the last window
+    if (j < T) memory.fill(at(xb, j * C), 0, <usize>((T - j) * C) << 2);
   }
 }
 

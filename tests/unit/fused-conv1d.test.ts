@@ -13,7 +13,7 @@ import { toKerasSpec } from '../../shared/model/graph';
 import { PRESETS } from '../../shared/model/presets';
 import { mulberry32 } from '../../shared/random';
 import { initBackend, tf } from '../../main/engine/platform/backend';
-import { convGeometry, fuseConv1dLayer, fusedConvStatus, fusePool1dLayer, poolGeometry, type Conv1DLayerLike, type Pool1DLayerLike } from '../../main/engine/kernels/conv1d';
+import { convGeometry, fuseConv1dLayer, fusedConvStatus, fusePool1dLayer, installFusedConv, poolGeometry, type Conv1DLayerLike, type Pool1DLayerLike } from '../../main/engine/kernels/conv1d';
 import { installFusedRnn, loadRnnWasm, rnnWasm } from '../../main/engine/kernels/rnn';
 import { chunkCalls } from '../../main/engine/kernels/rnn/team';
 
@@ -214,6 +214,162 @@ describe('fused sequence convolutions', () => {
       w.team = helpers;
     }
     for (let i = 0; i < team.length; i++) expect(maxRelDiff(alone[i]!, team[i]!)).toBeLessThan(1e-5);
+  });
+
+  it('run the backward pass as one kernel per image with the results of the four passes, to the bit (switches conv1d-grad, conv1d-dx)', async () => {
+    const w = rnnWasm()!;
+    const cases: Case[] = [
+      // listing 6.47's first layer in small: relu, bias, valid; then same padding (a cropped input gradient), stride 2, no bias, tanh
+      { B: 5, T: 60, C: 14, filters: 32, kernelSize: 5, stride: 1, padding: 'valid', activation: 'relu', useBias: true, pool: 'max', poolSize: 3, poolStride: 3, poolPadding: 'valid', seed: 31 },
+      { B: 3, T: 17, C: 5, filters: 7, kernelSize: 4, stride: 2, padding: 'same', activation: 'tanh', useBias: false, pool: 'none', poolSize: 1, poolStride: 1, poolPadding: 'valid', seed: 32 },
+      { B: 4, T: 12, C: 3, filters: 6, kernelSize: 3, stride: 1, padding: 'same', activation: 'linear', useBias: true, pool: 'global', poolSize: 1, poolStride: 1, poolPadding: 'valid', seed: 33 },
+    ];
+    // one thread: the four passes and the fused kernel then add the same products in the same order
+    const helpers = w.team;
+    const split = w.split.bind(w);
+    w.team = null;
+    try {
+      for (const c of cases) {
+        const { fused } = pair(c);
+        const rand = mulberry32(c.seed);
+        const x = tf.tensor3d(Float32Array.from({ length: c.B * c.T * c.C }, () => rand() * 4 - 2), [c.B, c.T, c.C]);
+        const r = tf.randomNormal((fused.predict(x) as tf.Tensor).shape, 0, 1, 'float32', c.seed);
+        process.env.SEQLAB_FUSED_OFF = 'conv1d-grad';
+        const before = gradients(fused, x, r);
+        // the scattered input gradient, as before
+        process.env.SEQLAB_FUSED_OFF = 'conv1d-dx';
+        const after = gradients(fused, x, r);
+        delete process.env.SEQLAB_FUSED_OFF;
+        // stride 1: the input gradient as one product sums in another order
+        const flags: number[] = [];
+        w.split = (name, total, job) => {
+          if (name === 'conv1dBackward') flags.push(job.args[16]!);
+          return split(name, total, job);
+        };
+        const direct = gradients(fused, x, r);
+        w.split = split;
+        // (the first case's 56 output rows of 60 make the direct product worth it; 9 of 17 at stride 2 cannot have it)
+        expect(flags.includes(1)).toBe(c.seed === 31);
+        expect(after).toHaveLength(before.length);
+        for (let i = 0; i < before.length; i++) expect(Array.from(after[i]!.dataSync()), `case ${c.seed} gradient ${i}`).toEqual(Array.from(before[i]!.dataSync()));
+        for (let i = 1; i < before.length; i++) expect(Array.from(direct[i]!.dataSync()), `case ${c.seed} gradient ${i} (direct)`).toEqual(Array.from(before[i]!.dataSync()));
+        expect(maxRelDiff(before[0]!, direct[0]!)).toBeLessThan(1e-5);
+        tf.dispose([x, r, ...before, ...after, ...direct]);
+        fused.dispose();
+      }
+    } finally {
+      w.team = helpers;
+      w.split = split;
+      delete process.env.SEQLAB_FUSED_OFF;
+    }
+  });
+
+  it('pool in the convolution’s own pass where a pooling is its one consumer, with the results of the separate pooling op (switch conv1d-pool)', () => {
+    const w = rnnWasm()!;
+    const make = (): tf.Sequential => {
+      let seed = 40;
+      const init = () => tf.initializers.glorotUniform({ seed: seed++ });
+      const m = tf.sequential();
+      m.add(tf.layers.conv1d({ inputShape: [50, 6], filters: 12, kernelSize: 5, activation: 'relu', kernelInitializer: init(), biasInitializer: 'ones' }));
+      m.add(tf.layers.maxPooling1d({ poolSize: 3 }));
+      m.add(tf.layers.conv1d({ filters: 8, kernelSize: 3, padding: 'same', activation: 'tanh', kernelInitializer: init() }));
+      m.add(tf.layers.maxPooling1d({ poolSize: 3, strides: 2, padding: 'same' }));
+      m.add(tf.layers.conv1d({ filters: 5, kernelSize: 2, activation: 'linear', kernelInitializer: init() }));
+      m.add(tf.layers.globalMaxPooling1d({}));
+      m.add(tf.layers.dense({ units: 1, kernelInitializer: init() }));
+      return m;
+    };
+    const model = make();
+    expect(installFusedConv(model)).toBe(6);
+    const x = tf.randomNormal([6, 50, 6], 0, 1, 'float32', 41);
+    const r = tf.randomNormal([6, 1], 0, 1, 'float32', 42);
+    const calls: string[] = [];
+    const split = w.split.bind(w);
+    const helpers = w.team;
+    // one thread: both ways then give the same numbers to the bit
+    w.team = null;
+    w.split = (name, total, job) => {
+      calls.push(name);
+      return split(name, total, job);
+    };
+    try {
+      process.env.SEQLAB_FUSED_OFF = 'conv1d-pool';
+      const before = gradients(model, x, r);
+      expect(calls.filter((c) => c === 'maxPool1dForward').length).toBeGreaterThanOrEqual(3);
+      expect(calls).not.toContain('conv1dForwardPool');
+      delete process.env.SEQLAB_FUSED_OFF;
+      calls.length = 0;
+      const after = gradients(model, x, r);
+      // two forward passes (tf.grad, then variableGrads): each pools three times inside the convolutions
+      expect(calls.filter((c) => c === 'conv1dForwardPool').length).toBe(6);
+      expect(calls).not.toContain('maxPool1dForward');
+      for (let i = 0; i < before.length; i++) expect(Array.from(after[i]!.dataSync()), `gradient ${i}`).toEqual(Array.from(before[i]!.dataSync()));
+      // the prediction path (no gradient) pools as before
+      calls.length = 0;
+      const y = model.predict(x) as tf.Tensor;
+      expect(calls).toContain('maxPool1dForward');
+      tf.dispose([y, ...before, ...after]);
+    } finally {
+      w.team = helpers;
+      w.split = split;
+      delete process.env.SEQLAB_FUSED_OFF;
+    }
+  });
+
+  it('apply sigmoid and tanh as the Cephes exp formulas in float32, hard_sigmoid as tfjs’s 0.2x + 0.5 clipped and relu as max(x, +0), to the bit (the kernels’ shared activations)', () => {
+    const w = rnnWasm()!;
+    const f = Math.fround;
+    const exp = (v: number): number => {
+      let x = Math.min(Math.max(v, f(-87.3)), f(88.3));
+      const fx = Math.floor(f(f(x * f(1.44269504088896341)) + 0.5));
+      x = f(x - f(fx * f(0.693359375)));
+      x = f(x - f(fx * f(-2.1219444e-4)));
+      let y = f(1.98756915e-4);
+      for (const c of [1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1]) y = f(f(y * x) + f(c));
+      y = f(f(f(f(y * x) * x) + x) + 1);
+      return f(y * f(2 ** fx));
+    };
+    const sigmoid = (x: number): number => f(1 / f(1 + exp(-x)));
+    const tanh = (x: number): number => {
+      const a = Math.abs(x);
+      const t = f(1 - f(2 / f(exp(f(a + a)) + 1)));
+      return x < 0 ? -t : t;
+    };
+    const hardSigmoid = (x: number): number => Math.min(1, Math.max(0, f(f(x * f(0.2)) + 0.5)));
+    const rand = mulberry32(5);
+    const xs = Float32Array.from({ length: 4000 }, (_, i) => (i < 2000 ? rand() * 200 - 100 : rand() * 12 - 6));
+    xs.set([0, 87.3, -87.3, 88.3, -88.3, 89, -89, 1e-20, -1e-20, 44.15, -44.15, 2.5, -2.5, 2.4999998, -2.5000002]);
+    const relu = (x: number): number => (x > 0 ? x : 0);
+    for (const [kind, ref] of [[3, sigmoid], [2, tanh], [4, hardSigmoid], [1, relu]] as const) {
+      w.begin();
+      const px = w.put(xs);
+      const one = w.put([1]);
+      const py = w.alloc(xs.length);
+      // a 1x1 convolution with weight 1 is the identity before its activation
+      w.k.conv1dForward(1, xs.length, 1, xs.length, 1, 1, 1, px, one, 0, py, kind);
+      const got = Array.from(w.view(py, xs.length));
+      expect(got, `activation ${kind}`).toEqual(Array.from(xs, (x) => ref(x)));
+    }
+  });
+
+  it('sum columns in row blocks in each column’s row order (colSum: the bias gradients)', () => {
+    const w = rnnWasm()!;
+    const rand = mulberry32(77);
+    for (const [M, N] of [[1, 1], [31, 5], [33, 32], [100, 7], [257, 96]] as const) {
+      w.begin();
+      const a = Float32Array.from({ length: M * N }, () => rand() * 2 - 1);
+      const start = Float32Array.from({ length: N }, () => rand());
+      const pa = w.put(a);
+      const po = w.put(start);
+      w.k.colSum(pa, po, M, N, 1);
+      // float32 additions down each column, first row first
+      const want = Array.from(start, (s0, j) => {
+        let s = s0;
+        for (let i = 0; i < M; i++) s = Math.fround(s + a[i * N + j]!);
+        return s;
+      });
+      expect(Array.from(w.view(po, N)), `${M}x${N}`).toEqual(want);
+    }
   });
 
   it('read a tensor in place only where that is right: one Conv1D output feeding two poolings, gradients summed by tfjs', async () => {

@@ -38,6 +38,13 @@ export interface Conv1DLayerLike extends LayerLike {
   bias?: { read(): tf.Variable } | null;
 }
 
+interface NodeLike {
+  outboundLayer?: unknown;
+}
+
+/** The pooling (its spec) a layer's output goes to when that is its only use, else null. */
+const POOL_AFTER = Symbol('seqlab.poolAfter');
+
 export interface Pool1DLayerLike extends LayerLike {
   poolSize: number[];
   strides: number[];
@@ -109,25 +116,43 @@ export function fuseConv1dLayer(layer: Conv1DLayerLike): boolean {
   if (!spec) return false;
   fuse(layer, (x) => {
     const bias = layer.useBias && layer.bias ? layer.bias.read() : tf.zeros([spec.filters]);
-    const y = fusedConv1d(rnnWasm()!, spec, x, layer.kernel.read(), bias, tf.engine().isTapeOn());
+    // (an activation the kernels lack runs after the op: the pooling then reads that, not y)
+    const poolAfter = spec.activationAfter ? null : ((layer as LayerLike & { [POOL_AFTER]?: Pool1dSpec | 'global' })[POOL_AFTER] ?? null);
+    const y = fusedConv1d(rnnWasm()!, spec, x, layer.kernel.read(), bias, tf.engine().isTapeOn(), poolAfter);
     return spec.activationAfter && layer.activation ? layer.activation.apply(y) : y;
   });
   return true;
 }
 
+/** The spec of a pooling layer the kernels run, or null. */
+function pool1dSpec(layer: Pool1DLayerLike | LayerLike): Pool1dSpec | 'global' | null {
+  const kind = POOL_CLASSES.get(layer.getClassName());
+  if (kind === 'global') return 'global';
+  if (kind !== 'window') return null;
+  const l = layer as Pool1DLayerLike;
+  if (l.padding !== 'valid' && l.padding !== 'same') return null;
+  return { poolSize: l.poolSize[0]!, stride: l.strides[0]!, padding: l.padding };
+}
+
 /** Replaces one MaxPooling1D or GlobalMaxPooling1D layer's call; returns whether it did. */
 export function fusePool1dLayer(layer: Pool1DLayerLike | LayerLike): boolean {
   if ((layer as LayerLike & { [FUSED]?: true })[FUSED]) return true;
-  const kind = POOL_CLASSES.get(layer.getClassName());
-  let spec: Pool1dSpec | 'global';
-  if (kind === 'global') spec = 'global';
-  else if (kind === 'window') {
-    const l = layer as Pool1DLayerLike;
-    if (l.padding !== 'valid' && l.padding !== 'same') return false;
-    spec = { poolSize: l.poolSize[0]!, stride: l.strides[0]!, padding: l.padding };
-  } else return false;
+  const spec = pool1dSpec(layer);
+  if (!spec) return false;
   fuse(layer, (x) => fusedMaxPool1d(rnnWasm()!, spec, x, tf.engine().isTapeOn()));
   return true;
+}
+
+/**
+ * Tells a Conv1D that its output goes to one pooling layer and nowhere else (one call,
+ * one consumer), so that it pools while its output is in cache. Only a hint: the pooling
+ * op checks that what it is given is that output, pooled as it would pool it.
+ */
+function hintPoolAfter(layer: tf.layers.Layer): void {
+  const l = layer as unknown as { inboundNodes: unknown[]; outboundNodes: NodeLike[]; [POOL_AFTER]?: Pool1dSpec | 'global' | null };
+  const next = l.inboundNodes.length === 1 && l.outboundNodes.length === 1 ? l.outboundNodes[0]!.outboundLayer : null;
+  const spec = next && (next as { [FUSED]?: true })[FUSED] ? pool1dSpec(next as LayerLike) : null;
+  l[POOL_AFTER] = spec;
 }
 
 export interface FusedConvStatus {
@@ -159,6 +184,13 @@ export function installFusedConv(model: tf.LayersModel): number {
       }
     };
     for (const layer of model.layers) visit(layer);
+    // once every layer is fused: which convolutions feed a fused pooling
+    const hint = (layer: tf.layers.Layer): void => {
+      const cls = layer.getClassName();
+      if (CONV_CLASSES.has(cls)) hintPoolAfter(layer);
+      else if (cls === 'Sequential' || cls === 'Functional' || cls === 'Model') for (const l of (layer as unknown as tf.LayersModel).layers) hint(l);
+    };
+    for (const layer of model.layers) hint(layer);
   }
   status = { layers: n };
   return n;

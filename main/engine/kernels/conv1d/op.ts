@@ -16,6 +16,20 @@
 import { tf } from '../../platform/backend';
 import { tensorFrom } from '../rnn/op';
 import { copyOf, type Region, type RnnWasm } from '../rnn/wasm';
+import { FUSED_SWITCHES, fusedOn } from '../switches';
+
+export const CONV1D_GRAD_SWITCH = 'conv1d-grad';
+export const CONV1D_DX_SWITCH = 'conv1d-dx';
+FUSED_SWITCHES[CONV1D_DX_SWITCH] =
+  "With conv1d-grad and stride 1: Conv1D's input gradient as one product over the padded output gradient and the kernel flipped in time (off: each window's gradient scattered back onto the input)";
+export const POOL1D_GRAD_SWITCH = 'pool1d-grad';
+FUSED_SWITCHES[POOL1D_GRAD_SWITCH] =
+  'MaxPooling1D gradient for windows that tile the sequence (stride = pool size): each input gradient written once (off: cleared, then added to)';
+export const CONV_POOL_SWITCH = 'conv1d-pool';
+FUSED_SWITCHES[CONV_POOL_SWITCH] =
+  "Training: a Conv1D whose one consumer is a max pooling also pools each image while its output is in cache, and the pooling op takes that result (off: the pooling reads the whole output again)";
+FUSED_SWITCHES[CONV1D_GRAD_SWITCH] =
+  "Conv1D's backward pass as one kernel per image (activation derivative, bias and filter gradients, input gradient) in one split (off: dactMul, colSum, filter and input gradients as four passes over the batch)";
 
 /** A convolution the kernels run: channels last, dilation 1. */
 export interface Conv1dSpec {
@@ -88,11 +102,25 @@ function activeTape(): unknown {
   return (tf.engine() as unknown as { state: { activeTape: unknown } }).state.activeTape ?? {};
 }
 
+/** A pooling of a Conv1D output done by the convolution (see poolAfter), by the output's dataId. */
+interface Pooled {
+  p: number;
+  s: number;
+  padL: number;
+  To: number;
+  py: number;
+  pidx: number;
+  region: Region;
+}
+const pooledOutputs = new WeakMap<object, Pooled>();
+
 /**
  * y = act(conv1d(x, kernel) + bias) for x [B, T, C], kernel [k, C, N], bias [N] (zeros
- * when the layer has none). With `grad` the op carries its backward pass.
+ * when the layer has none). With `grad` the op carries its backward pass. poolAfter: the
+ * max pooling that will read y (a hint, ./index.ts): with `grad` it is computed here, image
+ * by image, into this op's kept region, and fusedMaxPool1d takes it if its spec matches.
  */
-export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor, grad: boolean): tf.Tensor {
+export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor, grad: boolean, poolAfter: Pool1dSpec | 'global' | null = null): tf.Tensor {
   const [B, T, C] = x.shape as [number, number, number];
   const k = spec.kernelSize;
   const s = spec.stride;
@@ -101,14 +129,16 @@ export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: 
   const { padL, Tp, To } = convGeometry(T, k, s, spec.padding);
   if (To < 1) throw new RangeError('fused Conv1D: sequence shorter than the kernel');
   const outShape = [B, To, N];
+  const pool = grad && poolAfter && fusedOn(CONV_POOL_SWITCH) ? poolOf(poolAfter, To) : null;
+  const pooledFloats = pool ? B * pool.To * N : 0;
 
-  const forward = (xt: tf.Tensor, ks: Float32Array, bs: Float32Array, tape: unknown): { y: Float32Array; region: Region | null; px: number; py: number } =>
+  const forward = (xt: tf.Tensor, ks: Float32Array, bs: Float32Array, tape: unknown): { y: Float32Array; region: Region | null; px: number; py: number; pooled: Pooled | null } =>
     cpuMs('forward', () => {
       w.begin();
-      const region = tape !== null ? w.keep(B * Tp * C + B * To * N + 8, tape) : null;
+      const region = tape !== null ? w.keep(B * Tp * C + B * To * N + (pool ? 2 * pooledFloats + 8 : 0) + 8, tape) : null;
       // the backward pass's scratch must fit as well: fail now (stock layer takes over), not in backprop
       const P = w.threads;
-      if (region) w.reserve(B * To * N + kC * N * (P + 1) + N + P * To * kC + 2 * B * Tp * C + 64);
+      if (region) w.reserve(B * To * N + kC * N * (P + 2) + P * (N + 4) + P * Math.max(To * kC, (To + 2 * k - 2) * N) + 2 * B * Tp * C + 64);
       let px: number;
       let py: number;
       if (region) {
@@ -132,9 +162,20 @@ export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: 
       const pw = w.put(ks);
       const pb = w.put(bs);
       // images split among the kernel threads (rnn/team.ts)
+      if (pool && region) {
+        const ppy = py + ((B * To * N * 4 + 15) & ~15);
+        const pidx = ppy + ((pooledFloats * 4 + 15) & ~15);
+        const q = pool.To * N * 4;
+        w.split('conv1dForwardPool', B, {
+          args: [B, Tp, C, To, s, kC, N, px, pw, pb, py, spec.activation, pool.p, pool.s, pool.padL, pool.To, ppy, pidx],
+          count: 0,
+          perItem: [0, 0, 0, 0, 0, 0, 0, Tp * C * 4, 0, 0, To * N * 4, 0, 0, 0, 0, 0, q, q],
+        });
+        return { y: w.view(py, B * To * N), region, px, py, pooled: { ...pool, py: ppy, pidx, region } };
+      }
       w.split('conv1dForward', B, { args: [B, Tp, C, To, s, kC, N, px, pw, pb, py, spec.activation], count: 0, perItem: [0, 0, 0, 0, 0, 0, 0, Tp * C * 4, 0, 0, To * N * 4, 0] });
       // a view: made a tensor (tensorFrom) before the module runs again
-      return { y: w.view(py, B * To * N), region, px, py };
+      return { y: w.view(py, B * To * N), region, px, py, pooled: null };
     });
 
   if (!grad) {
@@ -143,6 +184,88 @@ export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: 
   const tape = activeTape();
   let saved: { region: Region | null; px: number; py: number } | null = null;
   let kCopy: Float32Array | null = null;
+
+  /**
+   * The backward pass as one split (conv1dBackward), run on the first gradient tfjs asks
+   * for. tfjs asks for the inputs on a path to the trained variables in the op's input
+   * order (x, kernel, bias), so x first means dx is wanted; otherwise it never is. dW and
+   * db are copied out at once: each gradient call is a tidy of its own.
+   */
+  const fusedGrads = (dy: tf.Tensor): LazyGrads => {
+    let out: { dx: Float32Array | null; dw: Float32Array; db: Float32Array } | null = null;
+    const run = (wantX: boolean): NonNullable<typeof out> => {
+      if (out) return out;
+      const sv = saved!;
+      out = cpuMs('backward', () => {
+        const resident = w.residentOffset(dy, B * To * N);
+        w.release(sv.region!);
+        let pdz: number;
+        if (resident !== null) {
+          w.protect(resident + B * To * N * 4);
+          pdz = resident;
+        } else {
+          pdz = w.put(read(dy));
+        }
+        const parts = w.threads;
+        const ldb = (N + 3) & ~3;
+        const pdw = w.alloc(parts * kC * N);
+        const pdb = w.alloc(parts * ldb);
+        w.view(pdw, parts * kC * N).fill(0);
+        w.view(pdb, parts * ldb).fill(0);
+        let pwT = 0;
+        let cols = 0;
+        let pdx = 0;
+        // the product runs over Tp rows instead of To: worth it while that adds little (listing 6.47: 78 vs 74, not 24 vs 20)
+        const direct = wantX && s === 1 && Tp * 10 <= To * 11 && fusedOn(CONV1D_DX_SWITCH);
+        // per thread: the padded output gradient of one image (direct) or its windows' gradients
+        const colFloats = direct ? (To + 2 * k - 2) * N : To * kC;
+        if (wantX) {
+          const pw = w.put(kCopy!);
+          pwT = w.alloc(N * kC);
+          if (direct) w.k.conv1dFlipKernel(pw, pwT, k, C, N);
+          else w.k.transpose(pw, pwT, kC, N);
+          cols = w.alloc(parts * colFloats);
+          pdx = w.alloc(B * Tp * C);
+        }
+        const n = To * N * 4;
+        w.split('conv1dBackward', B, {
+          args: [B, Tp, C, To, s, kC, N, spec.activation, sv.py, pdz, sv.px, pdw, pdb, pwT, cols, pdx, direct ? 1 : 0],
+          count: 0,
+          perItem: [0, 0, 0, 0, 0, 0, 0, 0, n, n, Tp * C * 4, 0, 0, 0, 0, wantX ? Tp * C * 4 : 0, 0],
+          // each thread its own partial sums and scratch
+          perThread: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, kC * N * 4, ldb * 4, 0, wantX ? colFloats * 4 : 0, 0, 0],
+        });
+        for (let q = 1; q < parts; q++) {
+          w.k.addTo(pdw, pdw + q * kC * N * 4, kC * N);
+          w.k.addTo(pdb, pdb + q * ldb * 4, N);
+        }
+        let dx: Float32Array | null = null;
+        if (wantX) {
+          if (padL === 0 && Tp === T) dx = w.view(pdx, B * T * C);
+          else {
+            const pc = w.alloc(B * T * C);
+            w.split('cropSeq', B, { args: [pdx, pc, B, Tp, C, padL, T], count: 2, perItem: [Tp * C * 4, T * C * 4, 0, 0, 0, 0, 0] });
+            dx = w.view(pc, B * T * C);
+          }
+        }
+        return { dx, dw: copyOf(w.view(pdw, kC * N)), db: copyOf(w.view(pdb, N)) };
+      });
+      return out;
+    };
+    return {
+      x: () => {
+        const r = run(true);
+        if (!r.dx) throw new Error('fused Conv1D: the input gradient was asked for after the weights');
+        const dx = tensorFrom(r.dx, [B, T, C]);
+        // the gradient of the op before this one: it may read it here (until the next op begins)
+        w.markResident(dx, r.dx.byteOffset, B * T * C, null);
+        return dx;
+      },
+      kernel: () => tf.tensor(run(false).dw, kernel.shape, 'float32'),
+      bias: () => tf.tensor(run(false).db, bias.shape, 'float32'),
+    };
+  };
+
   return runOp({
     inputs: { x, kernel, bias },
     forwardFunc: () => {
@@ -152,9 +275,11 @@ export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: 
       const y = tensorFrom(r.y, outShape);
       // y stays in this op's region until its backward pass: the next fused op may read it there
       if (r.region) w.markResident(y, r.py, B * To * N, r.region);
+      if (r.pooled) pooledOutputs.set(y.dataId, r.pooled);
       return y;
     },
     backwardsFunc: (dy) => {
+      if (fusedOn(CONV1D_GRAD_SWITCH)) return fusedGrads(dy);
       // dz = dy * act'(y), computed once, on the first gradient tfjs asks for
       let pdz = -1;
       const dz = (): number => {
@@ -249,6 +374,13 @@ export function poolGeometry(T: number, p: number, s: number, padding: 'valid' |
   return { padL: 0, To: Math.floor((T - p) / s) + 1 };
 }
 
+/** Window, stride, left padding and output length of a pooling over T steps. */
+function poolOf(spec: Pool1dSpec | 'global', T: number): { p: number; s: number; padL: number; To: number } | null {
+  if (spec === 'global') return { p: T, s: 1, padL: 0, To: 1 };
+  const g = poolGeometry(T, spec.poolSize, spec.stride, spec.padding);
+  return g.To >= 1 ? { p: spec.poolSize, s: spec.stride, ...g } : null;
+}
+
 /**
  * Max pooling over time of x [B, T, C]: MaxPooling1D (-> [B, To, C]) or, with
  * `global`, GlobalMaxPooling1D (-> [B, C]).
@@ -265,6 +397,14 @@ export function fusedMaxPool1d(w: RnnWasm, spec: Pool1dSpec | 'global', x: tf.Te
   const forward = (xt: tf.Tensor, tape: unknown): { y: Float32Array; region: Region | null; py: number; pidx: number } =>
     cpuMs('forward', () => {
       w.begin();
+      // pooled already by the convolution that made x, into its region (kept below ours)
+      const pre = tape !== null ? pooledOutputs.get(xt.dataId) : undefined;
+      if (pre && pre.region.tape === tape && pre.p === p && pre.s === s && pre.padL === padL && pre.To === To && w.residentOffset(xt, B * T * C) !== null) {
+        // a region of our own all the same: the stack of forward and backward passes stays one op per region
+        const token = w.keep(4, tape);
+        w.reserve(n + B * T * C + 16);
+        return { y: w.view(pre.py, n), region: token, py: pre.py, pidx: pre.pidx };
+      }
       // kept: the argmax indices for the backward pass, and y for the next fused op
       const region = tape !== null ? w.keep(2 * n + 4, tape) : null;
       if (region) w.reserve(n + B * T * C + 16);
@@ -302,7 +442,12 @@ export function fusedMaxPool1d(w: RnnWasm, spec: Pool1dSpec | 'global', x: tf.Te
             pdy = w.put(read(dy));
           }
           const pdx = w.alloc(B * T * C);
-          w.split('maxPool1dBackward', B, { args: [B, T, C, To, pdy, sv.pidx, pdx], count: 0, perItem: [0, 0, 0, 0, To * C * 4, To * C * 4, T * C * 4] });
+          // (not the global pooling: one scatter per channel beats writing every row)
+          if (padL === 0 && s === p && fusedOn(POOL1D_GRAD_SWITCH)) {
+            w.split('maxPool1dBackwardTiled', B, { args: [B, T, C, To, p, pdy, sv.pidx, pdx], count: 0, perItem: [0, 0, 0, 0, 0, To * C * 4, To * C * 4, T * C * 4] });
+          } else {
+            w.split('maxPool1dBackward', B, { args: [B, T, C, To, pdy, sv.pidx, pdx], count: 0, perItem: [0, 0, 0, 0, To * C * 4, To * C * 4, T * C * 4] });
+          }
           return w.view(pdx, B * T * C);
         });
         const dx = tensorFrom(out, [B, T, C]);

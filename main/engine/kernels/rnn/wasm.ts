@@ -44,13 +44,17 @@ export interface RnnExports {
   toBatchMajor(src: number, dst: number, B: number, T: number, F: number, reverse: number, mask: number, ld: number): void;
   transposePad(src: number, dst: number, M: number, N: number, ldd: number): void;
   conv1dForward(B: number, Tp: number, C: number, To: number, s: number, kC: number, N: number, x: number, w: number, bias: number, y: number, kind: number): void;
+  conv1dForwardPool(B: number, Tp: number, C: number, To: number, s: number, kC: number, N: number, x: number, w: number, bias: number, y: number, kind: number, p: number, ps: number, padL: number, Top: number, py: number, pidx: number): void;
   dactMul(kind: number, y: number, dz: number, n: number): void;
   conv1dFilterGrad(B: number, Tp: number, C: number, To: number, s: number, kC: number, N: number, x: number, dz: number, dw: number, accumulate: number): void;
   conv1dInputGrad(B: number, Tp: number, C: number, To: number, s: number, kC: number, N: number, dz: number, wT: number, cols: number, dx: number): void;
+  conv1dBackward(B: number, Tp: number, C: number, To: number, s: number, kC: number, N: number, kind: number, y: number, dz: number, x: number, dw: number, db: number, wT: number, cols: number, dx: number, direct: number): void;
+  conv1dFlipKernel(w: number, wf: number, k: number, C: number, N: number): void;
   padSeq(src: number, dst: number, B: number, T: number, C: number, padL: number, Tp: number): void;
   cropSeq(src: number, dst: number, B: number, Tp: number, C: number, padL: number, T: number): void;
   maxPool1dForward(B: number, T: number, C: number, To: number, p: number, s: number, padL: number, x: number, y: number, idx: number): void;
   maxPool1dBackward(B: number, T: number, C: number, To: number, dy: number, idx: number, dx: number): void;
+  maxPool1dBackwardTiled(B: number, T: number, C: number, To: number, p: number, dy: number, idx: number, dx: number): void;
   addTo(dst: number, src: number, n: number): void;
   conv2dForward(B: number, IHp: number, IWp: number, CI: number, OH: number, OW: number, CO: number, FH: number, FW: number, SH: number, SW: number, x: number, w: number, bias: number, y: number, kind: number): void;
   padImages(src: number, dst: number, B: number, IH: number, IW: number, C: number, top: number, left: number, IHp: number, IWp: number): void;
