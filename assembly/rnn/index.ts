@@ -787,7 +787,7 @@ export function conv1dBackward(B: i32, Tp: i32, C: i32, To: i32, s: i32, kC: i32
     const zb = at(dz, b * n);
     if (kind != 0) dactMul(kind, at(y, b * n), zb, n);
     if (db) colSum(zb, db, To, N, 1);
-    if (dw) gemm(at(x, b * Tp * C), 1, s * C, zb, N, dw, N, kC, To, N, 1);
+    if (dw) gemmFma(at(x, b * Tp * C), 1, s * C, zb, N, dw, N, kC, To, N, 1);
     if (dx) {
       if (direct) conv1dInputGradDirect(Tp, C, To, kC / C, N, zb, wT, cols, at(dx, b * Tp * C));
       else conv1dInputGrad(1, Tp, C, To, s, kC, N, zb, wT, cols, at(dx, b * Tp * C));
@@ -816,7 +816,7 @@ function conv1dInputGradDirect(Tp: i32, C: i32, To: i32, k: i32, N: i32, dz: usi
   memory.fill(dzp, 0, pad);
   memory.copy(dzp + pad, dz, <usize>(To * N) << 2);
   memory.fill(dzp + pad + (<usize>(To * N) << 2), 0, pad);
-  gemm(dzp, N, 1, wf, C, dx, C, Tp, k * N, C, 0);
+  gemmFma(dzp, N, 1, wf, C, dx, C, Tp, k * N, C, 0);
 }
 
 /** dst[B, Tp, C] = src[B, T, C] with padL rows of zeros before and Tp-T-padL after each sequence. */

@@ -165,6 +165,25 @@ describe('fused sequence convolutions', () => {
     for (let i = 0; i < gs.length; i++) expect(maxRelDiff(gs[i]!, gf[i]!)).toBeLessThan(1e-4);
   });
 
+  it('give the same bits on any number of threads and in every run (weight and bias gradients summed per fixed chunk)', () => {
+    const c: Case = { B: 45, T: 60, C: 7, filters: 12, kernelSize: 5, stride: 1, padding: 'valid', activation: 'relu', useBias: true, pool: 'max', poolSize: 3, poolStride: 3, poolPadding: 'valid', seed: 21 };
+    const { fused } = pair(c);
+    const x = tf.randomNormal([45, 60, 7], 0, 1, 'float32', 8);
+    const r = tf.randomNormal([45, 18, 12], 0, 1, 'float32', 9);
+    const run = (): number[][] => gradients(fused, x, r).map((g) => Array.from(g.dataSync()));
+    const w = rnnWasm()!;
+    if (availableParallelism() > 1 && process.env.SEQLAB_THREADS === undefined) expect(w.threads).toBeGreaterThan(1);
+    const many = run();
+    for (let i = 0; i < 3; i++) expect(run()).toEqual(many);
+    const helpers = w.team;
+    w.team = null;
+    try {
+      expect(run()).toEqual(many);
+    } finally {
+      w.team = helpers;
+    }
+  });
+
   it('compute the input gradient only when something asks for it', () => {
     const c: Case = { B: 3, T: 30, C: 5, filters: 8, kernelSize: 5, stride: 1, padding: 'valid', activation: 'relu', useBias: true, pool: 'none', poolSize: 1, poolStride: 1, poolPadding: 'valid', seed: 9 };
     const { fused } = pair(c);

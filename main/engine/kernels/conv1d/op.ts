@@ -15,7 +15,7 @@
  */
 import { tf } from '../../platform/backend';
 import { tensorFrom } from '../rnn/op';
-import { copyOf, type Region, type RnnWasm } from '../rnn/wasm';
+import { copyOf, RnnWasm, type Region } from '../rnn/wasm';
 import { FUSED_SWITCHES, fusedOn } from '../switches';
 
 export const CONV1D_GRAD_SWITCH = 'conv1d-grad';
@@ -207,11 +207,9 @@ export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: 
           pdz = w.put(read(dy));
         }
         const parts = w.threads;
-        const ldb = (N + 3) & ~3;
-        const pdw = w.alloc(parts * kC * N);
-        const pdb = w.alloc(parts * ldb);
-        w.view(pdw, parts * kC * N).fill(0);
-        w.view(pdb, parts * ldb).fill(0);
+        // dw and db of one chunk of images side by side: one partial per fixed chunk, summed in order
+        const dwFloats = (kC * N + 3) & ~3;
+        const partFloats = dwFloats + N;
         let pwT = 0;
         let cols = 0;
         let pdx = 0;
@@ -228,17 +226,19 @@ export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: 
           pdx = w.alloc(B * Tp * C);
         }
         const n = To * N * 4;
-        w.split('conv1dBackward', B, {
-          args: [B, Tp, C, To, s, kC, N, spec.activation, sv.py, pdz, sv.px, pdw, pdb, pwT, cols, pdx, direct ? 1 : 0],
-          count: 0,
-          perItem: [0, 0, 0, 0, 0, 0, 0, 0, n, n, Tp * C * 4, 0, 0, 0, 0, wantX ? Tp * C * 4 : 0, 0],
-          // each thread its own partial sums and scratch
-          perThread: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, kC * N * 4, ldb * 4, 0, wantX ? colFloats * 4 : 0, 0, 0],
-        });
-        for (let q = 1; q < parts; q++) {
-          w.k.addTo(pdw, pdw + q * kC * N * 4, kC * N);
-          w.k.addTo(pdb, pdb + q * ldb * 4, N);
-        }
+        const stride = RnnWasm.partStride(partFloats);
+        const pdw = w.reduceByChunks(B, partFloats, (chunk, first) =>
+          w.split('conv1dBackward', B, {
+            args: [B, Tp, C, To, s, kC, N, spec.activation, sv.py, pdz, sv.px, first, first + dwFloats * 4, pwT, cols, pdx, direct ? 1 : 0],
+            count: 0,
+            chunk,
+            perItem: [0, 0, 0, 0, 0, 0, 0, 0, n, n, Tp * C * 4, 0, 0, 0, 0, wantX ? Tp * C * 4 : 0, 0],
+            // each thread its own scratch; each chunk its own partial sums
+            perThread: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, wantX ? colFloats * 4 : 0, 0, 0],
+            perChunk: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, stride, stride, 0, 0, 0, 0],
+          }),
+        );
+        const pdb = pdw + dwFloats * 4;
         let dx: Float32Array | null = null;
         if (wantX) {
           if (padL === 0 && Tp === T) dx = w.view(pdx, B * T * C);
@@ -331,17 +331,16 @@ export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: 
         kernel: () => {
           const p = dz();
           const out = cpuMs('backward', () => {
-            // each thread adds its chunks' products into its own zeroed buffer; then one sum
-            const parts = w.threads;
-            const pdw = w.alloc(parts * kC * N);
-            w.view(pdw, parts * kC * N).fill(0);
-            w.split('conv1dFilterGrad', B, {
-              args: [B, Tp, C, To, s, kC, N, saved!.px, p, pdw, 1],
-              count: 0,
-              perItem: [0, 0, 0, 0, 0, 0, 0, Tp * C * 4, To * N * 4, 0, 0],
-              perThread: [0, 0, 0, 0, 0, 0, 0, 0, 0, kC * N * 4, 0],
-            });
-            for (let q = 1; q < parts; q++) w.k.addTo(pdw, pdw + q * kC * N * 4, kC * N);
+            // one partial per fixed chunk of images, summed in order: the same bits on any thread count
+            const pdw = w.reduceByChunks(B, kC * N, (chunk, first) =>
+              w.split('conv1dFilterGrad', B, {
+                args: [B, Tp, C, To, s, kC, N, saved!.px, p, first, 1],
+                count: 0,
+                chunk,
+                perItem: [0, 0, 0, 0, 0, 0, 0, Tp * C * 4, To * N * 4, 0, 0],
+                perChunk: [0, 0, 0, 0, 0, 0, 0, 0, 0, RnnWasm.partStride(kC * N), 0],
+              }),
+            );
             return w.view(pdw, kC * N);
           });
           return tensorFrom(out, kernel.shape);
@@ -349,13 +348,10 @@ export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: 
         bias: () => {
           const p = dz();
           const out = cpuMs('backward', () => {
-            // column sums of dz, each thread into its own zeroed row, then one sum
-            const parts = w.threads;
-            const pdb = w.alloc(parts * ((N + 3) & ~3));
-            const stride = ((N + 3) & ~3) * 4;
-            w.view(pdb, parts * ((N + 3) & ~3)).fill(0);
-            w.split('colSum', B, { args: [p, pdb, B, N, 1], count: 2, scale: To, perItem: [To * N * 4, 0, 0, 0, 0], perThread: [0, stride, 0, 0, 0] });
-            for (let q = 1; q < parts; q++) w.k.addTo(pdb, pdb + q * stride, N);
+            // column sums of dz, one partial per fixed chunk of images
+            const pdb = w.reduceByChunks(B, N, (chunk, first) =>
+              w.split('colSum', B, { args: [p, first, B, N, 1], count: 2, scale: To, chunk, perItem: [To * N * 4, 0, 0, 0, 0], perChunk: [0, RnnWasm.partStride(N), 0, 0, 0] }),
+            );
             return w.view(pdb, N);
           });
           return tensorFrom(out, bias.shape);
