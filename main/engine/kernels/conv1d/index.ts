@@ -10,20 +10,14 @@
 import '../setup';
 import { BLOCKS } from '../../../../shared/model';
 import { tf } from '../../platform/backend';
+import { fuseLayerCall, fusedLayersWanted, isFused, type CallableLayer } from '../fuse-layer';
 import { ACTIVATION_CODES } from '../rnn/op';
 import { rnnWasm } from '../rnn/wasm';
 import { fusedConv1d, fusedMaxPool1d, type Conv1dSpec, type Pool1dSpec } from './op';
 
 export { convGeometry, convOpTimes, fusedConv1d, fusedMaxPool1d, poolGeometry, type Conv1dSpec, type Pool1dSpec } from './op';
 
-type Call = (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => tf.Tensor | tf.Tensor[];
-
-interface LayerLike {
-  name: string;
-  getClassName(): string;
-  call: Call;
-  invokeCallHook?: (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => void;
-}
+type LayerLike = CallableLayer;
 
 export interface Conv1DLayerLike extends LayerLike {
   filters: number;
@@ -51,23 +45,10 @@ export interface Pool1DLayerLike extends LayerLike {
   padding: string;
 }
 
-const FUSED = Symbol('seqlab.fusedConv');
-
 /** The layer classes these kernels serve (each block's `kernels.conv1d` / `kernels.pool1d`). */
 const layers = BLOCKS.filter((b) => b.kind !== 'input');
 const CONV_CLASSES = new Set(layers.filter((b) => b.kernels?.conv1d).map((b) => b.className));
 const POOL_CLASSES = new Map(layers.flatMap((b) => (b.kernels?.pool1d ? [[b.className, b.kernels.pool1d] as const] : [])));
-
-function wanted(): boolean {
-  if (process.env.SEQLAB_FUSED === '0') return false;
-  const b = tf.getBackend();
-  return b === 'wasm' || b === 'cpu';
-}
-
-function single(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor | null {
-  const x = Array.isArray(inputs) ? (inputs.length === 1 ? inputs[0]! : null) : inputs;
-  return x && x.rank === 3 && x.dtype === 'float32' ? x : null;
-}
 
 /** What the kernels need of a Conv1D layer, or null when they cannot run it. */
 export function conv1dSpec(layer: Conv1DLayerLike): (Conv1dSpec & { activationAfter: boolean }) | null {
@@ -90,28 +71,14 @@ export function conv1dSpec(layer: Conv1DLayerLike): (Conv1dSpec & { activationAf
   };
 }
 
+/** The layer's call replaced by `run` for [B, T, C] float32 inputs (fuse-layer.ts). */
 function fuse(layer: LayerLike, run: (x: tf.Tensor, kwargs: Record<string, unknown>) => tf.Tensor): void {
-  const marked = layer as LayerLike & { [FUSED]?: true };
-  marked[FUSED] = true;
-  const original = layer.call.bind(layer);
-  layer.call = (inputs, kwargs) => {
-    const x = single(inputs);
-    const w = rnnWasm();
-    if (!x || !w || !wanted()) return original(inputs, kwargs);
-    layer.invokeCallHook?.(inputs, kwargs);
-    try {
-      return tf.tidy(() => run(x, kwargs));
-    } catch (e) {
-      // e.g. a batch too big for the module's 32-bit memory: tfjs's own layer still works
-      if (!(e instanceof RangeError)) throw e;
-      return original(inputs, kwargs);
-    }
-  };
+  fuseLayerCall(layer, 3, run);
 }
 
 /** Replaces one Conv1D layer's call; returns whether it did. */
 export function fuseConv1dLayer(layer: Conv1DLayerLike): boolean {
-  if ((layer as LayerLike & { [FUSED]?: true })[FUSED]) return true;
+  if (isFused(layer)) return true;
   const spec = conv1dSpec(layer);
   if (!spec) return false;
   fuse(layer, (x) => {
@@ -136,7 +103,7 @@ function pool1dSpec(layer: Pool1DLayerLike | LayerLike): Pool1dSpec | 'global' |
 
 /** Replaces one MaxPooling1D or GlobalMaxPooling1D layer's call; returns whether it did. */
 export function fusePool1dLayer(layer: Pool1DLayerLike | LayerLike): boolean {
-  if ((layer as LayerLike & { [FUSED]?: true })[FUSED]) return true;
+  if (isFused(layer)) return true;
   const spec = pool1dSpec(layer);
   if (!spec) return false;
   fuse(layer, (x) => fusedMaxPool1d(rnnWasm()!, spec, x, tf.engine().isTapeOn()));
@@ -151,7 +118,7 @@ export function fusePool1dLayer(layer: Pool1DLayerLike | LayerLike): boolean {
 function hintPoolAfter(layer: tf.layers.Layer): void {
   const l = layer as unknown as { inboundNodes: unknown[]; outboundNodes: NodeLike[]; [POOL_AFTER]?: Pool1dSpec | 'global' | null };
   const next = l.inboundNodes.length === 1 && l.outboundNodes.length === 1 ? l.outboundNodes[0]!.outboundLayer : null;
-  const spec = next && (next as { [FUSED]?: true })[FUSED] ? pool1dSpec(next as LayerLike) : null;
+  const spec = next && isFused(next as LayerLike) ? pool1dSpec(next as LayerLike) : null;
   l[POOL_AFTER] = spec;
 }
 
@@ -172,7 +139,7 @@ export function fusedConvStatus(): FusedConvStatus {
  */
 export function installFusedConv(model: tf.LayersModel): number {
   let n = 0;
-  if (wanted() && rnnWasm()) {
+  if (fusedLayersWanted() && rnnWasm()) {
     const visit = (layer: tf.layers.Layer): void => {
       const cls = layer.getClassName();
       if (CONV_CLASSES.has(cls)) {
@@ -181,6 +148,10 @@ export function installFusedConv(model: tf.LayersModel): number {
         if (fusePool1dLayer(layer as unknown as LayerLike)) n++;
       } else if (cls === 'Sequential' || cls === 'Functional' || cls === 'Model') {
         for (const l of (layer as unknown as tf.LayersModel).layers) visit(l);
+      } else {
+        // a wrapper's layer (TimeDistributed: folded, it gets [B*T, L, C])
+        const inner = (layer as unknown as { layer?: tf.layers.Layer }).layer;
+        if (inner) visit(inner);
       }
     };
     for (const layer of model.layers) visit(layer);

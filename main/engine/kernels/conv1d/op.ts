@@ -14,6 +14,7 @@
  * trained variables, so the first layer's input gradient (the data) is never computed.
  */
 import { tf } from '../../platform/backend';
+import { activeTape, heapValues as read, runLazyOp as runOp, type LazyGrads } from '../lazy-op';
 import { tensorFrom } from '../rnn/op';
 import { copyOf, RnnWasm, type Region } from '../rnn/wasm';
 import { FUSED_SWITCHES, fusedOn } from '../switches';
@@ -72,35 +73,6 @@ export function convGeometry(T: number, k: number, s: number, padding: 'valid' |
   return { padL: 0, Tp: T, To: Math.floor((T - k) / s) + 1 };
 }
 
-/**
- * A tensor's values without a copy where the backend allows it (tfjs-backend-wasm keeps
- * them on its heap); the caller copies them at once into the kernels' memory.
- */
-function read(t: tf.Tensor): Float32Array {
-  const backend = tf.backend() as unknown as { typedArrayFromHeap?: (info: tf.TensorInfo) => Float32Array };
-  if (tf.getBackend() === 'wasm' && typeof backend.typedArrayFromHeap === 'function' && t.dtype === 'float32') {
-    return backend.typedArrayFromHeap({ dataId: t.dataId, shape: t.shape, dtype: t.dtype });
-  }
-  return t.dataSync() as Float32Array;
-}
-
-type LazyGrads = Record<string, () => tf.Tensor>;
-
-interface KernelFuncParams {
-  forwardFunc: (backend: unknown, save: (tensors: tf.Tensor[]) => void) => tf.Tensor;
-  backwardsFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => LazyGrads;
-  inputs: Record<string, tf.Tensor>;
-}
-
-/** An op with a gradient function per input, computed only when tfjs asks for it. */
-function runOp(params: KernelFuncParams): tf.Tensor {
-  const engine = tf.engine() as unknown as { runKernelFunc(p: KernelFuncParams): tf.Tensor };
-  return engine.runKernelFunc(params);
-}
-
-function activeTape(): unknown {
-  return (tf.engine() as unknown as { state: { activeTape: unknown } }).state.activeTape ?? {};
-}
 
 /** A pooling of a Conv1D output done by the convolution (see poolAfter), by the output's dataId. */
 interface Pooled {

@@ -10,6 +10,7 @@
  * dW, so every weight's sum has the same order whatever the thread count.
  */
 import { tf } from '../../platform/backend';
+import { heapValues as read } from '../lazy-op';
 import { tensorFrom } from '../rnn/op';
 import { carve, copyOf, type Region, type RnnExports, type RnnWasm } from '../rnn/wasm';
 
@@ -199,14 +200,6 @@ function backwardPass(w: RnnWasm, spec: ConvLstmSpec, d: ConvLstmDims, dy: Float
     w.k.colSum(pDz, pDb, BT * P, G, 0);
   });
   return { dx: w.view(pDx, BT * frame), dKernel: w.view(pDwx, Kx * G), dRk: w.view(pDwh, Kh * G), dBias: w.view(pDb, G) };
-}
-
-function read(t: tf.Tensor): Float32Array {
-  const backend = tf.backend() as unknown as { typedArrayFromHeap?: (info: tf.TensorInfo) => Float32Array };
-  if (tf.getBackend() === 'wasm' && typeof backend.typedArrayFromHeap === 'function' && t.dtype === 'float32') {
-    return backend.typedArrayFromHeap({ dataId: t.dataId, shape: t.shape, dtype: t.dtype });
-  }
-  return t.dataSync() as Float32Array;
 }
 
 function outShape(spec: ConvLstmSpec, d: ConvLstmDims): number[] {

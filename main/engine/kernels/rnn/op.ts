@@ -17,6 +17,7 @@
  * The input-dropout mask multiplies x once for all timesteps, likewise.
  */
 import { tf } from '../../platform/backend';
+import { heapValues as read } from '../lazy-op';
 import { fusedOn } from '../switches';
 import { carve, copyOf, type Region, type RnnWasm } from './wasm';
 
@@ -267,18 +268,6 @@ function backwardPass(w: RnnWasm, spec: RnnSpec, d: Dims, dy: Float32Array, kern
     dKernel: w.view(pOut + U * GU * 4, I * GU),
     dBias: w.view(pOut + (U + I) * GU * 4, biasFloats),
   };
-}
-
-/**
- * A tensor's values without a copy where the backend allows it (tfjs-backend-wasm keeps
- * them on its heap); the caller copies them at once into the kernels' memory.
- */
-function read(t: tf.Tensor): Float32Array {
-  const backend = tf.backend() as unknown as { typedArrayFromHeap?: (info: tf.TensorInfo) => Float32Array };
-  if (tf.getBackend() === 'wasm' && typeof backend.typedArrayFromHeap === 'function' && t.dtype === 'float32') {
-    return backend.typedArrayFromHeap({ dataId: t.dataId, shape: t.shape, dtype: t.dtype });
-  }
-  return t.dataSync() as Float32Array;
 }
 
 /**
