@@ -29,6 +29,7 @@ import {
   toBatchMajor,
   toTimeMajor,
 } from './index';
+import { flushTiny } from './activations';
 
 // cells
 const SIMPLE: i32 = 0;
@@ -174,17 +175,22 @@ export function chunkBackward(p: usize, b0: i32, nb: i32, tmp: usize): void {
   const K = T * nb;
   if (cell == SIMPLE) {
     rnnBackward(T, nb, U, dys, rs, rkT, mh, kind, hs, dxw, dh);
+    flushTiny(dxw, K * GU);
     gemm(hd, 1, U, dxw, GU, dRk, GU, U, K, GU, 0);
   } else if (cell == GRU_RA) {
     gruBackwardRA(T, nb, U, dys, rs, rkT, mh, kind, rkind, hs, gates, offOr0(word(p, P_RECS), b0 * T * U), dxw, aux, dh, ctmp);
+    flushTiny(dxw, K * GU);
+    flushTiny(aux, K * GU);
     gemm(hd, 1, U, aux, GU, dRk, GU, U, K, GU, 0);
     colSum(aux, off(db, GU), K, GU, 0);
   } else if (cell == GRU) {
     gruBackward(T, nb, U, dys, rs, rkT, mh, kind, rkind, hs, hds, gates, dxw, aux, dh, ctmp);
+    flushTiny(dxw, K * GU);
     gemm(hd, 1, U, dxw, GU, dRk, GU, U, K, 2 * U, 0);
     gemm(aux, 1, U, off(dxw, 2 * U), GU, off(dRk, 2 * U), GU, U, K, U, 0);
   } else {
     lstmBackward(T, nb, U, dys, rs, rkT, mh, kind, rkind, off(word(p, P_CST), b0 * (T + 1) * U), off(word(p, P_TCS), b0 * T * U), gates, dxw, dh, dc, ctmp);
+    flushTiny(dxw, K * GU);
     gemm(hd, 1, U, dxw, GU, dRk, GU, U, K, GU, 0);
   }
   gemm(off(word(p, P_XT), b0 * T * I), 1, I, dxw, GU, dK, GU, I, K, GU, 0);

@@ -21,7 +21,7 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
-import { act, actRun, actv, at, dact, dactv, expv, madd } from './activations';
+import { act, actRun, actv, at, dact, dactv, expv, flushTiny, madd, SMALL, TINY } from './activations';
 
 /** dst[0..n) = src[0..n) (small rows: cheaper than memory.copy's call). */
 // @ts-ignore: decorator
@@ -286,8 +286,10 @@ export function rnnBackward(T: i32, B: i32, U: i32, dys: usize, returnSeq: i32, 
       if (returnSeq) g += load<f32>(at(dy, i));
       store<f32>(at(da, i), g * dact(kind, load<f32>(at(h, i))));
     }
+    flushTiny(da, BU, TINY);
     gemm(da, U, 1, rkT, U, dh, U, B, U, U, 0);
     if (mh) mulInto(dh, mh, dh, BU);
+    flushTiny(dh, BU, SMALL);
   }
 }
 
@@ -413,6 +415,7 @@ export function gruBackward(T: i32, B: i32, U: i32, dys: usize, returnSeq: i32, 
         store<f32>(at(rhr, j), r * load<f32>(at(hdr, j)));
       }
     }
+    flushTiny(d, B * G, TINY);
     // drh = dah . Rh^T
     gemm(at(d, U2), G, 1, at(rkT, U2 * U), U, drh, U, B, U, U, 0);
     for (let b = 0; b < B; b++) {
@@ -451,6 +454,7 @@ export function gruBackward(T: i32, B: i32, U: i32, dys: usize, returnSeq: i32, 
         }
       }
     }
+    flushTiny(d, B * G, TINY);
     // dhd += [dz, dr] . [Rz, Rr]^T
     gemm(d, G, 1, rkT, U, dhd, U, B, U2, U, 1);
     if (mh) {
@@ -458,6 +462,7 @@ export function gruBackward(T: i32, B: i32, U: i32, dys: usize, returnSeq: i32, 
       mulInto(dhd, mh, dh, BU);
       addInto(dh, dhz, dh, BU);
     } else memory.copy(dh, dhd, <usize>BU << 2);
+    flushTiny(dh, BU, SMALL);
   }
 }
 
@@ -555,10 +560,12 @@ export function gruBackwardRA(T: i32, B: i32, U: i32, dys: usize, returnSeq: i32
         store<f32>(at(dh, k), gh * z);
       }
     }
+    flushTiny(di, B * G, TINY);
     // tmp = dinner . R^T: the gradient of hd
     gemm(di, G, 1, rkT, U, tmp, U, B, G, U, 0);
     if (mh) mulInto(tmp, mh, tmp, BU);
     addInto(dh, tmp, dh, BU);
+    flushTiny(dh, BU, SMALL);
   }
 }
 
@@ -660,9 +667,12 @@ export function lstmBackward(T: i32, B: i32, U: i32, dys: usize, returnSeq: i32,
         store<f32>(at(dc, k), dcv * fg);
       }
     }
+    flushTiny(d, B * G, TINY);
     gemm(d, G, 1, rkT, U, tmp, U, B, G, U, 0);
     if (mh) mulInto(tmp, mh, dh, BU);
     else memory.copy(dh, tmp, <usize>BU << 2);
+    flushTiny(dh, BU, SMALL);
+    flushTiny(dc, BU, SMALL);
   }
 }
 
