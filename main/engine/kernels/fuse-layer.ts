@@ -30,6 +30,24 @@ export function fusedLayersWanted(name?: string): boolean {
   return b === 'wasm' || b === 'cpu';
 }
 
+/**
+ * Calls `take` on every layer of a built model, going into nested models and into a
+ * wrapper's layer (TimeDistributed's) unless `take` returns true (it took that layer).
+ */
+export function eachLayer(model: tf.LayersModel, take: (layer: tf.layers.Layer) => boolean): void {
+  const visit = (layer: tf.layers.Layer): void => {
+    if (take(layer)) return;
+    const cls = layer.getClassName();
+    if (cls === 'Sequential' || cls === 'Functional' || cls === 'Model') {
+      for (const l of (layer as unknown as tf.LayersModel).layers) visit(l);
+      return;
+    }
+    const inner = (layer as unknown as { layer?: tf.layers.Layer }).layer;
+    if (inner) visit(inner);
+  };
+  for (const layer of model.layers) visit(layer);
+}
+
 /** Replaces `layer`'s call with `run` for single float32 inputs of `rank` (a number, or a test of it). */
 export function fuseLayerCall(layer: CallableLayer, rank: number | ((rank: number) => boolean), run: (x: tf.Tensor, kwargs: Record<string, unknown>) => tf.Tensor, name?: string): void {
   const rankOk = typeof rank === 'number' ? (r: number) => r === rank : rank;

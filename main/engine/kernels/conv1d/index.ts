@@ -10,7 +10,7 @@
 import '../setup';
 import { BLOCKS } from '../../../../shared/model';
 import { tf } from '../../platform/backend';
-import { fuseLayerCall, fusedLayersWanted, isFused, type CallableLayer } from '../fuse-layer';
+import { eachLayer, fuseLayerCall, fusedLayersWanted, isFused, type CallableLayer } from '../fuse-layer';
 import { ACTIVATION_CODES } from '../rnn/op';
 import { rnnWasm } from '../rnn/wasm';
 import { fusedConv1d, fusedMaxPool1d, type Conv1dSpec, type Pool1dSpec } from './op';
@@ -140,28 +140,22 @@ export function fusedConvStatus(): FusedConvStatus {
 export function installFusedConv(model: tf.LayersModel): number {
   let n = 0;
   if (fusedLayersWanted() && rnnWasm()) {
-    const visit = (layer: tf.layers.Layer): void => {
+    // (a wrapper's layer too: TimeDistributed, folded, gives it [B*T, L, C])
+    eachLayer(model, (layer) => {
       const cls = layer.getClassName();
       if (CONV_CLASSES.has(cls)) {
         if (fuseConv1dLayer(layer as unknown as Conv1DLayerLike)) n++;
       } else if (POOL_CLASSES.has(cls)) {
         if (fusePool1dLayer(layer as unknown as LayerLike)) n++;
-      } else if (cls === 'Sequential' || cls === 'Functional' || cls === 'Model') {
-        for (const l of (layer as unknown as tf.LayersModel).layers) visit(l);
-      } else {
-        // a wrapper's layer (TimeDistributed: folded, it gets [B*T, L, C])
-        const inner = (layer as unknown as { layer?: tf.layers.Layer }).layer;
-        if (inner) visit(inner);
-      }
-    };
-    for (const layer of model.layers) visit(layer);
+      } else return false;
+      return true;
+    });
     // once every layer is fused: which convolutions feed a fused pooling
-    const hint = (layer: tf.layers.Layer): void => {
-      const cls = layer.getClassName();
-      if (CONV_CLASSES.has(cls)) hintPoolAfter(layer);
-      else if (cls === 'Sequential' || cls === 'Functional' || cls === 'Model') for (const l of (layer as unknown as tf.LayersModel).layers) hint(l);
-    };
-    for (const layer of model.layers) hint(layer);
+    eachLayer(model, (layer) => {
+      if (!CONV_CLASSES.has(layer.getClassName())) return false;
+      hintPoolAfter(layer);
+      return true;
+    });
   }
   status = { layers: n };
   return n;

@@ -8,7 +8,7 @@
 import '../setup';
 import { BLOCKS } from '../../../../shared/model';
 import { tf } from '../../platform/backend';
-import { fuseLayerCall, fusedLayersWanted, isFused, type CallableLayer } from '../fuse-layer';
+import { eachLayer, fuseLayerCall, fusedLayersWanted, isFused, type CallableLayer } from '../fuse-layer';
 import { ACTIVATION_CODES } from '../rnn/op';
 import { rnnWasm } from '../rnn/wasm';
 import { FUSED_SWITCHES } from '../switches';
@@ -96,20 +96,15 @@ export function installFusedConv2d(model: tf.LayersModel): number {
   lastCount = 0;
   if (!fusedLayersWanted(SWITCH) || !rnnWasm()) return 0;
   let n = 0;
-  const visit = (layer: tf.layers.Layer): void => {
+  eachLayer(model, (layer) => {
     const cls = layer.getClassName();
     if (CONV_CLASSES.has(cls)) {
       if (fuseConv2dLayer(layer as unknown as Conv2DLayerLike)) n++;
     } else if (POOL_CLASSES.has(cls)) {
       if (fusePool2dLayer(layer as unknown as Pool2DLayerLike)) n++;
-    } else if (cls === 'Sequential' || cls === 'Functional' || cls === 'Model') {
-      for (const l of (layer as unknown as tf.LayersModel).layers) visit(l);
-    } else {
-      const inner = (layer as unknown as { layer?: tf.layers.Layer }).layer;
-      if (inner) visit(inner);
-    }
-  };
-  for (const layer of model.layers) visit(layer);
+    } else return false;
+    return true;
+  });
   lastCount = n;
   return n;
 }

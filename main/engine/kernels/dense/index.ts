@@ -7,7 +7,7 @@
 import '../setup';
 import { BLOCKS } from '../../../../shared/model';
 import { tf } from '../../platform/backend';
-import { fuseLayerCall, fusedLayersWanted, isFused, type CallableLayer } from '../fuse-layer';
+import { eachLayer, fuseLayerCall, fusedLayersWanted, isFused, type CallableLayer } from '../fuse-layer';
 import { ACTIVATION_CODES } from '../rnn/op';
 import { rnnWasm } from '../rnn/wasm';
 import { FUSED_SWITCHES } from '../switches';
@@ -55,18 +55,11 @@ export function installFusedDense(model: tf.LayersModel): number {
   lastCount = 0;
   if (!fusedLayersWanted(SWITCH) || !rnnWasm()) return 0;
   let n = 0;
-  const visit = (layer: tf.layers.Layer): void => {
-    const cls = layer.getClassName();
-    if (DENSE_CLASSES.has(cls)) {
-      if (fuseDenseLayer(layer as unknown as DenseLayerLike)) n++;
-    } else if (cls === 'Sequential' || cls === 'Functional' || cls === 'Model') {
-      for (const l of (layer as unknown as tf.LayersModel).layers) visit(l);
-    } else {
-      const inner = (layer as unknown as { layer?: tf.layers.Layer }).layer;
-      if (inner) visit(inner);
-    }
-  };
-  for (const layer of model.layers) visit(layer);
+  eachLayer(model, (layer) => {
+    if (!DENSE_CLASSES.has(layer.getClassName())) return false;
+    if (fuseDenseLayer(layer as unknown as DenseLayerLike)) n++;
+    return true;
+  });
   lastCount = n;
   return n;
 }
