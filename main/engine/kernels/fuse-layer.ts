@@ -17,6 +17,20 @@ export interface CallableLayer {
   invokeCallHook?: (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => void;
 }
 
+/** What the fused ops read of a built Conv1D or Conv2D layer (tfjs-layers' Conv fields). */
+export interface ConvLayerLike extends CallableLayer {
+  filters: number;
+  kernelSize: number[];
+  strides: number[];
+  padding: string;
+  dataFormat: string;
+  dilationRate: number | number[];
+  activation?: { getClassName(): string; apply(t: tf.Tensor): tf.Tensor } | null;
+  useBias: boolean;
+  kernel: { read(): tf.Variable };
+  bias?: { read(): tf.Variable } | null;
+}
+
 const FUSED = Symbol('seqlab.fusedLayer');
 
 export function isFused(layer: CallableLayer): boolean {

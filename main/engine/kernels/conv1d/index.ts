@@ -10,7 +10,7 @@
 import '../setup';
 import { BLOCKS } from '../../../../shared/model';
 import { tf } from '../../platform/backend';
-import { eachLayer, fuseLayerCall, fusedLayersWanted, isFused, type CallableLayer } from '../fuse-layer';
+import { eachLayer, fuseLayerCall, fusedLayersWanted, isFused, type CallableLayer, type ConvLayerLike } from '../fuse-layer';
 import { ACTIVATION_CODES } from '../rnn/op';
 import { rnnWasm } from '../rnn/wasm';
 import { fusedConv1d, fusedMaxPool1d, type Conv1dSpec, type Pool1dSpec } from './op';
@@ -19,18 +19,7 @@ export { convGeometry, convOpTimes, fusedConv1d, fusedMaxPool1d, poolGeometry, t
 
 type LayerLike = CallableLayer;
 
-export interface Conv1DLayerLike extends LayerLike {
-  filters: number;
-  kernelSize: number[];
-  strides: number[];
-  padding: string;
-  dataFormat: string;
-  dilationRate: number | number[];
-  activation?: { getClassName(): string; apply(t: tf.Tensor): tf.Tensor } | null;
-  useBias: boolean;
-  kernel: { read(): tf.Variable };
-  bias?: { read(): tf.Variable } | null;
-}
+export type Conv1DLayerLike = ConvLayerLike;
 
 interface NodeLike {
   outboundLayer?: unknown;

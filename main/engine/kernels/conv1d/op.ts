@@ -16,7 +16,7 @@
 import { tf } from '../../platform/backend';
 import { activeTape, heapValues as read, runLazyOp as runOp, type LazyGrads } from '../lazy-op';
 import { tensorFrom } from '../rnn/op';
-import { copyOf, RnnWasm, type Region } from '../rnn/wasm';
+import { copyOf, REDUCE_PARTS, RnnWasm, type Region } from '../rnn/wasm';
 import { FUSED_SWITCHES, fusedOn } from '../switches';
 
 export const CONV1D_GRAD_SWITCH = 'conv1d-grad';
@@ -110,7 +110,8 @@ export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: 
       const region = tape !== null ? w.keep(B * Tp * C + B * To * N + (pool ? 2 * pooledFloats + 8 : 0) + 8, tape) : null;
       // the backward pass's scratch must fit as well: fail now (stock layer takes over), not in backprop
       const P = w.threads;
-      if (region) w.reserve(B * To * N + kC * N * (P + 2) + P * (N + 4) + P * Math.max(To * kC, (To + 2 * k - 2) * N) + 2 * B * Tp * C + 64);
+      // (the weight and bias gradients: one partial per chunk, reduceByChunks)
+      if (region) w.reserve(B * To * N + (kC * N + N + 8) * (REDUCE_PARTS + 1) + P * Math.max(To * kC, (To + 2 * k - 2) * N) + 2 * B * Tp * C + 64);
       let px: number;
       let py: number;
       if (region) {

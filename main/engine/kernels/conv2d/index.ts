@@ -8,7 +8,7 @@
 import '../setup';
 import { BLOCKS } from '../../../../shared/model';
 import { tf } from '../../platform/backend';
-import { eachLayer, fuseLayerCall, fusedLayersWanted, isFused, type CallableLayer } from '../fuse-layer';
+import { eachLayer, fuseLayerCall, fusedLayersWanted, isFused, type CallableLayer, type ConvLayerLike } from '../fuse-layer';
 import { ACTIVATION_CODES } from '../rnn/op';
 import { rnnWasm } from '../rnn/wasm';
 import { FUSED_SWITCHES } from '../switches';
@@ -19,18 +19,7 @@ export { conv2dGeometry, fusedConv2d, fusedMaxPool2d, pool2dGeometry, type Conv2
 const SWITCH = 'conv2d';
 FUSED_SWITCHES[SWITCH] = "Conv2D (+ bias + activation) and MaxPooling2D as fused WebAssembly ops (kernels/conv2d); off: tfjs's layers";
 
-export interface Conv2DLayerLike extends CallableLayer {
-  filters: number;
-  kernelSize: number[];
-  strides: number[];
-  padding: string;
-  dataFormat: string;
-  dilationRate: number | number[];
-  activation?: { getClassName(): string; apply(t: tf.Tensor): tf.Tensor } | null;
-  useBias: boolean;
-  kernel: { read(): tf.Variable };
-  bias?: { read(): tf.Variable } | null;
-}
+export type Conv2DLayerLike = ConvLayerLike;
 
 export interface Pool2DLayerLike extends CallableLayer {
   poolSize: number[];

@@ -16,7 +16,7 @@
 import { tf } from '../../platform/backend';
 import { activeTape, heapValues, runLazyOp } from '../lazy-op';
 import { tensorFrom } from '../rnn/op';
-import { copyOf, RnnWasm, type Region } from '../rnn/wasm';
+import { copyOf, REDUCE_PARTS, RnnWasm, type Region } from '../rnn/wasm';
 
 /** A convolution the kernels run: channels last, dilation 1. */
 export interface Conv2dSpec {
@@ -106,7 +106,8 @@ export function fusedConv2d(w: RnnWasm, spec: Conv2dSpec, x: tf.Tensor, kernel: 
     const T = w.threads;
     const region = tape !== null ? w.keep(B * imgP + B * out + 8, tape) : null;
     // the backward pass's scratch must fit as well: fail now (the stock layer takes over), not in backprop
-    if (region) w.reserve(B * out + K * CO * (T + 1) + CO * (T + 1) + T * P * K + B * img + 64);
+    // (the weight and bias gradients: one partial per chunk, reduceByChunks)
+    if (region) w.reserve(B * out + (K * CO + CO + 8) * (REDUCE_PARTS + 1) + T * P * K + B * img + 64);
     const py = region ? region.start + ((B * imgP * 4 + 15) & ~15) : w.alloc(B * out);
     let px: number;
     if (padded) {

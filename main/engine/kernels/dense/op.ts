@@ -27,7 +27,7 @@ export function fusedDense(w: RnnWasm, spec: DenseSpec, x: tf.Tensor, kernel: tf
     w.begin();
     // kept for the backward pass: x and y, in this op's region
     const region = tape !== null ? w.keep(M * I + M * N + 8, tape) : null;
-    if (region) w.reserve(M * N + I * N * (w.threads + 2) + M * I + (N + 4) * w.threads + 64);
+    if (region) w.reserve(M * N + 2 * I * N + M * I + N + 64);
     const px = region ? region.start : w.alloc(M * I);
     const py = region ? region.start + ((M * I * 4 + 15) & ~15) : w.alloc(M * N);
     w.view(px, M * I).set(heapValues(x));

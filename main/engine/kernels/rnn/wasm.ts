@@ -23,6 +23,9 @@ FUSED_SWITCHES.fma = "the kernel module's GEMM tiles with relaxed SIMD's fused m
 
 export type KernelForm = 'simd' | 'fma';
 
+/** The most chunks (partial sums) RnnWasm.reduceByChunks cuts a batch into. */
+export const REDUCE_PARTS = 16;
+
 export interface RnnExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
@@ -217,13 +220,13 @@ export class RnnWasm {
   }
   /**
    * Sums a reduction over the batch that `run` writes as one partial per chunk (SplitJob
-   * perChunk, `floats` apart from `first`): the batch cut into at most 16 chunks of a size
+   * perChunk, `floats` apart from `first`): the batch cut into at most REDUCE_PARTS chunks of a size
    * that does not depend on the thread count, and the partials added in chunk order, so the
    * result is the same to the bit on any number of threads and in every run. Returns the
    * offset of the sum (the first partial). `run` gets the chunk size and zeroed partials.
    */
   reduceByChunks(total: number, floats: number, run: (chunk: number, first: number) => void): number {
-    const chunk = Math.max(1, Math.ceil(total / 16));
+    const chunk = Math.max(1, Math.ceil(total / REDUCE_PARTS));
     const parts = Math.max(1, Math.ceil(total / chunk));
     const stride = (floats + 3) & ~3;
     const first = this.alloc(parts * stride);
