@@ -4,6 +4,9 @@
 //   z = conv(x_t, Wx, strides, padding) + b + conv(h_{t-1}, Wh, 1, 'same')   [OH, OW, 4F]
 //   i, f, o = ract(z_i, z_f, z_o), g = act(z_c), c = f*c' + i*g, h = o*act(c)
 // Both convolutions are im2col + gemm; the patches are kept for the weight gradients.
+// Recurrent dropout (Keras 3's ConvLSTMCell: one mask for all four gates, the same at
+// every timestep): the recurrent convolution reads h_{t-1} * mh, with mh [P, F] per sample
+// (0: none); the input mask is applied by the TypeScript side before the op.
 //
 // geo: i32 words [T, IH, IW, C, OH, OW, F, FH, FW, SH, SW, top, left, act, ract]
 // Per sample (byte strides are the TS side's): x [T, IH, IW, C], colsX [T, P, Kx],
@@ -19,11 +22,19 @@ import { gemm, gemmBias } from './index';
   return load<i32>(geo + (<usize>i << 2));
 }
 
+/** dst[0..n) = a * b, element by element. */
+function mulTo(dst: usize, a: usize, b: usize, n: i32): void {
+  let j = 0;
+  for (; j + 4 <= n; j += 4) v128.store(at(dst, j), f32x4.mul(v128.load(at(a, j)), v128.load(at(b, j))));
+  for (; j < n; j++) store<f32>(at(dst, j), load<f32>(at(a, j)) * load<f32>(at(b, j)));
+}
+
 /**
  * Forward pass of B samples (each sample's arrays follow the previous one's). wx [Kx, 4F],
- * wh [Kh, 4F] (tfjs's kernels, flat), bias [4F] (0: none).
+ * wh [Kh, 4F] (tfjs's kernels, flat), bias [4F] (0: none). mh: the recurrent dropout
+ * masks [P, F] per sample, or 0; hm: scratch [P, F] for the masked state (with mh).
  */
-export function convLstmForward(B: i32, geo: usize, x: usize, wx: usize, bias: usize, wh: usize, colsX: usize, colsH: usize, gates: usize, cs: usize, tcs: usize, hs: usize): void {
+export function convLstmForward(B: i32, geo: usize, x: usize, wx: usize, bias: usize, wh: usize, colsX: usize, colsH: usize, gates: usize, cs: usize, tcs: usize, hs: usize, mh: usize, hm: usize): void {
   const T = gi(geo, 0), IH = gi(geo, 1), IW = gi(geo, 2), C = gi(geo, 3), OH = gi(geo, 4), OW = gi(geo, 5), F = gi(geo, 6);
   const FH = gi(geo, 7), FW = gi(geo, 8), SH = gi(geo, 9), SW = gi(geo, 10), top = gi(geo, 11), left = gi(geo, 12);
   const ka = gi(geo, 13), kr = gi(geo, 14);
@@ -46,7 +57,12 @@ export function convLstmForward(B: i32, geo: usize, x: usize, wx: usize, bias: u
       patches(at(xb, t * IH * IW * C), IH, IW, C, OH, OW, FH, FW, SH, SW, top, left, cx);
       gemmBias(cx, Kx, 1, wx, G, z, G, P, Kx, G, 0, bias);
       if (t > 0) {
-        patches(at(hb, (t - 1) * P * F), OH, OW, F, OH, OW, FH, FW, 1, 1, rtop, rleft, ch);
+        let hPrev = at(hb, (t - 1) * P * F);
+        if (mh != 0) {
+          mulTo(hm, hPrev, at(mh, b * P * F), P * F);
+          hPrev = hm;
+        }
+        patches(hPrev, OH, OW, F, OH, OW, FH, FW, 1, 1, rtop, rleft, ch);
         gemm(ch, Kh, 1, wh, G, z, G, P, Kh, G, 1);
       } else {
         memory.fill(ch, 0, <usize>(P * Kh) << 2);
@@ -93,9 +109,10 @@ export function convLstmForward(B: i32, geo: usize, x: usize, wx: usize, bias: u
  * else [P, F]. whT [4F, Kh] and wxT [4F, Kx]: the kernels transposed. Writes dz [T, P, 4F]
  * per sample (the pre-activation gradients: the weight gradients are gemms over all of
  * them, done afterwards so that they do not depend on the split) and dx [T, IH, IW, C].
- * scratch (per thread): dh, dc [P*F] each, then cols [P * max(Kh, Kx)].
+ * scratch (per thread): dh, dc [P*F] each, then cols [P * max(Kh, Kx)]. mh: the forward
+ * pass's recurrent dropout masks, or 0.
  */
-export function convLstmBackward(B: i32, geo: usize, dy: usize, returnSeq: i32, whT: usize, wxT: usize, gates: usize, cs: usize, tcs: usize, dz: usize, dx: usize, scratch: usize): void {
+export function convLstmBackward(B: i32, geo: usize, dy: usize, returnSeq: i32, whT: usize, wxT: usize, gates: usize, cs: usize, tcs: usize, dz: usize, dx: usize, scratch: usize, mh: usize): void {
   const T = gi(geo, 0), IH = gi(geo, 1), IW = gi(geo, 2), C = gi(geo, 3), OH = gi(geo, 4), OW = gi(geo, 5), F = gi(geo, 6);
   const FH = gi(geo, 7), FW = gi(geo, 8), SH = gi(geo, 9), SW = gi(geo, 10), top = gi(geo, 11), left = gi(geo, 12);
   const ka = gi(geo, 13), kr = gi(geo, 14);
@@ -160,6 +177,8 @@ export function convLstmBackward(B: i32, geo: usize, dy: usize, returnSeq: i32, 
       if (t > 0) {
         gemm(z0, G, 1, whT, Kh, cols, Kh, P, G, Kh, 0);
         unpatch(cols, OH, OW, F, OH, OW, FH, FW, 1, 1, rtop, rleft, dh);
+        // the convolution read h_{t-1} * mh
+        if (mh != 0) mulTo(dh, dh, at(mh, b * PF), PF);
       }
       gemm(z0, G, 1, wxT, Kx, cols, Kx, P, G, Kx, 0);
       unpatch(cols, IH, IW, C, OH, OW, FH, FW, SH, SW, top, left, at(dxb, t * frame));

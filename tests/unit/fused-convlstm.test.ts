@@ -13,7 +13,7 @@ import { PRESETS } from '../../shared/model/presets';
 import { mulberry32 } from '../../shared/random';
 import { initBackend, tf } from '../../main/engine/platform/backend';
 import { loadRnnWasm, rnnWasm } from '../../main/engine/kernels/rnn';
-import { convLstmSpec, fuseConvLstmLayer, installFusedConvLstm, type ConvLstmLayerLike } from '../../main/engine/kernels/convlstm';
+import { convLstmDims, convLstmSpec, fusedConvLstm, fuseConvLstmLayer, installFusedConvLstm, type ConvLstmLayerLike } from '../../main/engine/kernels/convlstm';
 import { buildModel } from '../../main/engine/model/build';
 import { STARTER_EXPERIMENT } from '../../shared/experiments';
 
@@ -144,20 +144,101 @@ describe('fused ConvLSTM2D', () => {
     }
   });
 
-  it('leaves to tfjs what it does not cover, and dropout still drops while training', () => {
+  it('leaves to tfjs what it does not cover', () => {
     const c: Case = { B: 3, T: 3, H: 6, W: 6, C: 2, F: 3, k: [3, 3], s: [1, 1], padding: 'same', returnSequences: true, activation: 'tanh', recurrentActivation: 'hardSigmoid', useBias: true, seed: 5 };
     // go_backwards and dilation are not fused at all
     expect(convLstmSpec(layer(c, { goBackwards: true }) as unknown as ConvLstmLayerLike)).toBeNull();
     expect(convLstmSpec(layer(c, { dilationRate: 2 }) as unknown as ConvLstmLayerLike)).toBeNull();
     expect(convLstmSpec(layer(c, { activation: 'selu' }) as unknown as ConvLstmLayerLike)).toBeNull();
+  });
+
+  it('applies dropout masks with Keras semantics: the same masks give the outputs and gradients of tfjs, on the threads and on one', () => {
+    // Keras 3's ConvLSTMCell: one input mask and one recurrent mask, each shared by the four
+    // gates and every timestep. tfjs's cell draws one per gate, but takes masks already set
+    // (its RNN base call keeps them; the layer's own call clears them): given four copies
+    // of the same mask it computes Keras's step, and is the reference.
+    const w = rnnWasm()!;
+    const cases: Case[] = [
+      { B: 3, T: 4, H: 6, W: 5, C: 2, F: 3, k: [3, 3], s: [1, 1], padding: 'same', returnSequences: true, activation: 'tanh', recurrentActivation: 'hardSigmoid', useBias: true, seed: 31 },
+      { B: 5, T: 3, H: 9, W: 9, C: 1, F: 4, k: [3, 3], s: [2, 2], padding: 'valid', returnSequences: false, activation: 'tanh', recurrentActivation: 'sigmoid', useBias: false, seed: 32 },
+      { B: 2, T: 5, H: 7, W: 6, C: 3, F: 5, k: [2, 3], s: [2, 1], padding: 'same', returnSequences: true, activation: 'relu', recurrentActivation: 'hardSigmoid', useBias: true, seed: 33 },
+    ];
+    for (const c of cases) {
+      for (const [dropout, recurrentDropout] of [[0.3, 0.5], [0.4, 0], [0, 0.5]] as const) {
+        const label = `${JSON.stringify(c)} dropout ${dropout} recurrent ${recurrentDropout}`;
+        const { stock, fused } = pair(c, { dropout, recurrentDropout });
+        const sl = stock.layers[stock.layers.length - 1] as unknown as ConvLstmLayerLike & { cell: { dropoutMask: unknown; recurrentDropoutMask: unknown } };
+        const fl = fused.layers[fused.layers.length - 1] as unknown as ConvLstmLayerLike;
+        const spec = convLstmSpec(fl)!;
+        const d = convLstmDims(spec, [c.B, c.T, c.H, c.W, c.C]);
+        const rand = mulberry32(c.seed + 40);
+        const mask = (n: number, rate: number): Float32Array => Float32Array.from({ length: n }, () => (rand() < rate ? 0 : 1 / (1 - rate)));
+        const mx = dropout > 0 ? mask(c.B * c.H * c.W * c.C, dropout) : null;
+        const mh = recurrentDropout > 0 ? mask(c.B * d.OH * d.OW * c.F, recurrentDropout) : null;
+        const mxT = mx ? tf.keep(tf.tensor4d(mx, [c.B, c.H, c.W, c.C])) : null;
+        const mhT = mh ? tf.keep(tf.tensor4d(mh, [c.B, d.OH, d.OW, c.F])) : null;
+        // ConvLSTM2D -> ConvRNN2D -> RNN: the base call, which keeps the masks set here
+        const rnnCall = Object.getPrototypeOf(Object.getPrototypeOf(Object.getPrototypeOf(sl))).call as (this: unknown, x: tf.Tensor, k: Record<string, unknown>) => tf.Tensor;
+        const stockRun = (x: tf.Tensor): tf.Tensor => {
+          sl.cell.dropoutMask = mxT ? Array(4).fill(mxT) : null;
+          sl.cell.recurrentDropoutMask = mhT ? Array(4).fill(mhT) : null;
+          return rnnCall.call(sl, x, { training: true });
+        };
+        const fusedRun = (x: tf.Tensor): tf.Tensor =>
+          fusedConvLstm(w, spec, x, fl.cell.kernel.read(), fl.cell.recurrentKernel.read(), c.useBias ? fl.cell.bias!.read() : null, true, { x: mx, h: mh });
+        const x = tf.randomUniform([c.B, c.T, c.H, c.W, c.C], -1, 1, 'float32', c.seed);
+        const ys = stockRun(x);
+        const r = tf.randomNormal(ys.shape, 0, 1, 'float32', c.seed + 1);
+        const grads = (run: (x: tf.Tensor) => tf.Tensor, l: ConvLstmLayerLike): tf.Tensor[] => {
+          const f = (xx: tf.Tensor): tf.Scalar => tf.sum(tf.mul(run(xx), r));
+          const vars = [l.cell.kernel.read(), l.cell.recurrentKernel.read(), ...(c.useBias ? [l.cell.bias!.read()] : [])];
+          const { grads: g } = tf.variableGrads(() => f(x), vars);
+          return [run(x), tf.grad(f)(x), ...vars.map((v) => g[v.name]!)];
+        };
+        const gs = grads(stockRun, sl);
+        const gf = grads(fusedRun, fl);
+        // the masks matter: without them the output differs
+        expect(maxRelDiff(gs[0]!, fused.predict(x) as tf.Tensor), label).toBeGreaterThan(1e-3);
+        expect(maxRelDiff(gs[0]!, gf[0]!), `${label} output`).toBeLessThan(1e-5);
+        for (let i = 1; i < gs.length; i++) expect(maxRelDiff(gs[i]!, gf[i]!), `${label} gradient ${i - 1}`).toBeLessThan(1e-4);
+        const helpers = w.team;
+        w.team = null;
+        try {
+          const alone = grads(fusedRun, fl);
+          for (let i = 0; i < gf.length; i++) expect(Array.from(alone[i]!.dataSync()), `${label} one thread ${i}`).toEqual(Array.from(gf[i]!.dataSync()));
+        } finally {
+          w.team = helpers;
+        }
+        tf.dispose([mxT, mhT].filter((t): t is tf.Tensor4D => t !== null));
+      }
+    }
+  });
+
+  it('drops out only in training, with new masks every batch, repeatably for a seed', () => {
+    const c: Case = { B: 3, T: 3, H: 6, W: 6, C: 2, F: 3, k: [3, 3], s: [1, 1], padding: 'same', returnSequences: true, activation: 'tanh', recurrentActivation: 'hardSigmoid', useBias: true, seed: 5 };
     const { stock, fused } = pair(c, { dropout: 0.5, recurrentDropout: 0.3 });
     const x = tf.randomUniform([c.B, c.T, c.H, c.W, c.C], -1, 1, 'float32', 3);
-    // at inference dropout is off: the fused op runs and matches
+    // at inference dropout is off: the fused op matches the stock layer
     const clean = fused.predict(x) as tf.Tensor;
     expect(maxRelDiff(stock.predict(x) as tf.Tensor, clean)).toBeLessThan(1e-5);
-    // in training tfjs's layer runs, with its masks: the output changes
-    const dropped = fused.apply(x, { training: true }) as tf.Tensor;
-    expect(maxRelDiff(clean, dropped)).toBeGreaterThan(1e-2);
+    const fl = fused.layers[fused.layers.length - 1]!;
+    const callsOp = (): boolean => {
+      // the fused op never reaches tfjs's cell: its masks stay unset
+      const cell = (fl as unknown as { cell: { dropoutMask: unknown } }).cell;
+      return cell.dropoutMask == null;
+    };
+    const a = fused.apply(x, { training: true }) as tf.Tensor;
+    const b = fused.apply(x, { training: true }) as tf.Tensor;
+    expect(callsOp()).toBe(true);
+    expect(maxRelDiff(clean, a)).toBeGreaterThan(1e-2);
+    expect(maxRelDiff(a, b)).toBeGreaterThan(1e-3);
+    // the same seed draws the same masks
+    const again = tf.sequential();
+    again.add(tf.layers.inputLayer({ inputShape: [c.T, c.H, c.W, c.C] }));
+    again.add(layer(c, { dropout: 0.5, recurrentDropout: 0.3 }));
+    again.setWeights(fused.getWeights());
+    expect(fuseConvLstmLayer(again.layers.find((l) => l.getClassName() === 'ConvLSTM2D') as unknown as ConvLstmLayerLike)).toBe(true);
+    expect(maxRelDiff(again.apply(x, { training: true }) as tf.Tensor, a)).toBe(0);
   });
 
   it('is picked by buildModel for the video preset, and SEQLAB_FUSED_OFF=convlstm keeps the stock layer', async () => {

@@ -77,7 +77,7 @@ export async function buildTopology(topology: unknown, seed: number): Promise<tf
     throw new AppError('E_MODEL_INVALID', { detail: (e instanceof Error ? e.message : String(e)).slice(0, 300) });
   }
   await installFusedRnn(model, seed);
-  installFusedConvLstm(model);
+  installFusedConvLstm(model, seed);
   installFusedConv2d(model);
   installFusedDense(model);
   foldTimeDistributed(model);

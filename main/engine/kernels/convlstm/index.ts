@@ -4,19 +4,23 @@
  * `kernels.convLstm2d` is replaced by the whole-sequence op of op.ts. Class, config,
  * weights and exports stay those of the stock layer. A call the kernels do not cover goes
  * to the stock implementation: a mask or initial state, a stateful layer, go_backwards,
- * channels first, dilation above 1, an activation the kernels lack, dropout or recurrent
- * dropout while training (tfjs draws four masks per gate; not reproduced), a sequence too
- * big for the module's memory. SEQLAB_FUSED=0 or SEQLAB_FUSED_OFF=convlstm turns it off.
+ * channels first, dilation above 1, an activation the kernels lack, a sequence too big for
+ * the module's memory. Dropout and recurrent dropout in training follow Keras 3 (one mask
+ * each for all four gates and every timestep, drawn from the layer's PRNG seeded by the
+ * run's seed; tfjs 4.22 draws a mask per gate), as the fused GRU and LSTM do.
+ * SEQLAB_FUSED=0 or SEQLAB_FUSED_OFF=convlstm turns it off.
  */
 import '../setup';
 import { BLOCKS } from '../../../../shared/model';
+import { mulberry32 } from '../../../../shared/random';
+import { dropoutMask, drops } from '../dropout-mask';
 import { tf } from '../../platform/backend';
 import { ACTIVATION_CODES } from '../rnn/op';
 import { rnnWasm } from '../rnn/wasm';
 import { fusedOn } from '../switches';
-import { fusedConvLstm, type ConvLstmSpec } from './op';
+import { convLstmDims, fusedConvLstm, type ConvLstmMasks, type ConvLstmSpec } from './op';
 
-export { convLstmDims, convLstmOpTimes, fusedConvLstm, type ConvLstmSpec } from './op';
+export { convLstmDims, convLstmOpTimes, fusedConvLstm, type ConvLstmMasks, type ConvLstmSpec } from './op';
 
 /** The switch of SEQLAB_FUSED_OFF (switches.ts). */
 export const CONVLSTM_SWITCH = 'convlstm';
@@ -76,8 +80,8 @@ function wanted(): boolean {
   return fusedOn(CONVLSTM_SWITCH) && (b === 'wasm' || b === 'cpu');
 }
 
-/** Replaces one layer's call with the fused op; returns whether it did. */
-export function fuseConvLstmLayer(layer: ConvLstmLayerLike): boolean {
+/** Replaces one layer's call with the fused op; returns whether it did. seed: its dropout masks' PRNG. */
+export function fuseConvLstmLayer(layer: ConvLstmLayerLike, seed = 0): boolean {
   const marked = layer as ConvLstmLayerLike & { [FUSED]?: true };
   if (marked[FUSED]) return true;
   const spec = convLstmSpec(layer);
@@ -85,14 +89,22 @@ export function fuseConvLstmLayer(layer: ConvLstmLayerLike): boolean {
   marked[FUSED] = true;
   const original = layer.call.bind(layer);
   const cell = layer.cell;
+  const rand = mulberry32(seed >>> 0);
+  const masksFor = (x: tf.Tensor, training: boolean): ConvLstmMasks => {
+    if (!training) return { x: null, h: null };
+    const d = convLstmDims(spec, x.shape);
+    return {
+      x: drops(cell.dropout) ? dropoutMask(rand, d.B * d.IH * d.IW * d.C, cell.dropout) : null,
+      h: drops(cell.recurrentDropout) ? dropoutMask(rand, d.B * d.OH * d.OW * d.F, cell.recurrentDropout) : null,
+    };
+  };
   layer.call = (inputs, kwargs) => {
     const w = rnnWasm();
     const x = Array.isArray(inputs) ? (inputs.length === 1 ? inputs[0]! : null) : inputs;
-    const training = kwargs?.training === true;
-    const dropping = training && ((cell.dropout > 0 && cell.dropout < 1) || (cell.recurrentDropout > 0 && cell.recurrentDropout < 1));
-    if (!w || !x || x.rank !== 5 || x.dtype !== 'float32' || dropping || kwargs?.mask != null || kwargs?.initialState != null || !wanted()) return original(inputs, kwargs);
+    if (!w || !x || x.rank !== 5 || x.dtype !== 'float32' || kwargs?.mask != null || kwargs?.initialState != null || !wanted()) return original(inputs, kwargs);
     try {
-      return tf.tidy(() => fusedConvLstm(w, spec, x, cell.kernel.read(), cell.recurrentKernel.read(), cell.useBias && cell.bias ? cell.bias.read() : null, tf.engine().isTapeOn()));
+      const masks = masksFor(x, kwargs?.training === true);
+      return tf.tidy(() => fusedConvLstm(w, spec, x, cell.kernel.read(), cell.recurrentKernel.read(), cell.useBias && cell.bias ? cell.bias.read() : null, tf.engine().isTapeOn(), masks));
     } catch (e) {
       // e.g. a batch too big for the module's 32-bit memory: tfjs's own layer still works
       if (!(e instanceof RangeError)) throw e;
@@ -104,11 +116,12 @@ export function fuseConvLstmLayer(layer: ConvLstmLayerLike): boolean {
 
 /**
  * Fuses every ConvLSTM2D layer of a built model (after installFusedRnn has loaded the
- * kernels' module). Never throws; returns the number of layers fused.
+ * kernels' module). Never throws; returns the number of layers fused. seed: the run's,
+ * for the dropout masks (each layer its own stream).
  */
-export function installFusedConvLstm(model: tf.LayersModel): number {
+export function installFusedConvLstm(model: tf.LayersModel, seed = 0): number {
   if (!wanted() || !rnnWasm()) return 0;
   let n = 0;
-  for (const layer of model.layers) if (CLASSES.has(layer.getClassName()) && fuseConvLstmLayer(layer as unknown as ConvLstmLayerLike)) n++;
+  for (const layer of model.layers) if (CLASSES.has(layer.getClassName()) && fuseConvLstmLayer(layer as unknown as ConvLstmLayerLike, seed + 7919 * (n + 1))) n++;
   return n;
 }

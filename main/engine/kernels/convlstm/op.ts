@@ -5,6 +5,11 @@
  * layer runs about 15 small ops per timestep (four input and four recurrent convolutions,
  * gate math) and as many gradient kernels; here the two convolutions are im2col + gemm.
  *
+ * Dropout in training follows Keras 3's ConvLSTMCell: one input mask [B, H, W, C] and one
+ * recurrent mask [B, OH, OW, F], each shared by the four gates and by every timestep. The
+ * input mask multiplies x before the op (tfjs differentiates that product); the recurrent
+ * one is applied to h_{t-1} inside the kernels, forward and backward.
+ *
  * The weight gradients are not summed per thread: the sample loop writes each sample's
  * pre-activation gradients dz, then dW = patches^T . dz runs as a gemm split by rows of
  * dW, so every weight's sum has the same order whatever the thread count.
@@ -27,8 +32,8 @@ export interface ConvLstmSpec {
 }
 
 interface ConvLstmExports {
-  convLstmForward(B: number, geo: number, x: number, wx: number, bias: number, wh: number, colsX: number, colsH: number, gates: number, cs: number, tcs: number, hs: number): void;
-  convLstmBackward(B: number, geo: number, dy: number, returnSeq: number, whT: number, wxT: number, gates: number, cs: number, tcs: number, dz: number, dx: number, scratch: number): void;
+  convLstmForward(B: number, geo: number, x: number, wx: number, bias: number, wh: number, colsX: number, colsH: number, gates: number, cs: number, tcs: number, hs: number, mh: number, hm: number): void;
+  convLstmBackward(B: number, geo: number, dy: number, returnSeq: number, whT: number, wxT: number, gates: number, cs: number, tcs: number, dz: number, dx: number, scratch: number, mh: number): void;
 }
 
 // the exports of assembly/rnn/convlstm.ts (kept out of wasm.ts's list, which other kernels share)
@@ -108,7 +113,13 @@ function timed<R>(key: 'forward' | 'backward' | 'weightGrads', f: () => R): R {
   }
 }
 
-function forwardPass(w: RnnWasm, spec: ConvLstmSpec, d: ConvLstmDims, x: Float32Array, kernel: Float32Array, rk: Float32Array, bias: Float32Array | null, tape: unknown): { y: Float32Array; saved: Saved | null } {
+/** In the module: the recurrent mask (0: none) and, with one, scratch for each thread's masked state. */
+function putMask(w: RnnWasm, mh: Float32Array | null, PF: number): { p: number; perItem: number; scratch: number; perThread: number } {
+  if (!mh) return { p: 0, perItem: 0, scratch: 0, perThread: 0 };
+  return { p: w.put(mh), perItem: PF * 4, scratch: w.alloc(w.threads * pad4(PF)), perThread: pad4(PF) * 4 };
+}
+
+function forwardPass(w: RnnWasm, spec: ConvLstmSpec, d: ConvLstmDims, x: Float32Array, kernel: Float32Array, rk: Float32Array, bias: Float32Array | null, mh: Float32Array | null, tape: unknown): { y: Float32Array; saved: Saved | null } {
   const { B, T, F } = d;
   const { P, G, Kx, Kh, frame } = sizes(spec, d);
   const PF = P * F;
@@ -117,7 +128,7 @@ function forwardPass(w: RnnWasm, spec: ConvLstmSpec, d: ConvLstmDims, x: Float32
   const saved = BT * P * (Kx + Kh + G + 2 * F) + B * (T + 1) * PF + 6 * 4;
   const region = tape !== null ? w.keep(saved, tape) : null;
   // the backward pass's scratch must fit too: fail now (RangeError), while the layer can still fall back
-  if (region) w.reserve(BT * P * G + BT * frame + B * (T > 0 ? PF : 0) + 2 * G * (Kh + Kx) + w.threads * (2 * pad4(PF) + P * Math.max(Kh, Kx)) + 4 * G * (Kh + Kx) + 1024);
+  if (region) w.reserve(BT * P * G + BT * frame + B * (T > 0 ? PF : 0) + 2 * G * (Kh + Kx) + w.threads * (2 * pad4(PF) + P * Math.max(Kh, Kx)) + 4 * G * (Kh + Kx) + (mh ? B * PF : 0) + 1024);
   const take = region ? carve(region.start) : (n: number) => w.alloc(n);
   const pColsX = take(BT * P * Kx);
   const pColsH = take(BT * P * Kh);
@@ -130,10 +141,12 @@ function forwardPass(w: RnnWasm, spec: ConvLstmSpec, d: ConvLstmDims, x: Float32
   const pWx = w.put(kernel);
   const pWh = w.put(rk);
   const pBias = bias ? w.put(bias) : 0;
+  const m = putMask(w, mh, PF);
   w.split(FORWARD, B, {
-    args: [B, geo, pX, pWx, pBias, pWh, pColsX, pColsH, pGates, pCs, pTcs, pHs],
+    args: [B, geo, pX, pWx, pBias, pWh, pColsX, pColsH, pGates, pCs, pTcs, pHs, m.p, m.scratch],
     count: 0,
-    perItem: [0, 0, T * frame * 4, 0, 0, 0, T * P * Kx * 4, T * P * Kh * 4, T * P * G * 4, (T + 1) * PF * 4, T * PF * 4, T * PF * 4],
+    perItem: [0, 0, T * frame * 4, 0, 0, 0, T * P * Kx * 4, T * P * Kh * 4, T * P * G * 4, (T + 1) * PF * 4, T * PF * 4, T * PF * 4, m.perItem, 0],
+    perThread: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, m.perThread],
   });
   let y: Float32Array;
   if (spec.returnSequences) y = w.view(pHs, BT * PF);
@@ -164,7 +177,7 @@ interface Grads {
   dBias: Float32Array;
 }
 
-function backwardPass(w: RnnWasm, spec: ConvLstmSpec, d: ConvLstmDims, dy: Float32Array, kernel: Float32Array, rk: Float32Array, s: Saved): Grads {
+function backwardPass(w: RnnWasm, spec: ConvLstmSpec, d: ConvLstmDims, dy: Float32Array, kernel: Float32Array, rk: Float32Array, mh: Float32Array | null, s: Saved): Grads {
   const { B, T, F } = d;
   const { P, G, Kx, Kh, frame } = sizes(spec, d);
   const PF = P * F;
@@ -183,12 +196,13 @@ function backwardPass(w: RnnWasm, spec: ConvLstmSpec, d: ConvLstmDims, dy: Float
   const scratchFloats = pad4(2 * pad4(PF) + P * Math.max(Kh, Kx));
   const pScratch = w.alloc(w.threads * scratchFloats);
   const rs = spec.returnSequences ? 1 : 0;
+  const pMh = mh ? w.put(mh) : 0;
   timed('backward', () =>
     w.split(BACKWARD, B, {
-      args: [B, geo, pDy, rs, pWhT, pWxT, s.gates, s.cs, s.tcs, pDz, pDx, pScratch],
+      args: [B, geo, pDy, rs, pWhT, pWxT, s.gates, s.cs, s.tcs, pDz, pDx, pScratch, pMh],
       count: 0,
-      perItem: [0, 0, (rs ? T : 1) * PF * 4, 0, 0, 0, T * P * G * 4, (T + 1) * PF * 4, T * PF * 4, T * P * G * 4, T * frame * 4, 0],
-      perThread: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, scratchFloats * 4],
+      perItem: [0, 0, (rs ? T : 1) * PF * 4, 0, 0, 0, T * P * G * 4, (T + 1) * PF * 4, T * PF * 4, T * P * G * 4, T * frame * 4, 0, mh ? PF * 4 : 0],
+      perThread: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, scratchFloats * 4, 0],
     }),
   );
   const pDwx = w.alloc(Kx * G);
@@ -206,26 +220,41 @@ function outShape(spec: ConvLstmSpec, d: ConvLstmDims): number[] {
   return spec.returnSequences ? [d.B, d.T, d.OH, d.OW, d.F] : [d.B, d.OH, d.OW, d.F];
 }
 
+/** Dropout masks of one call (values 0 or 1/(1-rate)), or null for none. */
+export interface ConvLstmMasks {
+  /** [B, H, W, C]: the inputs of every timestep. */
+  x: Float32Array | null;
+  /** [B, OH, OW, F]: h_{t-1} where the recurrent convolution reads it. */
+  h: Float32Array | null;
+}
+
 /**
  * Runs the layer on x [B, T, H, W, C]. With `grad` the result carries the fused backward
  * pass (training); otherwise it is a plain forward computation. bias: null when the
- * layer has none.
+ * layer has none. masks: dropout in training (see the top of this file).
  */
-export function fusedConvLstm(w: RnnWasm, spec: ConvLstmSpec, x: tf.Tensor, kernel: tf.Tensor, rk: tf.Tensor, bias: tf.Tensor | null, grad: boolean): tf.Tensor {
+export function fusedConvLstm(w: RnnWasm, spec: ConvLstmSpec, x: tf.Tensor, kernel: tf.Tensor, rk: tf.Tensor, bias: tf.Tensor | null, grad: boolean, masks: ConvLstmMasks = { x: null, h: null }): tf.Tensor {
   const d = convLstmDims(spec, x.shape);
+  const mh = masks.h;
+  if (mh && mh.length !== d.B * d.OH * d.OW * d.F) throw new Error(`fused ConvLSTM2D: recurrent mask of ${mh.length} values for [${d.B}, ${d.OH}, ${d.OW}, ${d.F}]`);
+  if (masks.x) {
+    if (masks.x.length !== d.B * d.IH * d.IW * d.C) throw new Error(`fused ConvLSTM2D: input mask of ${masks.x.length} values for [${d.B}, ${d.IH}, ${d.IW}, ${d.C}]`);
+    // every timestep of a sample gets the same mask; tfjs differentiates the product
+    x = tf.mul(x, tf.tensor5d(masks.x, [d.B, 1, d.IH, d.IW, d.C]));
+  }
   if (!grad) {
-    const { y } = timed('forward', () => forwardPass(w, spec, d, read(x), read(kernel), read(rk), bias ? read(bias) : null, null));
+    const { y } = timed('forward', () => forwardPass(w, spec, d, read(x), read(kernel), read(rk), bias ? read(bias) : null, mh, null));
     return tensorFrom(y, outShape(spec, d));
   }
   const tape = (tf.engine() as unknown as { state: { activeTape: unknown } }).state.activeTape ?? {};
   const run = (xa: tf.Tensor, ka: tf.Tensor, ra: tf.Tensor, ba: tf.Tensor | null): { value: tf.Tensor; gradFunc: (dy: tf.Tensor) => tf.Tensor[] } => {
     const kCopy = copyOf(read(ka));
     const rCopy = copyOf(read(ra));
-    const { y, saved } = timed('forward', () => forwardPass(w, spec, d, read(xa), kCopy, rCopy, ba ? read(ba) : null, tape));
+    const { y, saved } = timed('forward', () => forwardPass(w, spec, d, read(xa), kCopy, rCopy, ba ? read(ba) : null, mh, tape));
     return {
       value: tensorFrom(y, outShape(spec, d)),
       gradFunc: (dy: tf.Tensor) => {
-        const g = backwardPass(w, spec, d, read(dy), kCopy, rCopy, saved!);
+        const g = backwardPass(w, spec, d, read(dy), kCopy, rCopy, mh, saved!);
         const out = [tensorFrom(g.dx, xa.shape), tensorFrom(g.dKernel, ka.shape), tensorFrom(g.dRk, ra.shape)];
         if (ba) out.push(tensorFrom(g.dBias, ba.shape));
         return out;

@@ -21,6 +21,7 @@
 import '../setup';
 import { BLOCKS } from '../../../../shared/model';
 import { mulberry32 } from '../../../../shared/random';
+import { dropoutMask, drops } from '../dropout-mask';
 import { tf } from '../../platform/backend';
 import { patchGruCells } from './gru-keras';
 import './gru-reset-after';
@@ -107,13 +108,6 @@ export function fusedSpec(layer: RnnLayerLike): RnnSpec | null {
   return { cell: kind, units: cell.units, activation, recurrentActivation, returnSequences: layer.returnSequences, goBackwards: layer.goBackwards, ...(resetAfter ? { resetAfter } : {}) };
 }
 
-function mask(rand: () => number, n: number, rate: number): Float32Array {
-  const m = new Float32Array(n);
-  const scale = 1 / (1 - rate);
-  for (let i = 0; i < n; i++) m[i] = rand() >= rate ? scale : 0;
-  return m;
-}
-
 function tapeOn(): boolean {
   return tf.engine().isTapeOn();
 }
@@ -148,8 +142,8 @@ export function fuseLayer(layer: RnnLayerLike, seed: number): boolean {
       const training = kwargs?.training === true;
       const [B, , I] = x.shape as [number, number, number];
       const masks: DropoutMasks = { x: null, h: null };
-      if (training && cell.dropout > 0 && cell.dropout < 1) masks.x = mask(rand, B * I, cell.dropout);
-      if (training && cell.recurrentDropout > 0 && cell.recurrentDropout < 1) masks.h = mask(rand, B * spec.units, cell.recurrentDropout);
+      if (training && drops(cell.dropout)) masks.x = dropoutMask(rand, B * I, cell.dropout);
+      if (training && drops(cell.recurrentDropout)) masks.h = dropoutMask(rand, B * spec.units, cell.recurrentDropout);
       // reset_after: two bias rows (input, recurrent)
       const bias = cell.useBias !== false && cell.bias ? cell.bias.read() : tf.zeros(spec.resetAfter ? [2, G * spec.units] : [G * spec.units]);
       return fusedRnn(rnnWasm()!, spec, x.dtype === 'float32' ? x : x.toFloat(), cell.kernel.read(), cell.recurrentKernel.read(), bias, masks, tapeOn());
