@@ -88,20 +88,25 @@ export function fillBatch(
   naive?: Float32Array,
 ): void {
   const cols = table.columns.length;
-  const inputs = w.inputColumns ?? table.columns.map((_, i) => i);
+  const data = table.data;
+  const inputs = Int32Array.from(w.inputColumns ?? table.columns.map((_, i) => i));
   const f = inputs.length;
   const t = timesteps(w);
+  const stride = w.step * cols;
+  // every column in order (the lessons' case): a straight copy of each row's first f values
+  let identity = true;
+  for (let j = 0; j < f; j++) if (inputs[j] !== j) identity = false;
   let o = 0;
   for (let b = 0; b < rows.length; b++) {
     const r = rows[b]!;
-    let lastRow = r - w.lookback;
-    for (let k = 0; k < t; k++) {
-      const row = r - w.lookback + k * w.step;
-      lastRow = row;
-      const base = row * cols;
-      for (let j = 0; j < f; j++) x[o++] = table.data[base + inputs[j]!]!;
+    let base = (r - w.lookback) * cols;
+    if (identity) {
+      for (let k = 0; k < t; k++, base += stride, o += f) for (let j = 0; j < f; j++) x[o + j] = data[base + j]!;
+    } else {
+      for (let k = 0; k < t; k++, base += stride) for (let j = 0; j < f; j++) x[o++] = data[base + inputs[j]!]!;
     }
-    y[b] = table.data[(r + w.delay) * cols + w.targetColumn]!;
-    if (naive) naive[b] = table.data[lastRow * cols + w.targetColumn]!;
+    const lastRow = r - w.lookback + Math.max(0, t - 1) * w.step;
+    y[b] = data[(r + w.delay) * cols + w.targetColumn]!;
+    if (naive) naive[b] = data[lastRow * cols + w.targetColumn]!;
   }
 }
