@@ -22,6 +22,12 @@ const preset = (id: string): (() => KerasModelJSON) => () => {
   return toKerasSpec(p.graph);
 };
 
+/** A model with extra config on its layers of one class. */
+const withConfig = (spec: () => KerasModelJSON, className: string, extra: Record<string, unknown>) => (): KerasModelJSON => {
+  const m = spec();
+  return { ...m, config: { ...m.config, layers: m.config.layers.map((l) => (l.class_name === className ? { ...l, config: { ...l.config, ...extra } } : l)) } };
+};
+
 export const BENCH_MODELS: readonly BenchModel[] = [
   { id: 'gru', label: 'GRU(32) -> Dense(1)', loss: 'mae', peer: true, spec: preset('gru') },
   {
@@ -35,6 +41,8 @@ export const BENCH_MODELS: readonly BenchModel[] = [
   { id: 'video-cnn-lstm', label: 'Video: TimeDistributed CNN -> LSTM', loss: 'categorical_crossentropy', peer: true, spec: preset('video-cnn-lstm') },
   { id: 'video-conv3d', label: 'Video: Conv3D', loss: 'categorical_crossentropy', peer: true, spec: preset('video-conv3d') },
   { id: 'video-convlstm', label: 'Video: ConvLSTM2D', loss: 'categorical_crossentropy', peer: true, spec: preset('video-convlstm') },
+  // the same with dropout 0.2 and recurrent dropout 0.2: in training the fused op draws the masks (before: tfjs's layer ran)
+  { id: 'video-convlstm-dropout', label: 'Video: ConvLSTM2D, dropout 0.2 + 0.2', loss: 'categorical_crossentropy', peer: false, spec: withConfig(preset('video-convlstm'), 'ConvLSTM2D', { dropout: 0.2, recurrent_dropout: 0.2 }) },
   { id: 'captioning', label: 'Captioning: CNN + Embedding -> GRU(96)', loss: 'categorical_crossentropy', peer: true, spec: preset('captioning') },
 ];
 

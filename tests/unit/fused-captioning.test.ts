@@ -14,6 +14,7 @@ import { buildModel } from '../../main/engine/model/build';
 import { mulberry32 } from '../../main/engine/data/random';
 import { PRESETS, toKerasSpec } from '../../shared/model';
 import type { Experiment } from '../../shared/experiment';
+import { withAndWithoutThreads } from './kernel-checks';
 
 beforeAll(async () => {
   expect((await initBackend({ prefer: 'wasm' })).active).toBe('wasm');
@@ -74,21 +75,13 @@ describe('captioning kernels on wasm', () => {
       const rData = randomArray(yShape.reduce((a, b) => a * b, 1), rand);
       const grad = (): tf.Tensor => tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(x as tf.Tensor4D, c.f, c.s, c.pad), tf.tensor(rData, yShape))))(tf.tensor4d(xData, c.x));
       const want = await on('cpu', grad);
-      const w = rnnWasm()!;
       const check = async (label: string): Promise<void> => {
         const n = served();
         const got = await on('wasm', grad);
         expect(served() - n, `served by the module (${label})`).toBe(1);
         expect(relErr(got, want), `${label} ${JSON.stringify(c)}`).toBeLessThan(1e-6);
       };
-      await check(`${w.threads} threads`);
-      const helpers = w.team;
-      w.team = null;
-      try {
-        await check('1 thread');
-      } finally {
-        w.team = helpers;
-      }
+      await withAndWithoutThreads(check);
       // switched off: the TypeScript loop of pool2d.ts, same numbers
       process.env.SEQLAB_FUSED_OFF = 'caption-pool-grad';
       const n = served();

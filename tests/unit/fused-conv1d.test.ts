@@ -16,6 +16,7 @@ import { initBackend, tf } from '../../main/engine/platform/backend';
 import { convGeometry, fuseConv1dLayer, fusedConvStatus, fusePool1dLayer, installFusedConv, poolGeometry, type Conv1DLayerLike, type Pool1DLayerLike } from '../../main/engine/kernels/conv1d';
 import { installFusedRnn, loadRnnWasm, rnnWasm } from '../../main/engine/kernels/rnn';
 import { chunkCalls } from '../../main/engine/kernels/rnn/team';
+import { gradients, maxRelDiff, onOneThread } from './kernel-checks';
 
 interface Case {
   B: number;
@@ -48,10 +49,6 @@ async function onCpu<T>(f: () => T): Promise<T> {
   }
 }
 
-function maxRelDiff(a: tf.Tensor, b: tf.Tensor): number {
-  return tf.tidy(() => tf.max(tf.div(tf.abs(tf.sub(a, b)), tf.maximum(1, tf.abs(a)))).dataSync()[0]!);
-}
-
 /** A Conv1D (and pooling) model, stock and fused with the same weights. */
 function pair(c: Case): { stock: tf.Sequential; fused: tf.Sequential } {
   const make = (): tf.Sequential => {
@@ -75,15 +72,6 @@ function pair(c: Case): { stock: tf.Sequential; fused: tf.Sequential } {
   expect(fuseConv1dLayer(layer('Conv1D') as unknown as Conv1DLayerLike)).toBe(true);
   if (c.pool !== 'none') expect(fusePool1dLayer(layer(c.pool === 'max' ? 'MaxPooling1D' : 'GlobalMaxPooling1D') as unknown as Pool1DLayerLike)).toBe(true);
   return { stock, fused };
-}
-
-/** Gradients of sum(model(x) * r) w.r.t. x and every trainable weight. */
-function gradients(model: tf.LayersModel, x: tf.Tensor, r: tf.Tensor): tf.Tensor[] {
-  const f = (xx: tf.Tensor): tf.Scalar => tf.sum(tf.mul(model.apply(xx, { training: true }) as tf.Tensor, r));
-  const dx = tf.grad(f)(x);
-  const vars = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
-  const { grads } = tf.variableGrads(() => f(x), vars);
-  return [dx, ...vars.map((v) => grads[v.name]!)];
 }
 
 const caseArb: fc.Arbitrary<Case> = fc
@@ -175,13 +163,7 @@ describe('fused sequence convolutions', () => {
     if (availableParallelism() > 1 && process.env.SEQLAB_THREADS === undefined) expect(w.threads).toBeGreaterThan(1);
     const many = run();
     for (let i = 0; i < 3; i++) expect(run()).toEqual(many);
-    const helpers = w.team;
-    w.team = null;
-    try {
-      expect(run()).toEqual(many);
-    } finally {
-      w.team = helpers;
-    }
+    expect(onOneThread(run)).toEqual(many);
   });
 
   it('compute the input gradient only when something asks for it', () => {
@@ -223,15 +205,7 @@ describe('fused sequence convolutions', () => {
     const r = tf.randomNormal([7, 13, 12], 0, 1, 'float32', 9);
     const run = (): tf.Tensor[] => [fused.predict(x) as tf.Tensor, ...gradients(fused, x, r)];
     const team = run();
-    const helpers = w.team;
-    w.team = null;
-    let alone: tf.Tensor[];
-    try {
-      expect(w.threads).toBe(1);
-      alone = run();
-    } finally {
-      w.team = helpers;
-    }
+    const alone = onOneThread(run);
     for (let i = 0; i < team.length; i++) expect(maxRelDiff(alone[i]!, team[i]!)).toBeLessThan(1e-5);
   });
 

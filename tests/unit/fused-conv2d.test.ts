@@ -13,10 +13,11 @@ import { toKerasSpec } from '../../shared/model/graph';
 import { getPreset } from '../../shared/model/presets';
 import { mulberry32 } from '../../shared/random';
 import { initBackend, tf } from '../../main/engine/platform/backend';
-import { onCpu, maxRelDiff } from './reference-backend';
+import { onCpu } from './reference-backend';
 import { conv2dGeometry, fuseConv2dLayer, fusePool2dLayer, installFusedConv2d, type Conv2DLayerLike, type Pool2DLayerLike } from '../../main/engine/kernels/conv2d';
 import { loadRnnWasm, rnnWasm } from '../../main/engine/kernels/rnn';
 import { buildTopology } from '../../main/engine/model/build';
+import { gradients, maxRelDiff, onOneThread, withAndWithoutThreads } from './kernel-checks';
 
 interface Case {
   B: number; H: number; W: number; C: number; filters: number;
@@ -45,29 +46,6 @@ function pair(c: Case): { stock: tf.Sequential; fused: tf.Sequential } {
   expect(fuseConv2dLayer(layer('Conv2D') as unknown as Conv2DLayerLike)).toBe(true);
   if (c.pool) expect(fusePool2dLayer(layer('MaxPooling2D') as unknown as Pool2DLayerLike)).toBe(true);
   return { stock, fused };
-}
-
-/** Gradients of sum(model(x) * r) w.r.t. x and every trainable weight. */
-function gradients(model: tf.LayersModel, x: tf.Tensor, r: tf.Tensor): tf.Tensor[] {
-  const f = (xx: tf.Tensor): tf.Scalar => tf.sum(tf.mul(model.apply(xx, { training: true }) as tf.Tensor, r));
-  const dx = tf.grad(f)(x);
-  const vars = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
-  const { grads } = tf.variableGrads(() => f(x), vars);
-  return [dx, ...vars.map((v) => grads[v.name]!)];
-}
-
-/** Runs check with the module's helper threads, then on the calling thread alone. */
-async function withAndWithoutThreads(check: () => Promise<void>): Promise<void> {
-  const w = rnnWasm()!;
-  await check();
-  const helpers = w.team;
-  w.team = null;
-  try {
-    expect(w.threads).toBe(1);
-    await check();
-  } finally {
-    w.team = helpers;
-  }
 }
 
 const caseArb: fc.Arbitrary<Case> = fc
@@ -150,13 +128,7 @@ describe('fused image convolutions', () => {
     if (availableParallelism() > 1 && process.env.SEQLAB_THREADS === undefined) expect(w.threads).toBeGreaterThan(1);
     const many = run();
     for (let i = 0; i < 3; i++) expect(run()).toEqual(many);
-    const helpers = w.team;
-    w.team = null;
-    try {
-      expect(run()).toEqual(many);
-    } finally {
-      w.team = helpers;
-    }
+    expect(onOneThread(run)).toEqual(many);
   });
 
   it('route a pooling gradient to the first maximum of each window, as tfjs does with ties', async () => {

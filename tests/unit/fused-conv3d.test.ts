@@ -16,6 +16,7 @@ import { buildModel } from '../../main/engine/model/build';
 import { mulberry32 } from '../../main/engine/data/random';
 import { PRESETS, toKerasSpec } from '../../shared/model';
 import type { Experiment } from '../../shared/experiment';
+import { withAndWithoutThreads } from './kernel-checks';
 
 beforeAll(async () => {
   expect((await initBackend({ prefer: 'wasm' })).active).toBe('wasm');
@@ -57,20 +58,6 @@ function relErr(got: Float32Array, want: Float32Array): number {
     scale = Math.max(scale, Math.abs(want[i]!));
   }
   return m / scale;
-}
-
-/** Runs check once with the module's helper threads and once on the calling thread alone. */
-async function withAndWithoutThreads(check: (label: string) => Promise<void>): Promise<void> {
-  const w = rnnWasm()!;
-  await check(`${w.threads} threads`);
-  const helpers = w.team;
-  w.team = null;
-  try {
-    expect(w.threads).toBe(1);
-    await check('1 thread');
-  } finally {
-    w.team = helpers;
-  }
 }
 
 const calls = (name: string): number => conv3dFastCalls[name] ?? 0;

@@ -16,6 +16,7 @@ import { loadRnnWasm, rnnWasm } from '../../main/engine/kernels/rnn';
 import { convLstmDims, convLstmSpec, fusedConvLstm, fuseConvLstmLayer, installFusedConvLstm, type ConvLstmLayerLike } from '../../main/engine/kernels/convlstm';
 import { buildModel } from '../../main/engine/model/build';
 import { STARTER_EXPERIMENT } from '../../shared/experiments';
+import { gradients, maxRelDiff, onOneThread } from './kernel-checks';
 
 interface Case {
   B: number;
@@ -57,20 +58,6 @@ function pair(c: Case, extra: Record<string, unknown> = {}): { stock: tf.Sequent
   fused.setWeights(stock.getWeights());
   expect(fuseConvLstmLayer(fused.layers.find((l) => l.getClassName() === 'ConvLSTM2D') as unknown as ConvLstmLayerLike)).toBe(true);
   return { stock, fused };
-}
-
-/** max |a-b| / max(1, |a|). */
-function maxRelDiff(a: tf.Tensor, b: tf.Tensor): number {
-  return tf.tidy(() => tf.max(tf.div(tf.abs(tf.sub(a, b)), tf.maximum(1, tf.abs(a)))).dataSync()[0]!);
-}
-
-/** Gradients of sum(model(x) * r) w.r.t. x and every trainable weight. */
-function gradients(model: tf.LayersModel, x: tf.Tensor, r: tf.Tensor): tf.Tensor[] {
-  const f = (xx: tf.Tensor): tf.Scalar => tf.sum(tf.mul(model.apply(xx, { training: true }) as tf.Tensor, r));
-  const dx = tf.grad(f)(x);
-  const vars = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
-  const { grads } = tf.variableGrads(() => f(x), vars);
-  return [dx, ...vars.map((v) => grads[v.name]!)];
 }
 
 const ACTS: [string, string][] = [['tanh', 'hardSigmoid'], ['tanh', 'sigmoid'], ['relu', 'hardSigmoid'], ['sigmoid', 'sigmoid'], ['linear', 'tanh']];
@@ -130,17 +117,11 @@ describe('fused ConvLSTM2D', () => {
     ];
     // with two cores or more the kernels run on a team of threads
     if (availableParallelism() > 1 && process.env.SEQLAB_THREADS === undefined) expect(w.threads).toBeGreaterThan(1);
-    const helpers = w.team;
     for (const c of cases) {
       const team = check(c);
-      w.team = null;
-      try {
-        const alone = check(c);
-        // samples are split, never sums: one thread or several give the same numbers
-        for (let i = 0; i < team.length; i++) expect(Array.from(alone[i]!.dataSync()), `${JSON.stringify(c)} output ${i}`).toEqual(Array.from(team[i]!.dataSync()));
-      } finally {
-        w.team = helpers;
-      }
+      const alone = onOneThread(() => check(c));
+      // samples are split, never sums: one thread or several give the same numbers
+      for (let i = 0; i < team.length; i++) expect(Array.from(alone[i]!.dataSync()), `${JSON.stringify(c)} output ${i}`).toEqual(Array.from(team[i]!.dataSync()));
     }
   });
 
@@ -201,14 +182,8 @@ describe('fused ConvLSTM2D', () => {
         expect(maxRelDiff(gs[0]!, fused.predict(x) as tf.Tensor), label).toBeGreaterThan(1e-3);
         expect(maxRelDiff(gs[0]!, gf[0]!), `${label} output`).toBeLessThan(1e-5);
         for (let i = 1; i < gs.length; i++) expect(maxRelDiff(gs[i]!, gf[i]!), `${label} gradient ${i - 1}`).toBeLessThan(1e-4);
-        const helpers = w.team;
-        w.team = null;
-        try {
-          const alone = grads(fusedRun, fl);
-          for (let i = 0; i < gf.length; i++) expect(Array.from(alone[i]!.dataSync()), `${label} one thread ${i}`).toEqual(Array.from(gf[i]!.dataSync()));
-        } finally {
-          w.team = helpers;
-        }
+        const alone = onOneThread(() => grads(fusedRun, fl));
+        for (let i = 0; i < gf.length; i++) expect(Array.from(alone[i]!.dataSync()), `${label} one thread ${i}`).toEqual(Array.from(gf[i]!.dataSync()));
         tf.dispose([mxT, mhT].filter((t): t is tf.Tensor4D => t !== null));
       }
     }

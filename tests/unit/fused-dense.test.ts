@@ -9,9 +9,10 @@ import fc from 'fast-check';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../shared/random';
 import { initBackend, tf } from '../../main/engine/platform/backend';
-import { onCpu, maxRelDiff } from './reference-backend';
+import { onCpu } from './reference-backend';
 import { fuseDenseLayer, installFusedDense, type DenseLayerLike } from '../../main/engine/kernels/dense';
-import { loadRnnWasm, rnnWasm } from '../../main/engine/kernels/rnn';
+import { loadRnnWasm } from '../../main/engine/kernels/rnn';
+import { gradients, maxRelDiff, onOneThread, withAndWithoutThreads } from './kernel-checks';
 
 interface Case { lead: number[]; I: number; units: number; activation: string; useBias: boolean; seed: number }
 
@@ -28,14 +29,6 @@ function pair(c: Case): { stock: tf.Sequential; fused: tf.Sequential } {
   fused.setWeights(stock.getWeights());
   expect(fuseDenseLayer(fused.layers[0] as unknown as DenseLayerLike)).toBe(true);
   return { stock, fused };
-}
-
-function gradients(model: tf.LayersModel, x: tf.Tensor, r: tf.Tensor): tf.Tensor[] {
-  const f = (xx: tf.Tensor): tf.Scalar => tf.sum(tf.mul(model.apply(xx, { training: true }) as tf.Tensor, r));
-  const dx = tf.grad(f)(x);
-  const vars = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
-  const { grads } = tf.variableGrads(() => f(x), vars);
-  return [dx, ...vars.map((v) => grads[v.name]!)];
 }
 
 const caseArb: fc.Arbitrary<Case> = fc.record({
@@ -57,7 +50,6 @@ describe('fused Dense', () => {
   });
 
   it('matches tfjs forward (1e-5) and gradients (1e-4) on random shapes, units, activations and bias, on several threads and on one', async () => {
-    const w = rnnWasm()!;
     const check = (): Promise<void> =>
       fc.assert(
         fc.asyncProperty(caseArb, async (c) => {
@@ -82,19 +74,10 @@ describe('fused Dense', () => {
         }),
         { numRuns: 60, seed: 20261207 },
       );
-    await check();
-    const helpers = w.team;
-    w.team = null;
-    try {
-      expect(w.threads).toBe(1);
-      await check();
-    } finally {
-      w.team = helpers;
-    }
+    await withAndWithoutThreads(check);
   });
 
   it('gives the same bits on any number of threads (every output and gradient row is one thread’s ordered sum)', () => {
-    const w = rnnWasm()!;
     const c: Case = { lead: [300], I: 37, units: 29, activation: 'tanh', useBias: true, seed: 9 };
     const { fused } = pair(c);
     const x = tf.randomNormal([300, 37], 0, 1, 'float32', 2);
@@ -102,13 +85,7 @@ describe('fused Dense', () => {
     const run = (): number[][] => gradients(fused, x, r).map((g) => Array.from(g.dataSync()));
     const many = run();
     expect(run()).toEqual(many);
-    const helpers = w.team;
-    w.team = null;
-    try {
-      expect(run()).toEqual(many);
-    } finally {
-      w.team = helpers;
-    }
+    expect(onOneThread(run)).toEqual(many);
   });
 
   it('trains a small network to a known answer on the stock layers’ loss curve, the loss falling', async () => {

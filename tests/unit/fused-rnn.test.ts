@@ -13,6 +13,7 @@ import { mulberry32 } from '../../shared/random';
 import { initBackend, tf } from '../../main/engine/platform/backend';
 import { fuseLayer, fusedRnn, fusedRnnStatus, fusedSpec, installFusedRnn, loadRnnWasm, patchGruCell, rnnWasm, type RnnLayerLike } from '../../main/engine/kernels/rnn';
 import { buildModel } from '../../main/engine/model/build';
+import { gradients, maxRelDiff } from './kernel-checks';
 
 type Cell = 'SimpleRNN' | 'GRU' | 'LSTM';
 
@@ -62,20 +63,6 @@ function pair(c: Case, extra: Record<string, unknown> = {}, head?: () => tf.laye
 
 function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
-}
-
-/** max |a-b| / max(1, |a|): absolute for small values, relative for big ones. */
-function maxRelDiff(a: tf.Tensor, b: tf.Tensor): number {
-  return tf.tidy(() => tf.max(tf.div(tf.abs(tf.sub(a, b)), tf.maximum(1, tf.abs(a)))).dataSync()[0]!);
-}
-
-/** Gradients of sum(model(x) * r) w.r.t. x and every trainable weight, in a fixed order. */
-function gradients(model: tf.LayersModel, x: tf.Tensor, r: tf.Tensor): tf.Tensor[] {
-  const f = (xx: tf.Tensor): tf.Scalar => tf.sum(tf.mul(model.apply(xx, { training: true }) as tf.Tensor, r));
-  const dx = tf.grad(f)(x);
-  const vars = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
-  const { grads } = tf.variableGrads(() => f(x), vars);
-  return [dx, ...vars.map((v) => grads[v.name]!)];
 }
 
 const caseArb = (cells: Cell[]): fc.Arbitrary<Case> =>

@@ -73,19 +73,6 @@ function pair(c: Case, extra: Record<string, unknown> = {}): { plain: tf.Sequent
   return { plain, fused };
 }
 
-function maxRelDiff(a: tf.Tensor, b: tf.Tensor): number {
-  return tf.tidy(() => tf.max(tf.div(tf.abs(tf.sub(a, b)), tf.maximum(1, tf.abs(a)))).dataSync()[0]!);
-}
-
-/** Gradients of sum(model(x) * r) w.r.t. x and every trainable weight (kernel, recurrent kernel, bias). */
-function gradients(m: tf.LayersModel, x: tf.Tensor, r: tf.Tensor): tf.Tensor[] {
-  const f = (xx: tf.Tensor): tf.Scalar => tf.sum(tf.mul(m.apply(xx, { training: true }) as tf.Tensor, r));
-  const dx = tf.grad(f)(x);
-  const vars = m.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
-  const { grads } = tf.variableGrads(() => f(x), vars);
-  return [dx, ...vars.map((v) => grads[v.name]!)];
-}
-
 const caseArb = (acts: string[], racts: string[]): fc.Arbitrary<Case> =>
   fc.record({
     B: fc.integer({ min: 1, max: 5 }),
@@ -137,6 +124,7 @@ for c in json.load(sys.stdin):
     out.append(g)
 print(json.dumps(out))
 `;
+import { gradients, maxRelDiff } from './kernel-checks';
 
 const torchMissing = ((): string | null => {
   try {

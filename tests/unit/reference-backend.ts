@@ -14,8 +14,3 @@ export async function onCpu<T>(f: () => T): Promise<T> {
     await tf.setBackend('wasm');
   }
 }
-
-/** max |a - b| / max(1, |a|) over the elements. */
-export function maxRelDiff(a: tf.Tensor, b: tf.Tensor): number {
-  return tf.tidy(() => tf.max(tf.div(tf.abs(tf.sub(a, b)), tf.maximum(1, tf.abs(a)))).dataSync()[0]!);
-}

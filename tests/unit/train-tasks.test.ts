@@ -8,7 +8,9 @@ import type { Experiment } from '../../shared/experiment';
 import { initBackend } from '../../main/engine/platform/backend';
 import { generateJena } from '../../main/engine/data/jena';
 import { columnStats } from '../../main/engine/data/table';
-import { evaluateSplit, predictRange } from '../../main/engine/training/evaluate';
+import { evaluateSplit, evaluationCallSize, evaluationIndices, predictRange } from '../../main/engine/training/evaluate';
+import { inferBatch } from '../../main/engine/model/infer';
+import { tf } from '../../main/engine/platform/backend';
 import { prepareData } from '../../main/engine/data/datasets';
 import { runTraining, trainModel } from '../../main/engine/training/train';
 
@@ -140,6 +142,48 @@ describe('training loop', () => {
       expect(series.truth[3]!).toBeCloseTo(ds.table.data[series.targetRow![3]! * 14 + 1]!, 3);
       const mae = series.prediction.reduce((s, p, i) => s + Math.abs(p - series.truth[i]!), 0) / 20;
       expect(mae).toBeLessThan(15);
+    } finally {
+      run.dispose();
+    }
+  });
+
+  it('evaluates several batches per model call, with the loss of one batch per call', async () => {
+    // the lesson's windows: 6.49's [128, 480, 14] four batches a call, 6.47's eight (the cap)
+    expect(evaluationCallSize(128, 480 * 14)).toBe(512);
+    expect(evaluationCallSize(128, 240 * 14)).toBe(1024);
+    // a batch bigger than the budget still runs, alone
+    expect(evaluationCallSize(64, 100_000)).toBe(64);
+    const run = await trainModel(forecast({ epochs: 1 }, [{ class_name: 'GRU', config: { ...(gru(8).config as object), batch_input_shape: [null, 8, 3] } }, { class_name: 'Dense', config: { units: 1 } }]), 'calls');
+    try {
+      const src = run.data!.source;
+      const B = 32;
+      const batches = 11;
+      expect(evaluationCallSize(B, src.timesteps * src.features)).toBe(8 * B);
+      const seen: [number, number][] = [];
+      const v = await evaluateSplit(run.model, src, 'validation', { loss: 'mae', batchSize: B, maxBatches: batches, onBatch: (d, t) => seen.push([d, t]) });
+      // progress still counts batches of B: 8 then 11 of 11, in two calls
+      expect(seen).toEqual([[8, 11], [11, 11]]);
+      // the reference: the model called on one batch of B at a time
+      const idx = evaluationIndices(src.count('validation'), batches * B);
+      const T = src.timesteps;
+      const F = src.features;
+      let sum = 0;
+      let naiveSum = 0;
+      for (let first = 0; first < idx.length; first += B) {
+        const m = Math.min(B, idx.length - first);
+        const x = new Float32Array(m * T * F);
+        const y = new Float32Array(m);
+        const naive = new Float32Array(m);
+        src.fill('validation', idx.subarray(first, first + m), x, y, naive);
+        const p = tf.tidy(() => inferBatch(run.model!, tf.tensor3d(x, [m, T, F])).dataSync());
+        for (let k = 0; k < m; k++) {
+          sum += Math.abs(p[k]! - y[k]!);
+          naiveSum += Math.abs(naive[k]! - y[k]!);
+        }
+      }
+      expect(v!.samples).toBe(batches * B);
+      expect(Math.abs(v!.loss! - sum / idx.length)).toBeLessThan(1e-6);
+      expect(v!.baselineLoss!).toBeCloseTo(naiveSum / idx.length, 10);
     } finally {
       run.dispose();
     }

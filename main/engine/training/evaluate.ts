@@ -33,9 +33,26 @@ export function evaluationIndices(count: number, maxSamples: number): Int32Array
   return out;
 }
 
+/** Input values one evaluation call may hold (16 MiB of float32). */
+const CALL_FLOATS = 4 * 1024 * 1024;
+/** At most this many training batches in one evaluation call. */
+const MAX_BATCHES_PER_CALL = 8;
+
+/**
+ * Samples per model call when evaluating: several training batches at once where their inputs
+ * fit in CALL_FLOATS. The loss is a mean over samples, so the call size does not change it;
+ * bigger calls pay the per-call costs (tensor copies, the recurrent kernels' per-step
+ * synchronisation of the threads) fewer times.
+ */
+export function evaluationCallSize(batchSize: number, floatsPerSample: number): number {
+  const k = Math.floor(CALL_FLOATS / Math.max(1, batchSize * floatsPerSample));
+  return batchSize * Math.max(1, Math.min(MAX_BATCHES_PER_CALL, k));
+}
+
 /**
  * Evaluates a model (or, with model null, only the naive baseline) on a split, in
  * batches of `batchSize`, over at most `maxBatches` batches (0 or absent: the whole split).
+ * The model sees several batches per call (evaluationCallSize); onBatch still counts batches.
  */
 export async function evaluateSplit(
   model: tf.LayersModel | null,
@@ -51,17 +68,18 @@ export async function evaluateSplit(
   const T = source.timesteps;
   const F = source.features;
   const Y = source.targetSize;
-  const x = new Float32Array(B * T * F);
-  const y = new Float32Array(B * Y);
-  const naive = new Float32Array(B * Y);
+  const call = evaluationCallSize(B, T * F);
+  const x = new Float32Array(call * T * F);
+  const y = new Float32Array(call * Y);
+  const naive = new Float32Array(call * Y);
   let sum = 0;
   let naiveSum = 0;
   let right = 0;
   let naiveRight = 0;
   const cls = source.kind === 'classification';
-  for (let first = 0; first < n; first += B) {
+  for (let first = 0; first < n; first += call) {
     if (opts.shouldStop?.()) return null;
-    const m = Math.min(B, n - first);
+    const m = Math.min(call, n - first);
     source.fill(split, indices.subarray(first, first + m), x, y, naive);
     let pred: Float32Array | null = null;
     if (model) {
