@@ -15,6 +15,7 @@ import { buildModel } from '../engine/model/build';
 import type { Experiment } from '../../shared/experiment';
 import { BLOCKS } from '../../shared/model';
 import type { BackendName } from '../../shared/ipc/contract';
+import { modelFlops, type LayerLike, type Shape } from './flops';
 import { BENCH_TIMESTEPS, benchModel } from './models';
 import { median } from './stats';
 
@@ -46,6 +47,9 @@ export interface CaseResult {
   fusedDenseLayers?: number;
   /** The kernel module's form (fma: relaxed SIMD's fused multiply-add in the convolutions). */
   kernelForm?: string;
+  /** FLOPs of one training batch and of its forward pass alone (flops.ts modelFlops). */
+  trainingFlops?: number;
+  forwardFlops?: number;
   firstBatchMs?: number;
   msPerBatch?: number;
   /** Median process CPU time (user + system, all threads) per batch: robust to other programs competing for the cores. */
@@ -109,6 +113,7 @@ export async function runCase(req: CaseRequest, post: (m: CaseMessage) => void):
       for (let i = 0; i < n; i++) v[i] = rand() * 2 - 1;
       return tf.tensor(v, shape, 'float32');
     });
+    const flops = modelFlops(model.layers as unknown as LayerLike[], new Map<string, Shape>(model.inputs.map((inp, i) => [inp.sourceLayer.name, xs[i]!.shape])));
     const outShape = model.outputs[0]!.shape.map((d, i) => (i === 0 ? B : d!));
     const outN = outShape.reduce((a, b) => a * b, 1);
     const y = new Float32Array(outN);
@@ -173,6 +178,8 @@ export async function runCase(req: CaseRequest, post: (m: CaseMessage) => void):
       fusedDenseLayers: fusedDense,
       kernelThreads: process.env.SEQLAB_FUSED !== '0' && rnnWasm() ? rnnWasm()!.threads : undefined,
       kernelForm: process.env.SEQLAB_FUSED !== '0' ? (rnnWasmForm() ?? undefined) : undefined,
+      trainingFlops: flops.training,
+      forwardFlops: flops.forward,
       firstBatchMs,
       msPerBatch: ms,
       cpuMsPerBatch: median(cpuTimes),

@@ -20,8 +20,10 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { jobEvents } from '../../shared/ipc/jobs';
 import { teamSize } from '../engine/kernels/rnn/team';
 import { runCase, type CaseMessage, type CaseRequest, type CaseResult } from './case';
-import { LESSON_GRU, gruTrainingFlops } from './flops';
-import { LESSON_TARGET_S, runLesson, type LessonReport } from './lesson';
+import { bound, lessonFlops, secondsAt, type Bound } from './bounds';
+import type { ModelFlops } from './flops';
+import { BOOK_EPOCHS, BOOK_STEPS, LESSON_TARGET_S, lessonExperiment, runLesson, type LessonReport } from './lesson';
+import { countFlops, type FlopsJob } from './model-flops';
 import { BENCH_MODELS, BENCH_TIMESTEPS } from './models';
 import { USAGE, parseArgs, type Options } from './options';
 import { measureGemmPeak, theoreticalPeak, type PeakResult, type TheoreticalPeak } from './peak';
@@ -34,6 +36,11 @@ if (!isMainThread && (workerData as { benchCase?: CaseRequest } | null)?.benchCa
   void runCase(req, (m) => parentPort!.postMessage(m)).then((result) => parentPort!.postMessage({ type: 'result', result } satisfies CaseMessage));
 } else if (!isMainThread && (workerData as { benchPeak?: boolean } | null)?.benchPeak) {
   void measureGemmPeak().then(
+    (r) => parentPort!.postMessage(r),
+    (e: unknown) => parentPort!.postMessage({ error: e instanceof Error ? e.message : String(e) }),
+  );
+} else if (!isMainThread && (workerData as { benchFlops?: FlopsJob[] } | null)?.benchFlops) {
+  void countFlops((workerData as { benchFlops: FlopsJob[] }).benchFlops).then(
     (r) => parentPort!.postMessage(r),
     (e: unknown) => parentPort!.postMessage({ error: e instanceof Error ? e.message : String(e) }),
   );
@@ -99,9 +106,13 @@ interface Row {
   peerCpuMs?: Spread | null;
   /** tfjs / PyTorch: run r against peer run r. */
   ratio?: Spread | null;
-  /** GFLOP/s of this row's median (the GRU(32) rows) and its share of the measured peak. */
-  gflops?: number;
-  peakShare?: number;
+  /** FLOPs of a training batch and of its forward pass (flops.ts modelFlops). */
+  trainingFlops?: number;
+  forwardFlops?: number;
+  /** Issue #16's ratio target (models.ts). */
+  ratioTarget?: number;
+  /** What the arithmetic allows at the best measured GEMM rate (bounds.ts; wasm rows, with --peak). */
+  bound?: Bound;
   runs: Run[];
 }
 
@@ -360,8 +371,24 @@ interface PeakReport {
   one?: PeakResult;
   error?: string;
   theoretical: TheoreticalPeak | null;
-  /** Training FLOPs of one GRU(32) batch (flops.ts). */
-  gruFlopsPerBatch: number;
+}
+
+/** The best GEMM rate measured (any form, any thread count): the rate the bounds are taken at. */
+function bestRate(pk: PeakReport): number | null {
+  const rates = [pk.all?.gflops, pk.all?.fma?.gflops, pk.one?.gflops, pk.one?.fma?.gflops].filter((v): v is number => v !== undefined && v > 0);
+  return rates.length ? Math.max(...rates) : null;
+}
+
+/** FLOPs of model specs at given timesteps, counted in a worker (model-flops.ts). */
+function flopsInWorker(jobs: FlopsJob[]): Promise<Record<string, ModelFlops> | { error: string }> {
+  return new Promise((resolve) => {
+    const w = new Worker(__filename, { workerData: { benchFlops: jobs } });
+    w.once('message', (m: Record<string, ModelFlops> | { error: string }) => {
+      resolve(m);
+      void w.terminate();
+    });
+    w.once('error', (e) => resolve({ error: e.message }));
+  });
 }
 
 /** One slot of a repeat: a case under one environment. */
@@ -422,6 +449,9 @@ function toRow(slot: Slot, runs: Run[]): Row {
     kernelThreads: first?.kernelThreads,
     kernelForm: first?.kernelForm,
     fusedDenseLayers: first?.fusedDenseLayers,
+    trainingFlops: first?.trainingFlops,
+    forwardFlops: first?.forwardFlops,
+    ratioTarget: BENCH_MODELS.find((m) => m.id === slot.model)?.ratioTarget,
     msPerBatch: spread(ok.map((r) => r.msPerBatch)),
     cpuMsPerBatch: spread(ok.map((r) => r.cpuMsPerBatch)),
     samplesPerSecond: spread(ok.map((r) => r.samplesPerSecond)),
@@ -475,16 +505,11 @@ async function main(): Promise<void> {
     process.stdout.write('gemm peak (kernel module, all kernel threads, then one)... ');
     const all = await peakInWorker(undefined);
     const one = await peakInWorker(1);
-    peak = { theoretical: theoreticalPeak(os.cpus().length), gruFlopsPerBatch: gruTrainingFlops({ ...LESSON_GRU, B: o.batchSize }) };
+    peak = { theoretical: theoreticalPeak(os.cpus().length) };
     if ('error' in all) peak.error = all.error;
     else peak.all = all;
     if (!('error' in one)) peak.one = one;
     console.log(peak.all ? `${peak.all.gflops.toFixed(1)} GFLOP/s on ${peak.all.threads} threads, ${peak.one?.gflops.toFixed(1) ?? '?'} on 1` : `error ${peak.error}`);
-    for (const r of rows) {
-      if (r.model !== 'gru' || r.backend !== 'wasm' || !r.msPerBatch) continue;
-      r.gflops = peak.gruFlopsPerBatch / (r.msPerBatch.median / 1000) / 1e9;
-      if (peak.all) r.peakShare = r.gflops / peak.all.gflops;
-    }
   }
 
   let csv: CsvReport | null = null;
@@ -547,6 +572,27 @@ async function main(): Promise<void> {
         // run k of the case against run k of the peer (both the k-th pass over the models)
         const okRuns = r.runs;
         r.ratio = spread(okRuns.map((run, k) => (run.ok && run.msPerBatch && per[k]?.msPerBatch ? run.msPerBatch / per[k]!.msPerBatch! : undefined)));
+      }
+    }
+  }
+
+  // what the arithmetic allows: each wasm row's FLOPs at the best measured GEMM rate
+  const rate = peak ? bestRate(peak) : null;
+  if (rate) {
+    for (const r of rows) {
+      if (r.backend !== 'wasm' || !r.ok || !r.trainingFlops || !r.msPerBatch) continue;
+      r.bound = bound({ flops: r.trainingFlops, ms: r.msPerBatch.median, peerMs: r.peerMs?.median, ratioTarget: r.ratioTarget }, rate);
+    }
+    if (lesson?.rows.length) {
+      const flops = await flopsInWorker(lesson.rows.map((x) => ({ key: x.model, spec: lessonExperiment(x.model, o).model, timesteps: x.timesteps, batchSize: o.batchSize })));
+      if ('error' in flops) console.log(`lesson FLOPs: error ${String(flops.error)}`);
+      else {
+        for (const x of lesson.rows) {
+          const f = flops[x.model];
+          if (!f || x.validationSamples === undefined) continue;
+          const work = lessonFlops({ epochs: BOOK_EPOCHS, stepsPerEpoch: BOOK_STEPS, trainingFlopsPerBatch: f.training, validationWindows: x.validationSamples, forwardFlopsPerWindow: f.forward / o.batchSize });
+          x.bound = { ...work, floorS: secondsAt(work.total, rate), nativeFloorS: peak?.theoretical?.nativeFmaGflops ? secondsAt(work.total, peak.theoretical.nativeFmaGflops) : undefined };
+        }
       }
     }
   }
@@ -614,9 +660,7 @@ function renderMarkdown(r: { o: Options; started: Date; load: number; rows: Row[
     } else out.push(`Peak: not measured (${pk.error ?? '?'}).`);
     const th = pk.theoretical;
     if (th?.nativeFmaGflops) out.push(`Peak of native code (theoretical, ${th.cores} cores at the ${th.mhz.toFixed(0)} MHz base clock /proc/cpuinfo reports): ${th.nativeFmaGflops.toFixed(0)} GFLOP/s with AVX2 + FMA (32 FLOP/cycle/core), which 128-bit WebAssembly SIMD cannot reach (relaxed SIMD adds a 4-lane FMA).`);
-    for (const x of r.rows.filter((q) => q.gflops !== undefined)) {
-      out.push(`GRU(32) ${x.mode}${x.variant ? ` (${x.variant})` : ''}: ${(pk.gruFlopsPerBatch / 1e9).toFixed(2)} GFLOP per training batch (flops.ts) in ${f0(x.msPerBatch?.median)} ms = ${x.gflops!.toFixed(1)} GFLOP/s, ${pct(x.peakShare)} of the measured ${pk.all?.threads ?? '?'}-thread gemm peak${th?.nativeFmaGflops ? `, ${pct(x.gflops! / th.nativeFmaGflops)} of the native AVX2 + FMA figure` : ''}.`);
-    }
+    out.push(...renderBounds(r.rows, pk));
   }
   const lessonLoop = r.lesson?.rows.map((x) => x.loopP99Ms ?? 0) ?? [];
   const worstLoop = Math.max(0, ...r.rows.map((x) => x.loopP99Ms ?? 0), r.app?.trainLoopP99Ms ?? 0, r.csv?.appParseLoopP99Ms ?? 0, r.csv?.parseLoopP99Ms ?? 0, ...lessonLoop);
@@ -647,6 +691,26 @@ function renderMarkdown(r: { o: Options; started: Date; load: number; rows: Row[
   return out.join('\n');
 }
 
+/** Each wasm row's work per batch against the best measured GEMM rate (bounds.ts). */
+function renderBounds(rows: Row[], pk: PeakReport): string[] {
+  const rate = bestRate(pk);
+  const withBound = rows.filter((x) => x.bound);
+  if (!rate || !withBound.length) return [];
+  const native = pk.theoretical?.nativeFmaGflops ?? null;
+  const out = ['', `Work per training batch (flops.ts: products and the recurrent cells' gate arithmetic; pooling, copies and lookups count 0) against the best GEMM rate measured above, ${rate.toFixed(1)} GFLOP/s: "ms at that rate" is the fewest any WebAssembly kernel on this machine could take, and "best ratio" the best it could reach against this PyTorch.`, ''];
+  out.push(`| model | GFLOP / batch | GFLOP/s achieved | share of ${rate.toFixed(1)} | ms at that rate | PyTorch ms | best ratio | target | the target needs |`);
+  out.push('|---|---:|---:|---:|---:|---:|---:|---:|---|');
+  for (const x of withBound) {
+    const b = x.bound!;
+    const label = `${BENCH_MODELS.find((m) => m.id === x.model)?.label ?? x.model}${x.variant ? ` (${x.variant})` : ''}`;
+    const needs = b.targetGflops === undefined ? '–' : `${b.targetGflops.toFixed(0)} GFLOP/s: ${b.reachable ? 'within the measured rate' : `${(b.targetGflops / rate).toFixed(1)}x it, beyond this machine's WebAssembly${native ? (b.targetGflops <= native ? ` (native AVX2 + FMA: ${native.toFixed(0)})` : `, and beyond native AVX2 + FMA (${native.toFixed(0)})`) : ''}`}`;
+    out.push(`| ${label} | ${((x.trainingFlops ?? 0) / 1e9).toFixed(2)} | ${b.gflops.toFixed(1)} | ${pct(b.share)} | ${f1(b.floorMs)} | ${f1(x.peerMs?.median)} | ${b.floorRatio === undefined ? '–' : `${b.floorRatio.toFixed(2)}x`} | ${x.ratioTarget === undefined ? '–' : `<= ${x.ratioTarget}x`} | ${needs} |`);
+  }
+  const gru = withBound.find((x) => x.model === 'gru' && !x.variant);
+  if (gru && native) out.push('', `Fused GRU(32): ${gru.bound!.gflops.toFixed(1)} GFLOP/s, ${pct(gru.bound!.share)} of the best measured GEMM rate and ${pct(gru.bound!.gflops / native)} of the native AVX2 + FMA figure.`);
+  return out;
+}
+
 function renderLesson(l: LessonReport, peerRuns: PeerOut[] | null): string[] {
   const out: string[] = [];
   const mm = (s: number | undefined): string => (s === undefined ? '–' : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`);
@@ -659,7 +723,7 @@ function renderLesson(l: LessonReport, peerRuns: PeerOut[] | null): string[] {
     out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const x of l.rows) {
       const target = LESSON_TARGET_S[x.model];
-      const full = x.epochs === 20 && x.stepsPerEpoch === 500;
+      const full = x.epochs === BOOK_EPOCHS && x.stepsPerEpoch === BOOK_STEPS;
       const verdict = x.wallS === undefined ? '' : full ? (x.wallS <= target ? ' met' : ' MISSED') : ' (shortened run)';
       const frames = x.frameGapP95Ms !== undefined ? `${f1(x.frameGapP95Ms)} / ${f0(x.frameGapMaxMs)}${x.dashboardShowedRun ? '' : ' (run not shown)'}` : x.uiError ? 'not measured' : '–';
       out.push(`| ${x.model} | ${x.epochs} x ${x.stepsPerEpoch} | ${x.timesteps} | ${x.error ? `failed: ${x.error}` : mm(x.wallS)} | ${mm(target)}${verdict} | ${f1(x.prepareS)} | ${f0(x.trainS)} | ${f0(x.msPerBatch)} | ${f0(x.validationS)} (${x.validationSamples?.toLocaleString('en') ?? '?'} x ${x.epochs}) | ${mae(x.valMae, x.valMaeDegC)} | ${mae(x.baselineMae, x.baselineMaeDegC)} | ${f1(x.loopP99Ms)} | ${frames} |`);
@@ -667,6 +731,11 @@ function renderLesson(l: LessonReport, peerRuns: PeerOut[] | null): string[] {
     const worstFrame = Math.max(0, ...l.rows.map((x) => x.frameGapP95Ms ?? 0));
     if (l.rows.some((x) => x.frameGapP95Ms !== undefined)) out.push(`\nDashboard (browser mode, ${l.ui?.browser ?? 'Chromium'}, the Runs page open while the lesson trained): worst animation-frame gap p95 ${f1(worstFrame)} ms (target < 33 ms: ${worstFrame < 33 ? 'met' : 'MISSED'}).`);
     else if (l.ui?.error) out.push(`\nDashboard: not measured (${l.ui.error}).`);
+    for (const x of l.rows.filter((q) => q.bound)) {
+      const b = x.bound!;
+      const target = LESSON_TARGET_S[x.model];
+      out.push(`\n${x.model}, the book's whole run (${BOOK_EPOCHS} x ${BOOK_STEPS} steps and the validation split every epoch; flops.ts at ${x.timesteps} steps): ${(b.total / 1e12).toFixed(1)} TFLOP (training ${(b.training / 1e12).toFixed(1)}, validation ${(b.validation / 1e12).toFixed(1)}); at the best measured GEMM rate at least ${mm(b.floorS)}${b.nativeFloorS !== undefined ? `, at the native AVX2 + FMA figure at least ${mm(b.nativeFloorS)}` : ''}; target ${mm(target)}: ${b.floorS <= target ? 'within this machine\'s WebAssembly' : b.nativeFloorS !== undefined && b.nativeFloorS <= target ? 'beyond this machine\'s WebAssembly, within native code' : 'beyond what these cores can compute in that time, native code included'}.`);
+    }
   }
   if (l.inference) {
     const i = l.inference;

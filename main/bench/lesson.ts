@@ -19,6 +19,10 @@ import { percentile } from './stats';
 /** Wall-time targets on a two-core PC (issue #16). */
 export const LESSON_TARGET_S: Record<LessonModel, number> = { 'conv1d-gru-6.49': 180, 'conv1d-6.47': 90 };
 
+/** The book's run: 20 epochs of 500 steps. */
+export const BOOK_EPOCHS = 20;
+export const BOOK_STEPS = 500;
+
 export interface LessonRow {
   model: LessonModel;
   epochs: number;
@@ -47,6 +51,8 @@ export interface LessonRow {
   frames?: number;
   dashboardShowedRun?: boolean;
   uiError?: string;
+  /** The arithmetic of the book's whole run (20 x 500 and the validation split every epoch, bounds.ts) and its time at the best measured GEMM rate and at native code's peak. */
+  bound?: { training: number; validation: number; total: number; floorS: number; nativeFloorS?: number };
 }
 
 export interface InferenceReport {
@@ -71,7 +77,7 @@ export function lessonExperiment(model: LessonModel | 'gru', o: Pick<Options, 'l
   return {
     ...e,
     name: `bench-lesson-${model}`,
-    training: { ...e.training, epochs: o.lessonEpochs ?? 20, stepsPerEpoch: o.lessonSteps ?? 500, validationSteps: 0, testSteps: 0 },
+    training: { ...e.training, epochs: o.lessonEpochs ?? BOOK_EPOCHS, stepsPerEpoch: o.lessonSteps ?? BOOK_STEPS, validationSteps: 0, testSteps: 0 },
   };
 }
 
