@@ -12,6 +12,7 @@ import { fusedRnnStatus, rnnWasm } from '../engine/kernels/rnn';
 import { rnnWasmForm } from '../engine/kernels/rnn/wasm';
 import { FusedRMSProp } from '../engine/kernels/optim';
 import { buildModel } from '../engine/model/build';
+import { categoricalCrossentropy } from '../engine/training/losses';
 import type { Experiment } from '../../shared/experiment';
 import { BLOCKS } from '../../shared/model';
 import type { BackendName } from '../../shared/ipc/contract';
@@ -131,7 +132,7 @@ export async function runCase(req: CaseRequest, post: (m: CaseMessage) => void):
       tf.tidy(() => {
         const l = optimizer.minimize(() => {
           const pred = model.apply(input, { training: true }) as tf.Tensor;
-          return (spec.loss === 'mae' ? tf.losses.absoluteDifference(yt, pred) : tf.losses.softmaxCrossEntropy(yt, tf.log(tf.clipByValue(pred, 1e-7, 1)))) as tf.Scalar;
+          return spec.loss === 'mae' ? tf.losses.absoluteDifference(yt, pred) : categoricalCrossentropy(yt, pred);
         }, true);
         return l!.dataSync()[0]!;
       });

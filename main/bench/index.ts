@@ -618,7 +618,7 @@ function pct(v: number | undefined): string {
 function renderMarkdown(r: { o: Options; started: Date; load: number; rows: Row[]; peer: PeerOut[] | { error: string } | null; csv: CsvReport | null; app: AppReport | null; peak: PeakReport | null; lesson: LessonReport | null }): string {
   const out: string[] = [];
   out.push(`Measured ${r.started.toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}; load average ${r.load.toFixed(2)} at start.`);
-  out.push(`Batch ${r.o.batchSize}, ${BENCH_TIMESTEPS} timesteps x 14 features (Jena models), RMSprop; MAE for the regressors, cross-entropy for the video and captioning classifiers. Median of ${r.o.batches} timed batches after ${r.o.warmup} warm-up batches, PyTorch too (pure JS: one warm-up, at most 2 timed, capped at ${r.o.cap} s).`);
+  out.push(`Batch ${r.o.batchSize}, ${BENCH_TIMESTEPS} timesteps x 14 features (Jena models), RMSprop; MAE for the regressors, Keras's categorical cross-entropy on the softmax output (training/losses.ts, as the video experiment trains) for the video and captioning classifiers. Median of ${r.o.batches} timed batches after ${r.o.warmup} warm-up batches, PyTorch too (pure JS: one warm-up, at most 2 timed, capped at ${r.o.cap} s).`);
   if (r.o.repeat > 1) out.push(`${r.o.repeat} full runs in alternating order: each figure is the median of the runs' medians, with their min–max in brackets.`);
   if (r.o.beforeEnv) out.push(`Every case ran twice per run, alternated: "before" with ${envText(r.o.beforeEnv)}, "after" without.`);
   out.push('');

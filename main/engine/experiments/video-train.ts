@@ -19,6 +19,7 @@ import { buildTopology } from '../model/build';
 import { inferBatch } from '../model/infer';
 import { CLASS_COUNT, VideoDataset, type VideoSplit } from './video-data';
 import { installFastWasmOps } from '../kernels/wasm-ops';
+import { categoricalCrossentropy } from '../training/losses';
 
 /**
  * The Keras topology of a model for clips of `frames` x `side` x `side` x 1: the builder
@@ -71,7 +72,6 @@ function generate(ds: VideoDataset, split: VideoSplit): SplitData {
   return { x, labels, count };
 }
 
-const EPS = 1e-7;
 const yieldToEvents = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 function argmax(p: Float32Array | Int32Array | Uint8Array, row: number, width: number): number {
@@ -157,7 +157,7 @@ async function trainOne(modelId: VideoModelId, c: TrainContext): Promise<VideoMo
           const cost = optimizer!.minimize(() => {
             const p = m.apply(xt, { training: true }) as tf.Tensor;
             kept = tf.keep(p);
-            let loss = tf.neg(tf.mean(tf.sum(tf.mul(yt, tf.log(tf.clipByValue(p, EPS, 1))), -1))) as tf.Scalar;
+            let loss = categoricalCrossentropy(yt, p);
             for (const regulariser of m.losses) loss = tf.add(loss, regulariser());
             return loss;
           }, true);

@@ -26,6 +26,14 @@ export function lossOf(kind: LossName, y: tf.Tensor, pred: tf.Tensor): tf.Scalar
   return tf.neg(tf.mean(tf.add(tf.mul(y, tf.log(p)), tf.mul(tf.sub(1, y), tf.log(tf.sub(1, p)))))) as tf.Scalar;
 }
 
+/**
+ * Keras's categorical_crossentropy on a softmax output: -mean over the rows of sum(y * log p),
+ * p clipped to [EPS, 1] (the video classifiers train with it; the benchmark too).
+ */
+export function categoricalCrossentropy(y: tf.Tensor, p: tf.Tensor): tf.Scalar {
+  return tf.neg(tf.mean(tf.sum(tf.mul(y, tf.log(tf.clipByValue(p, EPS, 1))), -1))) as tf.Scalar;
+}
+
 /** One element's loss, in plain JS (evaluation runs on downloaded predictions). */
 export function elementLoss(kind: LossName, y: number, p: number): number {
   if (kind === 'mae') return Math.abs(p - y);
