@@ -8,6 +8,10 @@
 import { addBackendSetup } from '../platform/backend';
 import { registerWasmGradKernels } from './conv';
 import { loadRnnWasm, rnnWasmForm } from './rnn/wasm';
+import { installTileGradient } from './tile-grad';
+
+// gradients are not per backend: in place from the first kernel import on
+installTileGradient();
 
 addBackendSetup({
   onWasm: () => {
