@@ -1,6 +1,5 @@
 /** Evaluation of a trained model on a split, the naive baseline alone, and forecast series for the charts. */
 import { tf } from '../platform/backend';
-import { filledTensor } from '../kernels/heap-tensor';
 import { inferBatch } from '../model/infer';
 import type { PreparedData } from '../data/datasets';
 import type { SampleSource, SplitName } from '../data/source';
@@ -81,14 +80,14 @@ export async function evaluateSplit(
   for (let first = 0; first < n; first += call) {
     if (opts.shouldStop?.()) return null;
     const m = Math.min(call, n - first);
-    const rows = indices.subarray(first, first + m);
+    source.fill(split, indices.subarray(first, first + m), x, y, naive);
     let pred: Float32Array | null = null;
     if (model) {
       pred = tf.tidy(() => {
-        const out = inferBatch(model, filledTensor([m, T, F], x, (v) => source.fill(split, rows, v, y, naive)));
+        const out = inferBatch(model, tf.tensor3d(x.subarray(0, m * T * F), [m, T, F]));
         return out.dataSync() as Float32Array;
       });
-    } else source.fill(split, rows, x, y, naive);
+    }
     for (let k = 0; k < m * Y; k++) {
       const t = y[k]!;
       naiveSum += elementLoss(opts.loss, t, naive[k]!);
@@ -169,7 +168,8 @@ export async function predictRange(
   for (let first = 0; first < count; first += B) {
     const m = Math.min(B, count - first);
     const y = truth.subarray(first * Y, (first + m) * Y);
-    const p = tf.tidy(() => inferBatch(run.model, filledTensor([m, T, F], x, (v) => src.fill(split, index.subarray(first, first + m), v, y, naive.subarray(first * Y, (first + m) * Y)))).dataSync() as Float32Array);
+    src.fill(split, index.subarray(first, first + m), x, y, naive.subarray(first * Y, (first + m) * Y));
+    const p = tf.tidy(() => inferBatch(run.model, tf.tensor3d(x.subarray(0, m * T * F), [m, T, F])).dataSync() as Float32Array);
     prediction.set(p.subarray(0, m * Y), first * Y);
     await yieldToEvents();
   }

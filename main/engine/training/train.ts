@@ -21,7 +21,6 @@ import { AppError, toErrorData } from '../../../shared/errors';
 import type { Experiment } from '../../../shared/experiment';
 import type { EpochLog, TrainDone, TrainProgress } from '../../../shared/ipc/contract';
 import { tf } from '../platform/backend';
-import { filledTensor } from '../kernels/heap-tensor';
 import type { LoadedDataset } from '../data/builtin';
 import { loadDataset, prepareData, type PreparedData } from '../data/datasets';
 import { mulberry32 } from '../data/random';
@@ -199,8 +198,9 @@ export async function trainModel(exp: Experiment, runId: string, hooks: TrainHoo
           break;
         }
         for (let i = 0; i < B; i++) idx[i] = Math.floor(rand() * trainCount);
+        src.fill('train', idx, x, y);
         const lossValue = tf.tidy(() => {
-          const xt = filledTensor([B, T, F], x, (v) => src.fill('train', idx, v, y));
+          const xt = tf.tensor3d(x, [B, T, F]);
           const yt = tf.tensor2d(y, [B, Y]);
           const l = optimizer.minimize(() => {
             const pred = (model!.apply(xt, { training: true }) as tf.Tensor).reshape([B, Y]);
