@@ -15,6 +15,7 @@
  */
 import { tf } from '../../platform/backend';
 import { activeTape, heapValues as read, runLazyOp as runOp, type LazyGrads } from '../lazy-op';
+import { regionOutput } from '../lazy-outputs';
 import { tensorFrom } from '../rnn/op';
 import { copyOf, REDUCE_PARTS, RnnWasm, type Region } from '../rnn/wasm';
 import { FUSED_SWITCHES, fusedOn } from '../switches';
@@ -245,9 +246,8 @@ export function fusedConv1d(w: RnnWasm, spec: Conv1dSpec, x: tf.Tensor, kernel: 
       kCopy = copyOf(read(kernel));
       const r = forward(x, kCopy, read(bias), tape);
       saved = r;
-      const y = tensorFrom(r.y, outShape);
       // y stays in this op's region until its backward pass: the next fused op may read it there
-      if (r.region) w.markResident(y, r.py, B * To * N, r.region);
+      const y = r.region ? regionOutput(w, r.py, B * To * N, outShape, r.region, tensorFrom) : tensorFrom(r.y, outShape);
       if (r.pooled) pooledOutputs.set(y.dataId, r.pooled);
       return y;
     },
@@ -393,9 +393,7 @@ export function fusedMaxPool1d(w: RnnWasm, spec: Pool1dSpec | 'global', x: tf.Te
     forwardFunc: () => {
       const r = forward(x, tape);
       saved = r;
-      const y = tensorFrom(r.y, outShape);
-      if (r.region) w.markResident(y, r.py, n, r.region);
-      return y;
+      return r.region ? regionOutput(w, r.py, n, outShape, r.region, tensorFrom) : tensorFrom(r.y, outShape);
     },
     backwardsFunc: (dy) => ({
       x: () => {

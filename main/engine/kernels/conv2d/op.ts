@@ -15,6 +15,7 @@
  */
 import { tf } from '../../platform/backend';
 import { activeTape, heapValues, runLazyOp } from '../lazy-op';
+import { regionOutput } from '../lazy-outputs';
 import { tensorFrom } from '../rnn/op';
 import { copyOf, REDUCE_PARTS, RnnWasm, type Region } from '../rnn/wasm';
 
@@ -138,10 +139,8 @@ export function fusedConv2d(w: RnnWasm, spec: Conv2dSpec, x: tf.Tensor, kernel: 
       kCopy = copyOf(heapValues(kernel));
       const r = forward(kCopy, heapValues(bias), tape);
       saved = r;
-      const y = tensorFrom(r.y, outShape);
       // y stays in this op's region until its backward pass: the next fused op may read it there
-      if (r.region) w.markResident(y, r.py, B * out, r.region);
-      return y;
+      return r.region ? regionOutput(w, r.py, B * out, outShape, r.region, tensorFrom) : tensorFrom(r.y, outShape);
     },
     backwardsFunc: (dy) => {
       // dz = dy * act'(y), computed once, on the first gradient tfjs asks for (in place:
@@ -234,9 +233,7 @@ export function fusedMaxPool2d(w: RnnWasm, spec: Pool2dSpec, x: tf.Tensor, grad:
     forwardFunc: () => {
       const r = forward(tape);
       saved = r;
-      const y = tensorFrom(r.y, outShape);
-      if (r.region) w.markResident(y, r.py, n, r.region);
-      return y;
+      return r.region ? regionOutput(w, r.py, n, outShape, r.region, tensorFrom) : tensorFrom(r.y, outShape);
     },
     backwardsFunc: (dy) => ({
       x: () => {

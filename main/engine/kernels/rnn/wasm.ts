@@ -118,6 +118,8 @@ export class RnnWasm {
   private stack: Region[] = [];
   /** Bumped whenever scratch may be reused (an op begins, a region is kept or released). */
   private epoch = 0;
+  /** Called after the stack of kept regions changed (lazy-outputs.ts settles its tensors). */
+  onStackChange: (() => void) | null = null;
   /** Tensors whose values also lie in this memory (by tfjs dataId): see markResident. */
   private readonly resident = new WeakMap<object, { offset: number; floats: number; region: Region | null; epoch: number }>();
   constructor(readonly k: RnnExports) {
@@ -148,6 +150,7 @@ export class RnnWasm {
     this.stack.push(r);
     this.top = r.end;
     this.epoch++;
+    this.onStackChange?.();
     return r;
   }
   /**
@@ -160,6 +163,11 @@ export class RnnWasm {
     this.stack.length = i;
     this.top = r.end;
     this.epoch++;
+    this.onStackChange?.();
+  }
+  /** Whether region r is still kept (its memory unchanged until it is released). */
+  holds(r: Region): boolean {
+    return this.stack.includes(r);
   }
   /**
    * Notes that tensor t (an op's output, already copied to tfjs) also lies at `offset` in
