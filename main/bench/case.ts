@@ -29,6 +29,14 @@ export interface CaseRequest {
   warmup?: number;
   /** Stop timing after this many seconds (at least one timed batch is always run). */
   capSeconds: number;
+  /** SEQLAB_FUSED_OFF for every other batch (ABBA order): the switches off and on in one worker. */
+  abOff?: string;
+}
+
+/** Each side of an A/B case: median ms per batch (and min, max) with the switches off and on. */
+export interface AbResult {
+  off: { ms: number; min: number; max: number; n: number };
+  on: { ms: number; min: number; max: number; n: number };
 }
 
 export interface CaseResult {
@@ -67,6 +75,8 @@ export interface CaseResult {
   peakTensorMiB?: number;
   /** Peak resident set size of the whole process while this case ran, MiB. */
   peakRssMiB?: number;
+  /** With abOff. */
+  ab?: AbResult;
 }
 
 export type CaseMessage = { type: 'batch'; ms: number } | { type: 'result'; result: CaseResult };
@@ -142,30 +152,50 @@ export async function runCase(req: CaseRequest, post: (m: CaseMessage) => void):
     const firstBatchMs = performance.now() - t0;
     sample();
     post({ type: 'batch', ms: firstBatchMs });
-    for (let b = 1; b < (req.warmup ?? 1); b++) {
+    // --ab-off: the kernels read SEQLAB_FUSED_OFF at every call, so this worker switches them
+    // off and on between batches: both sides see the same machine state (drift cancels)
+    const baseOff = process.env.SEQLAB_FUSED_OFF;
+    const setSwitches = (off: boolean): void => {
+      if (!req.abOff) return;
+      const v = off ? [baseOff, req.abOff].filter(Boolean).join(',') : baseOff;
+      if (v) process.env.SEQLAB_FUSED_OFF = v;
+      else delete process.env.SEQLAB_FUSED_OFF;
+    };
+    for (let b = 1; b < (req.warmup ?? 1) * (req.abOff ? 2 : 1); b++) {
+      setSwitches(b % 2 === 1);
       step();
       sample();
       await new Promise((r) => setImmediate(r));
     }
     const times: number[] = [];
     const cpuTimes: number[] = [];
+    const offTimes: number[] = [];
     let lastLoss = firstLoss;
     const started = performance.now();
     for (let b = 0; b < req.batches; b++) {
-      t0 = performance.now();
-      const c0 = process.cpuUsage();
-      lastLoss = step();
-      const ms = performance.now() - t0;
-      const c = process.cpuUsage(c0);
-      times.push(ms);
-      cpuTimes.push((c.user + c.system) / 1000);
-      sample();
-      post({ type: 'batch', ms });
+      // A/B: off then on, on then off, ... (ABBA)
+      for (const off of req.abOff ? (b % 2 === 0 ? [true, false] : [false, true]) : [false]) {
+        setSwitches(off);
+        t0 = performance.now();
+        const c0 = process.cpuUsage();
+        lastLoss = step();
+        const ms = performance.now() - t0;
+        const c = process.cpuUsage(c0);
+        if (off) offTimes.push(ms);
+        else {
+          times.push(ms);
+          cpuTimes.push((c.user + c.system) / 1000);
+        }
+        sample();
+        post({ type: 'batch', ms });
+        // let the message go out, as the app's loop does between batches
+        await new Promise((r) => setImmediate(r));
+      }
       if ((performance.now() - started) / 1000 > req.capSeconds) break;
-      // let the message go out, as the app's loop does between batches
-      await new Promise((r) => setImmediate(r));
     }
+    setSwitches(false);
     const ms = median(times);
+    const side = (t: number[]): AbResult['on'] => ({ ms: median(t), min: Math.min(...t), max: Math.max(...t), n: t.length });
     model.dispose();
     optimizer.dispose();
     yt.dispose();
@@ -193,6 +223,7 @@ export async function runCase(req: CaseRequest, post: (m: CaseMessage) => void):
       peakWorkerMiB: peakWorker / MiB,
       peakTensorMiB: peakTensor / MiB,
       peakRssMiB: peakRss / MiB,
+      ...(req.abOff ? { ab: { off: side(offTimes), on: side(times) } } : {}),
     };
   } catch (e) {
     return { ...base, error: (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 200) };

@@ -113,6 +113,8 @@ interface Row {
   ratioTarget?: number;
   /** What the arithmetic allows at the best measured GEMM rate (bounds.ts; wasm rows, with --peak). */
   bound?: Bound;
+  /** --ab-off: the medians with the switches off and on over the runs, and the per-run speed-up (off / on). */
+  ab?: { off: Spread | null; on: Spread | null; speedup: Spread | null };
   runs: Run[];
 }
 
@@ -458,6 +460,7 @@ function toRow(slot: Slot, runs: Run[]): Row {
     firstBatchMs: spread(ok.map((r) => r.firstBatchMs)),
     peakWorkerMiB: ok.length ? Math.max(...ok.map((r) => r.peakWorkerMiB ?? 0)) : undefined,
     peakRssMiB: ok.length ? Math.max(...ok.map((r) => r.peakRssMiB ?? 0)) : undefined,
+    ...(ok.some((r) => r.ab) ? { ab: { off: spread(ok.map((r) => r.ab?.off.ms)), on: spread(ok.map((r) => r.ab?.on.ms)), speedup: spread(ok.map((r) => (r.ab ? r.ab.off.ms / r.ab.on.ms : undefined))) } } : {}),
     loopP99Ms: Math.max(0, ...runs.map((r) => r.loopP99Ms ?? 0)),
     loopMaxMs: Math.max(0, ...runs.map((r) => r.loopMaxMs ?? 0)),
     runs,
@@ -484,7 +487,7 @@ async function main(): Promise<void> {
     for (const group of r % 2 ? [...groups].reverse() : groups) {
       for (const slot of r % 2 ? [...group].reverse() : group) {
         process.stdout.write(`${slot.backend} ${slot.model} ${slot.variant ?? slot.mode} `);
-        const req: CaseRequest = { model: slot.model, backend: slot.backend, batchSize: o.batchSize, batches: slot.backend === 'cpu' ? Math.min(o.batches, 2) : o.batches, warmup: slot.backend === 'cpu' ? 1 : o.warmup, capSeconds: o.cap };
+        const req: CaseRequest = { model: slot.model, backend: slot.backend, batchSize: o.batchSize, batches: slot.backend === 'cpu' ? Math.min(o.batches, 2) : o.batches, warmup: slot.backend === 'cpu' ? 1 : o.warmup, capSeconds: o.cap, ...(o.abOff ? { abOff: o.abOff } : {}) };
         const t = await withLoopDelay(() => runCaseInWorker(req, slot.env));
         const run: Run = { ...t.value, loopP99Ms: t.p99, loopMaxMs: t.max };
         runs.set(slot.key, [...(runs.get(slot.key) ?? []), run]);
@@ -621,6 +624,7 @@ function renderMarkdown(r: { o: Options; started: Date; load: number; rows: Row[
   out.push(`Batch ${r.o.batchSize}, ${BENCH_TIMESTEPS} timesteps x 14 features (Jena models), RMSprop; MAE for the regressors, Keras's categorical cross-entropy on the softmax output (training/losses.ts, as the video experiment trains) for the video and captioning classifiers. Median of ${r.o.batches} timed batches after ${r.o.warmup} warm-up batches, PyTorch too (pure JS: one warm-up, at most 2 timed, capped at ${r.o.cap} s).`);
   if (r.o.repeat > 1) out.push(`${r.o.repeat} full runs in alternating order: each figure is the median of the runs' medians, with their min–max in brackets.`);
   if (r.o.beforeEnv) out.push(`Every case ran twice per run, alternated: "before" with ${envText(r.o.beforeEnv)}, "after" without.`);
+  if (r.o.abOff) out.push(`A/B in one worker: every timed batch ran twice, with SEQLAB_FUSED_OFF=${r.o.abOff} and without, in ABBA order; the table's figures are the "on" side (see below).`);
   out.push('');
   const peerRuns = r.peer && !('error' in r.peer) ? r.peer : null;
   const hasVariant = r.rows.some((x) => x.variant);
@@ -640,6 +644,13 @@ function renderMarkdown(r: { o: Options; started: Date; load: number; rows: Row[
       const b = r.rows.find((x) => x.variant === 'before' && x.model === a.model && x.backend === a.backend);
       if (b?.msPerBatch && a.msPerBatch) out.push(`- ${a.model} (${a.backend}): before ${fmtSpread(b.msPerBatch)} ms, after ${fmtSpread(a.msPerBatch)} ms: ${(b.msPerBatch.median / a.msPerBatch.median).toFixed(2)}x.`);
     }
+    out.push('');
+  }
+  const abRows = r.rows.filter((x) => x.ab);
+  if (abRows.length) {
+    out.push(`Switches ${r.o.abOff} off and on, batch by batch in the same worker (${r.o.batches} batches a side per run; median over the runs, min–max in brackets):`, '');
+    out.push('| model | backend | off ms/batch | on ms/batch | speed-up (off / on) |', '|---|---|---:|---:|---:|');
+    for (const x of abRows) out.push(`| ${BENCH_MODELS.find((m) => m.id === x.model)?.label ?? x.model} | ${x.backend} | ${fmtSpread(x.ab!.off)} | ${fmtSpread(x.ab!.on)} | ${fmtSpread(x.ab!.speedup, (v) => `${v.toFixed(2)}x`)} |`);
     out.push('');
   }
   if (r.peer) {

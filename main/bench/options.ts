@@ -8,7 +8,7 @@ export type LessonModel = (typeof LESSON_MODELS)[number];
 export const USAGE = `npm run bench -- [--backends wasm,cpu] [--models gru,lstm,...] [--cpu-models gru,conv1d-6.47]
                  [--batches 10] [--warmup 10] [--batch-size 128] [--cap 60] [--peer] [--no-csv] [--no-app]
                  [--csv-rows 420551] [--compare-fused] [--out bench-results]
-                 [--repeat 3] [--before-env VAR=value[,value][,VAR=value]] [--no-peak]
+                 [--repeat 3] [--before-env VAR=value[,value][,VAR=value]] [--ab-off switch,switch] [--no-peak]
                  [--lesson] [--lesson-models conv1d-gru-6.49,conv1d-6.47] [--lesson-epochs 20] [--lesson-steps 500] [--no-ui]
                  [--inference]
 models: ${BENCH_MODELS.map((m) => m.id).join(', ')}`;
@@ -31,6 +31,8 @@ export interface Options {
   repeat: number;
   /** Environment of the "before" row of every case (null: one row per case, as before). */
   beforeEnv: Record<string, string> | null;
+  /** Kernel switches (SEQLAB_FUSED_OFF names) turned off and on batch by batch inside each case's worker. */
+  abOff: string | null;
   /** Measure the kernel module's gemm peak (GFLOP/s) and the GRU row's share of it. */
   peak: boolean;
   /** The book's listings as the lesson runs them, through the app's training path. */
@@ -96,6 +98,7 @@ export function parseArgs(argv: string[]): Options {
     out: 'bench-results',
     repeat: 3,
     beforeEnv: null,
+    abOff: null,
     peak: true,
     lesson: false,
     lessonModels: [...LESSON_MODELS],
@@ -127,6 +130,11 @@ export function parseArgs(argv: string[]): Options {
     else if (a === '--out') o.out = next();
     else if (a === '--repeat') o.repeat = positiveInt(a, next());
     else if (a === '--before-env') o.beforeEnv = parseEnvList(next());
+    else if (a === '--ab-off') {
+      const names = list(next());
+      if (!names.length || names.some((n) => !/^[a-z0-9-]+$/.test(n))) throw new Error('--ab-off needs kernel switch names (a,b,...), as SEQLAB_FUSED_OFF takes them');
+      o.abOff = names.join(',');
+    }
     else if (a === '--no-peak') o.peak = false;
     else if (a === '--lesson') o.lesson = true;
     else if (a === '--lesson-models') {
@@ -142,5 +150,6 @@ export function parseArgs(argv: string[]): Options {
   }
   for (const m of [...o.models, ...o.cpuModels]) if (!BENCH_MODELS.some((b) => b.id === m)) throw new Error(`unknown model ${m}`);
   if (o.compareFused && o.beforeEnv) throw new Error('--compare-fused and --before-env both make before/after rows: use one');
+  if (o.abOff && (o.compareFused || o.beforeEnv)) throw new Error('--ab-off compares inside each case already: leave out --compare-fused and --before-env');
   return o;
 }

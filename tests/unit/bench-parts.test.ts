@@ -68,6 +68,12 @@ describe('bench options', () => {
     expect(() => parseArgs(['--compare-fused', '--before-env', 'SEQLAB_FUSED=0'])).toThrow(/use one/);
     expect(() => parseArgs(['--models', 'nope'])).toThrow(/unknown model nope/);
     expect(() => parseArgs(['--frobnicate'])).toThrow(/unknown option/);
+    expect(() => parseArgs(['--ab-off', 'SEQLAB_FUSED=0'])).toThrow(/kernel switch names/);
+    expect(() => parseArgs(['--ab-off', 'lazy-outputs', '--before-env', 'SEQLAB_FUSED=0'])).toThrow(/--ab-off compares inside each case/);
+  });
+  it('--ab-off takes the switch names SEQLAB_FUSED_OFF takes', () => {
+    expect(parseArgs(['--ab-off', 'lazy-outputs, tile-grad-sum']).abOff).toBe('lazy-outputs,tile-grad-sum');
+    expect(parseArgs([]).abOff).toBeNull();
   });
   it('--lesson with shortened epochs and steps for a quick try', () => {
     const o = parseArgs(['--lesson', '--lesson-epochs', '2', '--lesson-steps', '10', '--lesson-models', 'conv1d-6.47', '--no-ui']);

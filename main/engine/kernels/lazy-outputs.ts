@@ -6,7 +6,7 @@
  * first Conv2D) is work nobody uses. Here the tensor gets its heap block at once (so memory
  * accounting and disposal are tfjs's as ever) and its values are copied in on first use:
  * any kernel, readSync or view of the backend goes through its dataIdMap.get, which this
- * module hooks. Before the region is released, or dropped with an earlier tape, a tensor
+ * module hooks (a Reshape only adds a reference: the values wait on, under the same dataId). Before the region is released, or dropped with an earlier tape, a tensor
  * still alive is copied in; a disposed one never is. Only wasm; SEQLAB_FUSED_OFF=lazy-outputs
  * copies at once as before.
  */
@@ -24,6 +24,7 @@ interface HeapEntry {
 interface WasmBackend {
   makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
   disposeData(dataId: object, force?: boolean): boolean;
+  incRef(dataId: object): void;
   dataIdMap: { get(dataId: object): HeapEntry | undefined };
   wasm: { HEAPU8: Uint8Array };
 }
@@ -55,15 +56,32 @@ function hook(backend: WasmBackend): void {
   hooked.add(backend);
   const map = backend.dataIdMap;
   const get = map.get.bind(map);
+  // bookkeeping that touches no values (a reference more or less: Reshape, clone, dispose)
+  // looks the entry up without copying it in
+  let quiet = 0;
   map.get = (dataId: object) => {
-    if (pending.size && pending.has(dataId)) materialize(dataId, get, backend);
+    if (!quiet && pending.size && pending.has(dataId)) materialize(dataId, get, backend);
     return get(dataId);
+  };
+  const incRef = backend.incRef.bind(backend);
+  backend.incRef = (dataId: object) => {
+    quiet++;
+    try {
+      incRef(dataId);
+    } finally {
+      quiet--;
+    }
   };
   const dispose = backend.disposeData.bind(backend);
   backend.disposeData = (dataId: object, force?: boolean) => {
     // the last reference going: nothing to copy in
     if (pending.has(dataId) && (force || (get(dataId)?.refCount ?? 0) <= 1)) pending.delete(dataId);
-    return dispose(dataId, force);
+    quiet++;
+    try {
+      return dispose(dataId, force);
+    } finally {
+      quiet--;
+    }
   };
 }
 
