@@ -10,7 +10,10 @@ import { initBackend, tf } from '../../main/engine/platform/backend';
 import { fuseConv2dLayer, fusePool2dLayer, type Conv2DLayerLike, type Pool2DLayerLike } from '../../main/engine/kernels/conv2d';
 import { pendingOutputs } from '../../main/engine/kernels/lazy-outputs';
 import { loadRnnWasm } from '../../main/engine/kernels/rnn';
-import { gradients } from './kernel-checks';
+import { chainGraph, toKerasSpec } from '../../shared/model';
+import type { Experiment } from '../../shared/experiment';
+import { buildModel } from '../../main/engine/model/build';
+import { gradients, maxRelDiff } from './kernel-checks';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'wasm' });
@@ -19,6 +22,7 @@ beforeAll(async () => {
 
 afterEach(() => {
   delete process.env.SEQLAB_FUSED_OFF;
+  delete process.env.SEQLAB_FUSED;
 });
 
 /** Conv2D -> MaxPooling2D -> Conv2D -> Flatten -> Dense, the convolutions and the pooling fused. */
@@ -96,5 +100,25 @@ describe('lazy forward outputs of the fused layers', () => {
     expect(Array.from(kept!.dataSync())).toEqual(want);
     tf.dispose([kept!, out, z, x, ...Object.values(grads)]);
     expect(pendingOutputs()).toBe(0);
+  });
+
+  it('a GRU after a Conv1D (a fused op that reads its input from tfjs\'s heap) gets the convolution\'s values: gradients equal the stock layers\' (1e-4)', async () => {
+    const spec = toKerasSpec(chainGraph('conv_gru', ['input_sequence', { timesteps: 20, features: 3 }], [['conv1d', { filters: 6, kernel_size: 3, activation: 'relu' }], ['gru', { units: 5 }], ['dense', { units: 1 }]]));
+    const build = (): Promise<tf.LayersModel> => buildModel({ model: spec, training: { seed: 3 } } as unknown as Experiment);
+    const fused = await build();
+    process.env.SEQLAB_FUSED = '0';
+    const stock = await build();
+    delete process.env.SEQLAB_FUSED;
+    stock.setWeights(fused.getWeights());
+    const x = tf.randomNormal([4, 20, 3], 0, 1, 'float32', 11);
+    const r = tf.randomNormal([4, 1], 0, 1, 'float32', 12);
+    const gf = gradients(fused, x, r);
+    expect(pendingOutputs()).toBe(0);
+    const gs = gradients(stock, x, r);
+    expect(gf).toHaveLength(gs.length);
+    for (let i = 0; i < gs.length; i++) expect(maxRelDiff(gs[i]!, gf[i]!)).toBeLessThan(1e-4);
+    tf.dispose([x, r, ...gf, ...gs]);
+    fused.dispose();
+    stock.dispose();
   });
 });
