@@ -1,5 +1,5 @@
 /**
- * What the arithmetic alone allows (pure; tests/unit/bench-bounds.test.ts): a model's FLOPs
+ * What the arithmetic alone allows (pure; tests/unit/bench-flops.test.ts): a model's FLOPs
  * per batch (flops.ts modelFlops) at the kernel module's best measured GEMM rate give the
  * fewest milliseconds any WebAssembly kernel here could take, and so the best ratio to PyTorch
  * such a kernel could reach. A target below that ratio is beyond this machine's WebAssembly,

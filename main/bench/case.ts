@@ -16,7 +16,7 @@ import { categoricalCrossentropy } from '../engine/training/losses';
 import type { Experiment } from '../../shared/experiment';
 import { BLOCKS } from '../../shared/model';
 import type { BackendName } from '../../shared/ipc/contract';
-import { modelFlops, type LayerLike, type Shape } from './flops';
+import { flopsOfModel } from './model-flops';
 import { BENCH_TIMESTEPS, benchModel } from './models';
 import { median } from './stats';
 
@@ -124,7 +124,7 @@ export async function runCase(req: CaseRequest, post: (m: CaseMessage) => void):
       for (let i = 0; i < n; i++) v[i] = rand() * 2 - 1;
       return tf.tensor(v, shape, 'float32');
     });
-    const flops = modelFlops(model.layers as unknown as LayerLike[], new Map<string, Shape>(model.inputs.map((inp, i) => [inp.sourceLayer.name, xs[i]!.shape])));
+    const flops = flopsOfModel(model, B, BENCH_TIMESTEPS);
     const outShape = model.outputs[0]!.shape.map((d, i) => (i === 0 ? B : d!));
     const outN = outShape.reduce((a, b) => a * b, 1);
     const y = new Float32Array(outN);

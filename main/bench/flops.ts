@@ -26,19 +26,6 @@ export function gruForwardFlops({ B, T, I, U }: GruShape): number {
   return B * T * (2 * I * 3 * U + 2 * U * 3 * U + 3 * U + 10 * U);
 }
 
-/**
- * A training batch: the forward pass and the backward pass, which computes two products for
- * each forward one (the gradient with respect to the input and to the weights), so ≈ 2x the
- * forward: 3x forward in all. The Dense(1) head (2·U·B) and the optimizer update are left out
- * (under 0.1 %).
- */
-export function gruTrainingFlops(shape: GruShape): number {
-  return 3 * gruForwardFlops(shape);
-}
-
-/** The lesson's GRU(32) on Jena windows: B=128, T=240, I=14. */
-export const LESSON_GRU: GruShape = { B: 128, T: 240, I: 14, U: 32 };
-
 /** A tensor shape with the batch first; null where the model leaves an axis free. */
 export type Shape = (number | null)[];
 

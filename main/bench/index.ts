@@ -355,12 +355,17 @@ async function appPath(o: Options, csvFile: string | null, csv: CsvReport | null
 }
 /** The gemm peak in a worker whose SEQLAB_THREADS sets the kernel threads (undefined: the default team). */
 function peakInWorker(threads: number | undefined): Promise<PeakResult | { error: string }> {
+  const env = { ...process.env };
+  if (threads !== undefined) env.SEQLAB_THREADS = String(threads);
+  else delete env.SEQLAB_THREADS;
+  return answerOfWorker({ benchPeak: true }, env);
+}
+
+/** The first message of a bench worker started with `data`, or the error that ended it. */
+function answerOfWorker<T>(data: object, env?: NodeJS.ProcessEnv): Promise<T | { error: string }> {
   return new Promise((resolve) => {
-    const env = { ...process.env };
-    if (threads !== undefined) env.SEQLAB_THREADS = String(threads);
-    else delete env.SEQLAB_THREADS;
-    const w = new Worker(__filename, { workerData: { benchPeak: true }, env });
-    w.once('message', (m: PeakResult | { error: string }) => {
+    const w = new Worker(__filename, { workerData: data, env });
+    w.once('message', (m: T | { error: string }) => {
       resolve(m);
       void w.terminate();
     });
@@ -383,14 +388,7 @@ function bestRate(pk: PeakReport): number | null {
 
 /** FLOPs of model specs at given timesteps, counted in a worker (model-flops.ts). */
 function flopsInWorker(jobs: FlopsJob[]): Promise<Record<string, ModelFlops> | { error: string }> {
-  return new Promise((resolve) => {
-    const w = new Worker(__filename, { workerData: { benchFlops: jobs } });
-    w.once('message', (m: Record<string, ModelFlops> | { error: string }) => {
-      resolve(m);
-      void w.terminate();
-    });
-    w.once('error', (e) => resolve({ error: e.message }));
-  });
+  return answerOfWorker({ benchFlops: jobs });
 }
 
 /** One slot of a repeat: a case under one environment. */

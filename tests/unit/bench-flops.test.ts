@@ -4,20 +4,15 @@
 // wrapper or a wrong backward rule fails.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bound, lessonFlops, secondsAt } from '../../main/bench/bounds';
-import { gruForwardFlops, modelFlops, type LayerLike, type Shape } from '../../main/bench/flops';
+import { gruForwardFlops, modelFlops, type LayerLike, type ModelFlops, type Shape } from '../../main/bench/flops';
+import { countFlops } from '../../main/bench/model-flops';
 import { BENCH_MODELS } from '../../main/bench/models';
-import { buildModel } from '../../main/engine/model/build';
 import { initBackend } from '../../main/engine/platform/backend';
 import type { Experiment } from '../../shared/experiment';
 
-async function flopsOf(id: string, T = 240, B = 128): Promise<ReturnType<typeof modelFlops>> {
-  const m = await buildModel({ model: BENCH_MODELS.find((x) => x.id === id)!.spec(), training: { seed: 1 } } as unknown as Experiment);
-  try {
-    const shapes = new Map<string, Shape>(m.inputs.map((inp) => [inp.sourceLayer.name, inp.shape.map((d, j) => (j === 0 ? B : (d ?? T)))]));
-    return modelFlops(m.layers as unknown as LayerLike[], shapes);
-  } finally {
-    m.dispose();
-  }
+async function flopsOf(id: string, T = 240, B = 128): Promise<ModelFlops> {
+  const spec = BENCH_MODELS.find((x) => x.id === id)!.spec() as Experiment['model'];
+  return (await countFlops([{ key: id, spec, timesteps: T, batchSize: B }]))[id]!;
 }
 
 beforeAll(async () => {
@@ -45,6 +40,13 @@ describe('FLOPs of the lesson models (modelFlops)', () => {
     const f = await flopsOf('conv1d-gru-6.49', 480);
     expect(f.forward).toBe(128 * (c1 + c2 + gru + 64));
     expect(f.training).toBe(128 * (2 * c1 + 3 * (c2 + gru + 64)));
+  });
+
+  it('GRU(32) -> Dense(1) on the lesson windows: 3x the forward less the input gradient nothing needs, 0.77 GFLOP', async () => {
+    const gru = gruForwardFlops({ B: 128, T: 240, I: 14, U: 32 });
+    const f = await flopsOf('gru');
+    expect(f.training).toBe(3 * gru - 128 * 240 * 2 * 14 * 96 + 3 * 128 * 32 * 2);
+    expect(f.training / 1e9).toBeCloseTo(0.770, 3);
   });
 
   it('Bidirectional counts its two GRUs, both reading the input', async () => {

@@ -39,7 +39,6 @@ interface Pending {
 
 const pending = new Map<object, Pending>();
 const hooked = new WeakSet<object>();
-const settling = new WeakSet<RnnWasm>();
 
 /** The tfjs heap's values of dataId := the module's (once). `get` is the backend's own lookup. */
 function materialize(dataId: object, get: (id: object) => HeapEntry | undefined, backend: WasmBackend): void {
@@ -103,14 +102,7 @@ export function regionOutput(w: RnnWasm, offset: number, floats: number, shape: 
   if (tf.getBackend() === 'wasm' && fusedOn('lazy-outputs')) {
     const backend = tf.backend() as unknown as WasmBackend;
     hook(backend);
-    if (!settling.has(w)) {
-      settling.add(w);
-      const before = w.onStackChange;
-      w.onStackChange = () => {
-        before?.();
-        settle(w);
-      };
-    }
+    w.onStackChange ??= () => settle(w);
     const info = backend.makeOutput(shape, 'float32');
     pending.set(info.dataId, { backend, w, offset, floats, region });
     y = tf.engine().makeTensorFromTensorInfo(info);
